@@ -1,0 +1,28 @@
+"""Frontends: one per configuration language. Each turns files into the policy
+model and nothing else.
+
+A frontend module exposes ``recognises(path, text=None, named=False) -> bool``
+and ``parse_files(paths, stdin=None, texts=None) -> PolicyModel``: ``stdin`` maps a
+display name to text read from standard input, ``texts`` collects the text of every
+file read (for suppression comments and reporters).
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+# Tried in order; the first that recognises a file takes it.
+FRONTENDS = ("nginx",)
+
+
+def _load(name: str) -> ModuleType:
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def frontend_for(path: str, *, named: bool, text: str | None = None) -> ModuleType | None:
+    for name in FRONTENDS:
+        module = _load(name)
+        if module.recognises(path, text=text, named=named):
+            return module
+    return None

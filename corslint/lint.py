@@ -1,0 +1,107 @@
+"""The pipeline: files -> frontends -> policy model -> checks -> findings.
+
+Nothing here knows a server's syntax; it asks each frontend whether it
+recognises a file and hands the file over.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from . import checks
+from .findings import Finding
+from .frontends import FRONTENDS, frontend_for
+from .model import ParseProblem, PolicyModel
+
+# Directories never worth walking into.
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "env",
+    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages",
+    "dist", "build", ".eggs",
+})
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+def discover(paths: Iterable[str]) -> tuple[list[str], list[ParseProblem]]:
+    """Files to lint: named files always; directories walked for the files a
+    frontend recognises."""
+    found: list[str] = []
+    problems: list[ParseProblem] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_virtualenv(os.path.join(root, d)))
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    if frontend_for(full, named=False) is not None:
+                        found.append(full)
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            problems.append(ParseProblem(path, None, "no such file or directory"))
+    return found, problems
+
+
+def _is_virtualenv(path: str) -> bool:
+    return os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+def build_model(files: list[str], *, stdin_text: str | None = None,
+                stdin_filename: str | None = None) -> tuple[PolicyModel, dict[str, str]]:
+    model = PolicyModel()
+    texts: dict[str, str] = {}
+    # Each frontend gets all its files at once, so a file another one includes
+    # is analysed in its includer's context rather than twice.
+    batches: dict[str, tuple[object, list[str], dict[str, str]]] = {}
+    for path in files:
+        stdin: dict[str, str] = {}
+        display = path
+        if path == "-":
+            display = stdin_filename or "<stdin>"
+            stdin[display] = stdin_text or ""
+        frontend = frontend_for(display, named=True, text=stdin.get(display))
+        if frontend is None:
+            model.problems.append(ParseProblem(display, None, "not a configuration corslint can read"))
+            continue
+        entry = batches.setdefault(frontend.__name__, (frontend, [], {}))
+        entry[1].append(display)
+        entry[2].update(stdin)
+    for frontend, paths, stdin in batches.values():
+        model.extend(frontend.parse_files(paths, stdin=stdin, texts=texts))
+    return model, texts
+
+
+def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    for code in codes or checks.REGISTRY:
+        rule = checks.load(code)
+        for finding in rule.check(model):
+            key = (finding.code, finding.source.file, finding.source.line,
+                   finding.source.column, finding.message)
+            if key not in seen:
+                seen.add(key)
+                findings.append(finding)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def lint(paths: Iterable[str], *, stdin_text: str | None = None,
+         stdin_filename: str | None = None, codes: Iterable[str] | None = None) -> LintResult:
+    files, problems = discover(paths)
+    model, texts = build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename)
+    findings = run_checks(model, codes)
+    return LintResult(findings=findings, problems=problems + model.problems,
+                      files=model.files, texts=texts)
+
+
+__all__ = ["LintResult", "lint", "discover", "build_model", "run_checks", "FRONTENDS"]

@@ -1,0 +1,489 @@
+"""The policy model: what each reachable scope of a server answers.
+
+Frontends build it, checks read it; nothing here knows which server a model came
+from. A *route* is one place a request can land (a server + location, a vhost +
+path, an application). A route holds *branches*: the first branch whose conditions
+hold for a request answers it. A branch says what status it produces and which
+headers it emits, each with its source position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Union
+
+# nginx's add_header without `always` and similar "on success only" tables send
+# headers on these statuses; other statuses get them only with always.
+SUCCESS_STATUSES = frozenset({200, 201, 204, 206, 301, 302, 303, 304, 307, 308})
+
+CORS_RESPONSE_HEADERS = (
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-expose-headers",
+    "access-control-max-age",
+)
+
+ALL_METHODS = ("OPTIONS", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A position in a config file; ``via`` is the include chain, outermost first."""
+
+    file: str
+    line: int
+    column: int = 1
+    via: tuple["Source", ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+# ---------------------------------------------------------------- origin matching
+
+# How a frontend's allowlist compares an origin. Each flavour is the real
+# matching rule of the engine that runs it.
+MATCH_FLAVOURS = (
+    "pcre-search",        # nginx `~`/`~*`, Apache regexes: unanchored search
+    "python-match",       # re.match: anchored at the start only
+    "python-fullmatch",   # re.fullmatch
+    "js-test",            # RegExp.prototype.test: unanchored
+    "exact",              # byte-equal string comparison
+    "exact-nocase",       # case-insensitive string comparison
+)
+
+
+@dataclass(frozen=True)
+class OriginMatcher:
+    """One allowlist entry: a regex or an exact string, with its engine's rule."""
+
+    pattern: str
+    flavour: str
+    ignore_case: bool = False
+    source: Source | None = None
+
+    @property
+    def is_regex(self) -> bool:
+        return self.flavour not in ("exact", "exact-nocase")
+
+    def compiled(self) -> re.Pattern[str] | None:
+        if not self.is_regex:
+            return None
+        return _compile(self.pattern, self.ignore_case)
+
+    def matches(self, origin: str) -> bool:
+        if self.flavour == "exact":
+            return origin == self.pattern
+        if self.flavour == "exact-nocase":
+            return origin.lower() == self.pattern.lower()
+        rx = self.compiled()
+        if rx is None:  # a regex Python cannot compile: nothing we can say
+            return False
+        if self.flavour == "python-match":
+            return rx.match(origin) is not None
+        if self.flavour == "python-fullmatch":
+            return rx.fullmatch(origin) is not None
+        return rx.search(origin) is not None
+
+
+_RX_CACHE: dict[tuple[str, bool], re.Pattern[str] | None] = {}
+
+
+def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str] | None:
+    key = (pattern, ignore_case)
+    if key not in _RX_CACHE:
+        try:
+            # PCRE and JS accept `\/`; Python accepts it too. Possessive and
+            # other PCRE-only syntax simply fails to compile and is skipped.
+            _RX_CACHE[key] = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+        except (re.error, OverflowError, RecursionError):
+            _RX_CACHE[key] = None
+    return _RX_CACHE[key]
+
+
+@dataclass(frozen=True)
+class OriginTest:
+    """A branch condition on the request's Origin: matcher matches == expect."""
+
+    matcher: OriginMatcher
+    expect: bool = True
+
+    def holds(self, origin: str | None) -> bool:
+        if origin is None:
+            return not self.expect
+        return self.matcher.matches(origin) == self.expect
+
+
+# ---------------------------------------------------------------- header values
+
+
+@dataclass(frozen=True)
+class Lit:
+    """Literal text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class OriginRef:
+    """The request's Origin header, echoed as it came."""
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value corslint cannot resolve (a variable set at run time, an env var)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    matcher: OriginMatcher
+    value: "Value"
+
+
+@dataclass(frozen=True)
+class OriginMap:
+    """A value chosen by matching the Origin against entries in order."""
+
+    entries: tuple[MapEntry, ...]
+    default: "Value"
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of several values, chosen by something other than the Origin."""
+
+    options: tuple["Value", ...]
+    reason: str
+
+
+Part = Union[Lit, OriginRef, Unknown, OriginMap, Choice]
+
+
+@dataclass(frozen=True)
+class Value:
+    """A header value: a concatenation of parts."""
+
+    parts: tuple[Part, ...]
+
+    @classmethod
+    def literal(cls, text: str) -> "Value":
+        return cls((Lit(text),))
+
+    @classmethod
+    def origin(cls) -> "Value":
+        return cls((OriginRef(),))
+
+    # -- evaluation for one request
+
+    def evaluate(self, origin: str | None) -> str | None:
+        """The concrete text for a request from ``origin``; None when unknown."""
+        out: list[str] = []
+        for part in self.parts:
+            text = _evaluate_part(part, origin)
+            if text is None:
+                return None
+            out.append(text)
+        return "".join(out)
+
+    # -- static questions the checks ask
+
+    @property
+    def is_literal(self) -> bool:
+        return all(isinstance(p, Lit) for p in self.parts)
+
+    @property
+    def literal_text(self) -> str | None:
+        return "".join(p.text for p in self.parts) if self.is_literal else None  # type: ignore[union-attr]
+
+    @property
+    def has_unknown(self) -> bool:
+        return any(_part_has(p, Unknown) for p in self.parts)
+
+    @property
+    def depends_on_origin(self) -> bool:
+        return any(_part_has(p, (OriginRef, OriginMap)) for p in self.parts)
+
+    @property
+    def reflects_unchecked(self) -> bool:
+        """The Origin is echoed with no allowlist in front of it (top level, or
+        the default of a map)."""
+        return any(_reflects_unchecked(p) for p in self.parts)
+
+    def origin_maps(self) -> Iterator[OriginMap]:
+        for p in self.parts:
+            yield from _iter_maps(p)
+
+    def alternatives(self, limit: int = 64) -> list["Value"]:
+        """Every value this may take, with maps and choices expanded (literal
+        alternatives stay literal; an entry that reflects stays OriginRef)."""
+        results: list[tuple[Part, ...]] = [()]
+        for part in self.parts:
+            options = _part_alternatives(part)
+            results = [r + o for r in results for o in options][:limit]
+        return [Value(r) for r in results]
+
+    def render(self) -> str:
+        return "".join(_render_part(p) for p in self.parts)
+
+
+def _evaluate_part(part: Part, origin: str | None) -> str | None:
+    if isinstance(part, Lit):
+        return part.text
+    if isinstance(part, OriginRef):
+        return origin if origin is not None else ""
+    if isinstance(part, OriginMap):
+        if origin is not None:
+            for entry in part.entries:
+                if entry.matcher.matches(origin):
+                    return entry.value.evaluate(origin)
+        return part.default.evaluate(origin)
+    if isinstance(part, Choice):
+        texts = {opt.evaluate(origin) for opt in part.options}
+        return texts.pop() if len(texts) == 1 else None
+    return None
+
+
+def _part_has(part: Part, kinds) -> bool:
+    if isinstance(part, kinds):
+        return True
+    if isinstance(part, OriginMap):
+        return any(_part_has(q, kinds) for e in part.entries for q in e.value.parts) or any(
+            _part_has(q, kinds) for q in part.default.parts
+        )
+    if isinstance(part, Choice):
+        return any(_part_has(q, kinds) for o in part.options for q in o.parts)
+    return False
+
+
+def _reflects_unchecked(part: Part) -> bool:
+    if isinstance(part, OriginRef):
+        return True
+    if isinstance(part, OriginMap):
+        return any(_reflects_unchecked(q) for q in part.default.parts)
+    if isinstance(part, Choice):
+        return any(_reflects_unchecked(q) for o in part.options for q in o.parts)
+    return False
+
+
+def _iter_maps(part: Part) -> Iterator[OriginMap]:
+    if isinstance(part, OriginMap):
+        yield part
+        for e in part.entries:
+            for q in e.value.parts:
+                yield from _iter_maps(q)
+        for q in part.default.parts:
+            yield from _iter_maps(q)
+    elif isinstance(part, Choice):
+        for o in part.options:
+            for q in o.parts:
+                yield from _iter_maps(q)
+
+
+def _part_alternatives(part: Part) -> list[tuple[Part, ...]]:
+    if isinstance(part, OriginMap):
+        values = [e.value for e in part.entries] + [part.default]
+    elif isinstance(part, Choice):
+        values = list(part.options)
+    else:
+        return [(part,)]
+    out: list[tuple[Part, ...]] = []
+    for v in values:
+        for alt in v.alternatives():
+            if alt.parts not in out:
+                out.append(alt.parts)
+    return out
+
+
+def _render_part(part: Part) -> str:
+    if isinstance(part, Lit):
+        return part.text
+    if isinstance(part, OriginRef):
+        return "<request Origin>"
+    if isinstance(part, Unknown):
+        return f"<{part.name}>"
+    if isinstance(part, OriginMap):
+        return "<Origin allowlist>"
+    return "<" + part.reason + ">"
+
+
+# ---------------------------------------------------------------- emissions, branches
+
+
+@dataclass(frozen=True)
+class HeaderEmission:
+    """One response header a scope adds."""
+
+    name: str
+    value: Value
+    source: Source
+    always: bool = False          # sent on every status, errors included
+    omit_if_empty: bool = True     # nginx add_header sends nothing for ""
+    raw: str = ""                  # the value as written in the config
+    replaces: bool = False         # replaces a same-named header (upstream's included)
+
+    @property
+    def lname(self) -> str:
+        return self.name.lower()
+
+    def sent_on(self, status: int | None) -> bool:
+        if self.always:
+            return True
+        return status is None or status in SUCCESS_STATUSES
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What status a branch produces.
+
+    ``status`` None means the status is decided elsewhere (an upstream, the app,
+    the file system); ``delegate`` says what decides it. ``hidden_upstream`` are
+    header names the proxy strips from the upstream's answer.
+    """
+
+    status: int | None
+    source: Source
+    location: Value | None = None
+    delegate: str | None = None   # "upstream", "files", "app", or None
+    hidden_upstream: frozenset[str] = frozenset()
+    reason: str = ""               # human words: "return 204", "static files answer OPTIONS with 405"
+
+    @property
+    def is_redirect(self) -> bool:
+        return self.status is not None and 300 <= self.status < 400 and self.location is not None
+
+    @property
+    def is_ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+@dataclass(frozen=True)
+class Shadowed:
+    """Headers from an outer scope that this branch does not send because a
+    narrower scope defines its own (nginx add_header inheritance and the like)."""
+
+    emissions: tuple[HeaderEmission, ...]
+    by: Source                      # the directive at the narrower level
+    by_what: str = ""               # e.g. "add_header inside if"
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One way a request through a route can go.
+
+    ``methods`` None means any method. ``origin_tests`` must all hold.
+    ``opaque_conditions`` are conditions corslint cannot evaluate (it assumes the
+    branch may apply). ``auth`` means requests without credentials get 401.
+    """
+
+    outcome: Outcome
+    headers: tuple[HeaderEmission, ...] = ()
+    methods: frozenset[str] | None = None
+    origin_tests: tuple[OriginTest, ...] = ()
+    opaque_conditions: tuple[str, ...] = ()
+    auth: Source | None = None
+    auth_what: str = ""
+    shadowed: tuple[Shadowed, ...] = ()
+    source: Source | None = None
+    label: str = ""
+
+    def applies(self, method: str, origin: str | None) -> bool:
+        if self.methods is not None and method.upper() not in self.methods:
+            return False
+        return all(t.holds(origin) for t in self.origin_tests)
+
+    def emissions(self, name: str) -> list[HeaderEmission]:
+        lname = name.lower()
+        return [h for h in self.headers if h.lname == lname]
+
+
+@dataclass(frozen=True)
+class ExpectedHeader:
+    """A request header the config itself reads (e.g. nginx $http_x_api_key)."""
+
+    name: str
+    source: Source
+
+
+@dataclass
+class Route:
+    """One reachable scope: where a request lands and how it is answered."""
+
+    name: str
+    source: Source
+    branches: list[Branch]
+    https: bool | None = None           # the service is served over TLS
+    hosts: tuple[str, ...] = ()
+    path: str = "/"
+    expected_request_headers: tuple[ExpectedHeader, ...] = ()
+    declared_methods: tuple[tuple[str, Source], ...] = ()  # methods the config handles explicitly
+    frontend: str = ""                  # for display only; checks must not branch on it
+
+    def branch_for(self, method: str, origin: str | None) -> Branch | None:
+        for branch in self.branches:
+            if branch.applies(method, origin):
+                return branch
+        return None
+
+    def all_emissions(self) -> Iterator[HeaderEmission]:
+        seen: set[int] = set()
+        for b in self.branches:
+            for h in b.headers:
+                if id(h) not in seen:
+                    seen.add(id(h))
+                    yield h
+
+    def is_cors(self) -> bool:
+        """The route sends at least one CORS response header somewhere."""
+        return any(h.lname in CORS_RESPONSE_HEADERS for h in self.all_emissions())
+
+    def origin_matchers(self) -> Iterator[OriginMatcher]:
+        """Every origin allowlist entry this route consults."""
+        seen = set()
+        for b in self.branches:
+            for t in b.origin_tests:
+                if t.matcher not in seen:
+                    seen.add(t.matcher)
+                    yield t.matcher
+            for h in b.headers:
+                for m in h.value.origin_maps():
+                    for e in m.entries:
+                        if e.matcher not in seen:
+                            seen.add(e.matcher)
+                            yield e.matcher
+
+
+@dataclass
+class ParseProblem:
+    """A file that could not be read or parsed: one line, exit 2."""
+
+    file: str
+    line: int | None
+    message: str
+    fatal: bool = True   # False: a notice (e.g. a missing include); the file is still linted
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+@dataclass
+class PolicyModel:
+    """Everything the frontends found in one lint run."""
+
+    routes: list[Route] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def extend(self, other: "PolicyModel") -> None:
+        self.routes.extend(other.routes)
+        self.problems.extend(other.problems)
+        self.files.extend(other.files)
+
+
+def header_names(emissions: Iterable[HeaderEmission]) -> set[str]:
+    return {h.lname for h in emissions}

@@ -1,0 +1,210 @@
+"""Turning a route of the policy model into concrete answers the CORS engine can
+judge, and choosing the requests worth asking about.
+
+A *scenario* is one request: page origin, method, headers, credentials mode,
+preflight or not. ``answer()`` picks the branch that request takes and builds
+the HTTP response it gets; ``intended_origins()`` reads the origins the config
+itself means to allow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .engine import CorsRequest, HttpResponse
+from .model import Branch, HeaderEmission, OriginMatcher, Route
+
+# A stand-in page origin when the config names none (a wildcard or reflection).
+DEFAULT_PAGE_ORIGIN = "https://app.example.com"
+DEFAULT_API_HOST = "api.example.com"
+
+
+@dataclass
+class Answer:
+    """What a route sends back to one request."""
+
+    branch: Branch
+    response: HttpResponse
+    status_assumed: bool                 # the upstream / app / files decide; 200 assumed
+    sent: list[tuple[HeaderEmission, str]] = field(default_factory=list)
+    unknown: list[HeaderEmission] = field(default_factory=list)   # values corslint cannot resolve
+    withheld: list[HeaderEmission] = field(default_factory=list)  # not sent on this status
+    auth_blocked: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Every header value is known, so the engine's verdict is the browser's."""
+        return not self.unknown
+
+    @property
+    def delegated(self) -> bool:
+        return self.branch.outcome.delegate in ("upstream", "app")
+
+
+def answer(route: Route, method: str, origin: str | None, *, credentials: bool = False,
+           preflight: bool = False, status: int | None = None,
+           include_opaque: bool = False) -> Answer | None:
+    """The response ``route`` gives; None when no branch answers that request."""
+    branch = None
+    for b in route.branches:
+        if b.opaque_conditions and not include_opaque:
+            continue
+        if b.applies(method, origin):
+            branch = b
+            break
+    if branch is None:
+        return None
+    return answer_branch(branch, origin, credentials=credentials, preflight=preflight, status=status)
+
+
+def answer_branch(branch: Branch, origin: str | None, *, credentials: bool = False,
+                  preflight: bool = False, status: int | None = None) -> Answer:
+    outcome = branch.outcome
+    auth_blocked = branch.auth is not None and (preflight or not credentials)
+    assumed = False
+    if auth_blocked:
+        code = 401
+    elif outcome.status is not None:
+        code = outcome.status
+    else:
+        code = status if status is not None else 200
+        assumed = status is None
+    headers: list[tuple[str, str]] = []
+    result = Answer(branch=branch, response=HttpResponse(code), status_assumed=assumed,
+                    auth_blocked=auth_blocked)
+    for h in branch.headers:
+        if not h.sent_on(code):
+            result.withheld.append(h)
+            continue
+        text = h.value.evaluate(origin)
+        if text is None:
+            result.unknown.append(h)
+            continue
+        if text == "" and h.omit_if_empty:
+            continue
+        if h.replaces:
+            headers = [(n, v) for n, v in headers if n.lower() != h.lname]
+        headers.append((h.name, text))
+        result.sent.append((h, text))
+    if outcome.location is not None and code in (301, 302, 303, 307, 308):
+        loc = outcome.location.evaluate(origin)
+        headers.append(("Location", loc if loc is not None else "https://unknown.invalid/"))
+    result.response = HttpResponse(code, tuple(headers))
+    return result
+
+
+def api_url(route: Route) -> str:
+    scheme = "https" if route.https else "http"
+    host = next((h for h in route.hosts if "*" not in h and "~" not in h and not h.startswith(".")),
+                DEFAULT_API_HOST)
+    return f"{scheme}://{host}{example_path(route.path)}"
+
+
+def example_path(path: str) -> str:
+    """A concrete request path for a location pattern."""
+    p = path.strip()
+    for prefix in ("= ", "^~ "):
+        if p.startswith(prefix):
+            p = p[len(prefix):]
+    if p.startswith(("~* ", "~ ")):
+        rx = p.split(" ", 1)[1]
+        p = re.sub(r"[\^$()?*+\\|\[\]]", "", rx.replace("\\.", ".")) or "/"
+    if not p.startswith("/"):
+        p = "/"
+    return p
+
+
+def request(route: Route, origin: str, method: str = "GET", headers: tuple[tuple[str, str], ...] = (),
+            credentials: bool = False) -> CorsRequest:
+    return CorsRequest(url=api_url(route), origin=origin, method=method, headers=headers,
+                       credentials=credentials)
+
+
+# ---------------------------------------------------------------- intended origins
+
+_SERIALIZED = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s,]+$", re.I)
+
+
+def intended_origins(route: Route) -> list[str]:
+    """Origins the config evidently means to allow: literal ACAO values, exact
+    allowlist entries, and a readable example for each regex entry."""
+    found: list[str] = []
+    for h in route.all_emissions():
+        if h.lname != "access-control-allow-origin":
+            continue
+        for alt in h.value.alternatives():
+            text = alt.literal_text
+            if text and text not in ("*", "null") and _SERIALIZED.match(text.strip()):
+                found.append(text.strip())
+    for m in route.origin_matchers():
+        example = example_origin(m)
+        if example:
+            found.append(example)
+    return list(dict.fromkeys(found))
+
+
+def page_origin(route: Route) -> str:
+    """The origin a scenario's page is served from: one the config allows, or
+    a stand-in for wildcards and reflection."""
+    for origin in intended_origins(route):
+        if not origin.startswith("http://localhost") and not origin.startswith("http://127."):
+            return origin
+    origins = intended_origins(route)
+    return origins[0] if origins else DEFAULT_PAGE_ORIGIN
+
+
+def example_origin(matcher: OriginMatcher) -> str | None:
+    """A readable origin the matcher accepts, or None."""
+    if not matcher.is_regex:
+        return matcher.pattern if _SERIALIZED.match(matcher.pattern) else None
+    for candidate in _regex_examples(matcher.pattern):
+        if matcher.matches(candidate):
+            return candidate
+    return None
+
+
+def _regex_examples(pattern: str) -> list[str]:
+    p = pattern
+    p = p.lstrip("^").rstrip("$")
+    p = re.sub(r"\(\?[a-zA-Z]+\)", "", p)
+    p = p.replace("https?", "https").replace("http(s)?", "https").replace("(https|http)", "https")
+    p = p.replace("(http|https)", "https")
+    # optional groups vanish; a required group keeps its first alternative
+    p = re.sub(r"\((?:\?:)?[^()]*\)\?", "", p)
+    p = re.sub(r"\((?:\?:|\?P?<\w+>)?([^()|]*)(?:\|[^()]*)?\)", r"\1", p)
+    p = re.sub(r"\[[^\]]*\][+*]", "app", p)
+    p = re.sub(r"\[[^\]]*\]", "a", p)
+    p = re.sub(r"\.[+*]", "app", p)
+    p = re.sub(r"\\d[+*]?", "8", p)
+    p = p.replace("\\/", "/").replace("\\.", ".").replace("\\-", "-")
+    p = re.sub(r"[?*+]", "", p)
+    p = p.replace("\\", "")
+    out = [p]
+    if "://" not in p:
+        out += ["https://" + p.lstrip("/"), "http://" + p.lstrip("/")]
+    return out
+
+
+def branch_origin(route: Route, branch: Branch, method: str | None = None) -> str | None:
+    """An origin for which ``branch`` is the one that answers (its origin
+    tests hold), preferring origins the config means to allow."""
+    candidates = intended_origins(route) + [DEFAULT_PAGE_ORIGIN, "https://evil.example", "null"]
+    for origin in candidates:
+        if all(t.holds(origin) for t in branch.origin_tests):
+            if method is None or route.branch_for(method, origin) is branch or branch.opaque_conditions:
+                return origin
+    return None
+
+
+def scenario_branches(route: Route, include_opaque: bool = False):
+    """(branch, method, origin) for every branch a request can reach."""
+    for branch in route.branches:
+        if branch.opaque_conditions and not include_opaque:
+            continue
+        methods = sorted(branch.methods) if branch.methods is not None else ["GET"]
+        for method in methods:
+            origin = branch_origin(route, branch, method)
+            if origin is not None:
+                yield branch, method, origin
+                break
