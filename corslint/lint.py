@@ -37,7 +37,9 @@ def discover(paths: Iterable[str]) -> tuple[list[str], list[ParseProblem]]:
     found: list[str] = []
     problems: list[ParseProblem] = []
     for path in paths:
-        if os.path.isdir(path):
+        if path == "-":
+            found.append(path)  # standard input, named by --stdin-filename
+        elif os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_virtualenv(os.path.join(root, d)))
                 for name in sorted(files):

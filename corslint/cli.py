@@ -1,0 +1,328 @@
+"""The ``corslint`` command.
+
+``corslint PATH...`` lints (it is the ``check`` subcommand, which is the default:
+any first argument that is not a subcommand name is a path); ``corslint rules``
+lists the rule codes; ``corslint explain CODE`` prints a rule's page.
+
+Exit codes: 0 clean, 1 findings, 2 usage error or unreadable/unparseable input.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence, TextIO
+
+import click
+
+from . import __version__, checks, config as config_mod
+from . import lint as lint_mod
+from .findings import SEVERITIES, Finding, severity_rank
+from .reporters import REPORTERS
+from .suppression import filter_suppressed
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class CorslintError(click.ClickException):
+    """An error that is not the user's command-line syntax (bad config, unknown
+    code, unwritable output): printed as ``Error: ...``, exit 2."""
+
+    exit_code = EXIT_ERROR
+
+
+# ---------------------------------------------------------------- rule metadata
+
+
+def rule_meta(code: str) -> tuple[str, str, str]:
+    """(name, severity, summary) of a rule; when its module does not import, the
+    name derived from the module name and empty severity and summary."""
+    module_name = checks.REGISTRY[code]
+    fallback = module_name.split("_", 1)[1].replace("_", "-") if "_" in module_name else module_name
+    try:
+        module = checks.load(code)
+    except Exception:  # a broken or missing rule module must not break `rules`
+        return fallback, "", ""
+    return (str(getattr(module, "NAME", fallback) or fallback),
+            str(getattr(module, "SEVERITY", "") or ""),
+            str(getattr(module, "SUMMARY", "") or "").strip())
+
+
+def _rule_docs_dir():
+    return importlib.resources.files("corslint").joinpath("rule_docs")
+
+
+def rule_doc(code: str) -> str | None:
+    """The text of ``corslint/rule_docs/<CODE>.md``, or None."""
+    try:
+        return _rule_docs_dir().joinpath(f"{code}.md").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def code_for(query: str) -> str | None:
+    """A rule code from ``CORS201``/``cors201`` or a rule name
+    (``wildcard-with-credentials``)."""
+    text = query.strip()
+    if text.upper() in checks.REGISTRY:
+        return text.upper()
+    wanted = text.lower().replace("_", "-")
+    for code, module_name in checks.REGISTRY.items():
+        if module_name.split("_", 1)[-1].replace("_", "-") == wanted:
+            return code
+    for code in checks.REGISTRY:
+        if rule_meta(code)[0] == wanted:
+            return code
+    return None
+
+
+# ---------------------------------------------------------------- the pipeline
+
+
+def select_findings(findings: Iterable[Finding], *, codes: Iterable[str] | None = None,
+                    per_file_ignores: Mapping[str, Sequence[str]] | None = None,
+                    root: str | os.PathLike | None = None, min_severity: str | None = None,
+                    texts: Mapping[str, str] | None = None) -> list[Finding]:
+    """Filter findings: selected codes, per-file-ignores, minimum severity, then
+    inline suppression comments. The result is sorted (file, line, column, code)."""
+    wanted = set(codes) if codes is not None else None
+    floor = severity_rank(min_severity) if min_severity else 0
+    kept: list[Finding] = []
+    for finding in findings:
+        if wanted is not None and finding.code not in wanted:
+            continue
+        if per_file_ignores:
+            off = config_mod.ignored_for_file(finding.file, per_file_ignores, root)
+            if off and config_mod.code_matches(finding.code, off):
+                continue
+        if finding.severity in SEVERITIES and severity_rank(finding.severity) < floor:
+            continue
+        kept.append(finding)
+    return sorted(filter_suppressed(kept, texts), key=Finding.sort_key)
+
+
+def want_color(flag: bool | None, stream: TextIO) -> bool:
+    """--color/--no-color win; otherwise colour only on a TTY without NO_COLOR."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def is_fatal(problem) -> bool:
+    """A problem that makes the run exit 2 (non-fatal ones are notices, e.g. an
+    include that matches no file: printed, but the file was still linted)."""
+    return bool(getattr(problem, "fatal", True))
+
+
+def exit_code(findings: Sequence[Finding], problems: Sequence, exit_zero: bool = False) -> int:
+    if any(is_fatal(p) for p in problems):
+        return EXIT_ERROR
+    if findings and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _expand_excluded(paths: Sequence[str], exclude: Sequence[str], root) -> list[str]:
+    """Walk directories here so excluded files never reach the frontends."""
+    out: list[str] = []
+    for path in paths:
+        if path == "-":
+            out.append(path)
+        elif os.path.isdir(path):
+            found, _ = lint_mod.discover([path])
+            out.extend(f for f in found if not config_mod.is_excluded(f, exclude, root))
+        elif os.path.exists(path):
+            if not config_mod.is_excluded(path, exclude, root):
+                out.append(path)
+        else:
+            out.append(path)  # lint() reports it as a problem
+    return out
+
+
+# ---------------------------------------------------------------- click plumbing
+
+
+class CorslintGroup(click.Group):
+    """A group whose default command is ``check``: ``corslint nginx.conf`` is
+    ``corslint check nginx.conf``."""
+
+    default_command = "check"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in (
+                *ctx.help_option_names, "--version"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] PATH...")
+        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="   or: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        check_cmd = self.commands[self.default_command]
+        sub = click.Context(check_cmd, info_name=self.default_command, parent=ctx)
+        records = [r for p in check_cmd.get_params(sub) if (r := p.get_help_record(sub))]
+        if records:
+            with formatter.section("Options"):
+                formatter.write_dl(records)
+        self.format_commands(ctx, formatter)
+
+
+@click.group(cls=CorslintGroup, context_settings=CONTEXT_SETTINGS, no_args_is_help=True)
+@click.version_option(__version__, "--version", prog_name="corslint")
+def main() -> None:
+    """Static CORS linter: reads nginx, Apache and framework configuration and
+    reports which cross-origin requests browsers will block and which origins
+    get in that should not.
+
+    \b
+    Exit codes: 0 clean, 1 findings, 2 usage error or unreadable input.
+    """
+
+
+def _split_option(values: Sequence[str]) -> list[str] | None:
+    if not values:
+        return None
+    tokens = config_mod.split_codes(values)
+    try:
+        config_mod.validate_codes(tokens)
+    except config_mod.ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return tokens
+
+
+@main.command("check", context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS), case_sensitive=False),
+              default=None, help="Output format (default: text, or `format` from the config).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=str),
+              default=None, help="Write the report to FILE instead of stdout.")
+@click.option("--select", multiple=True, metavar="CODE,...",
+              help="Only these codes or prefixes (CORS1 = the CORS1xx family). Replaces the configured selection.")
+@click.option("--ignore", multiple=True, metavar="CODE,...",
+              help="Skip these codes or prefixes (added to the configured ignores).")
+@click.option("--min-severity", "--severity", "min_severity",
+              type=click.Choice(SEVERITIES, case_sensitive=False), default=None,
+              help="Drop findings below this severity.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--stdin-filename", metavar="NAME", default=None,
+              help="File name for input read from stdin (`-`); picks the format and names findings.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Use this config file instead of discovering .corslint.toml / pyproject.toml.")
+@click.option("--color/--no-color", "color", default=None,
+              help="Force colour on or off (default: on for a terminal unless NO_COLOR is set).")
+@click.version_option(__version__, "--version", prog_name="corslint")
+def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], min_severity: str | None,
+          exit_zero: bool, stdin_filename: str | None, config_path: str | None,
+          color: bool | None) -> None:
+    """Lint PATHs (files or directories; `-` reads stdin)."""
+    ctx = click.get_current_context()
+    try:
+        cfg = (config_mod.load_config(config_path) if config_path
+               else config_mod.discover_config())
+    except config_mod.ConfigError as exc:
+        raise CorslintError(str(exc)) from None
+
+    fmt = (output_format or cfg.format or "text").lower()
+    if fmt not in REPORTERS:
+        where = f" (from {cfg.path})" if not output_format and cfg.path else ""
+        raise CorslintError(f"unknown format {fmt!r}{where}; choose from {', '.join(sorted(REPORTERS))}")
+
+    codes = config_mod.resolve_codes([
+        (cfg.select, cfg.ignore),
+        (_split_option(select), _split_option(ignore) or []),
+    ])
+    all_selected = len(codes) == len(checks.REGISTRY)
+    severity = (min_severity or cfg.min_severity)
+    severity = severity.lower() if severity else None
+
+    paths_list = list(paths)
+    if not paths_list:
+        if stdin_filename:
+            paths_list = ["-"]
+        else:
+            raise click.UsageError("no PATH given (try `corslint .`, or `-` for stdin)", ctx)
+    stdin_text = None
+    if "-" in paths_list:
+        stdin_text = click.get_text_stream("stdin").read()
+    if cfg.exclude:
+        paths_list = _expand_excluded(paths_list, cfg.exclude, cfg.root)
+
+    try:
+        result = lint_mod.lint(paths_list, stdin_text=stdin_text, stdin_filename=stdin_filename,
+                               codes=None if all_selected else codes)
+    except Exception as exc:  # a crash must not look like "findings" (exit 1)
+        click.echo(traceback.format_exc().rstrip(), err=True)
+        click.echo(f"corslint: internal error: {exc}", err=True)
+        ctx.exit(EXIT_ERROR)
+
+    texts = dict(result.texts)
+    if stdin_text is not None:
+        texts.setdefault(stdin_filename or "<stdin>", stdin_text)
+    findings = select_findings(result.findings, codes=codes, per_file_ignores=cfg.per_file_ignores,
+                               root=cfg.root, min_severity=severity, texts=texts)
+
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+
+    reporter = REPORTERS[fmt]
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as stream:
+                reporter(result, findings, stream, want_color(color, stream))
+        except OSError as exc:
+            raise CorslintError(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        stream = sys.stdout
+        reporter(result, findings, stream, want_color(color, stream))
+        stream.flush()
+
+    ctx.exit(exit_code(findings, result.problems, exit_zero))
+
+
+@main.command("rules", context_settings=CONTEXT_SETTINGS)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="text: one rule a line; json: a list of {code, name, severity, summary}.")
+def rules(output_format: str) -> None:
+    """List every rule code with its name, severity and summary."""
+    rows = [(code, *rule_meta(code)) for code in checks.REGISTRY]
+    if output_format == "json":
+        import json
+        click.echo(json.dumps([dict(zip(("code", "name", "severity", "summary"), row)) for row in rows],
+                              indent=2))
+        return
+    width = max(len(r[1]) for r in rows)
+    for code, name, severity, summary in rows:
+        click.echo(f"{code}  {name:<{width}}  {severity or '-':<8}  {summary}".rstrip())
+
+
+@main.command("explain", context_settings=CONTEXT_SETTINGS)
+@click.argument("query", nargs=-1, required=True)
+def explain(query: tuple[str, ...]) -> None:
+    """Print the documentation of a rule (CODE such as CORS201, or its name)."""
+    text = " ".join(query).strip()
+    code = code_for(text)
+    if code is None:
+        raise CorslintError(f"unknown rule code {text!r}; `corslint rules` lists them")
+    page = rule_doc(code)
+    if page is None:
+        name, severity, summary = rule_meta(code)
+        page = f"# {code} {name}\n\n" + (f"Severity: {severity}\n\n" if severity else "") + (summary or "")
+    click.echo(page.rstrip("\n"))
+
+
+__all__ = ["main", "rule_meta", "rule_doc", "code_for", "select_findings", "want_color", "exit_code",
+           "is_fatal", "CorslintError", "EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_ERROR"]

@@ -1,0 +1,80 @@
+"""The default human-readable format.
+
+::
+
+    path:line:col: CODE message
+        Included from: main.conf:12:5
+        Chrome: ...
+        Firefox: ...
+        Fix: ...
+
+    3 findings (1 critical, 2 error) in 4 files
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, TextIO
+
+import click
+
+from ..findings import SEVERITIES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..findings import Finding
+    from ..lint import LintResult
+
+INDENT = "    "
+
+SEVERITY_STYLE = {
+    "critical": {"fg": "magenta", "bold": True},
+    "error": {"fg": "red", "bold": True},
+    "warning": {"fg": "yellow", "bold": True},
+    "info": {"fg": "cyan"},
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _style(text: str, color: bool, **kw) -> str:
+    return click.style(text, **kw) if color else text
+
+
+def format_finding(finding: "Finding", color: bool = False) -> str:
+    location = f"{finding.file}:{finding.line}:{finding.column}:"
+    code = _style(finding.code, color, **SEVERITY_STYLE.get(finding.severity, {}))
+    lines = [f"{_style(location, color, bold=True)} {code} {finding.message}"]
+    if finding.source.via:
+        chain = " <- ".join(f"{s.file}:{s.line}:{s.column}" for s in reversed(finding.source.via))
+        lines.append(f"{INDENT}Included from: {chain}")
+    for label, value in (("Chrome", finding.chrome), ("Firefox", finding.firefox), ("Fix", finding.fix)):
+        if value:
+            lines.append(f"{INDENT}{_style(label + ':', color, dim=True)} {value}")
+    return "\n".join(lines)
+
+
+def summary_line(findings: "list[Finding]", files: int, problems: int = 0, color: bool = False) -> str:
+    where = f"in {_plural(files, 'file')}"
+    if not findings:
+        line = f"No findings {where}"
+    else:
+        counts = Counter(f.severity for f in findings)
+        order = [s for s in reversed(SEVERITIES) if counts.get(s)]
+        order += sorted(s for s in counts if s not in SEVERITIES)
+        parts = ", ".join(
+            _style(f"{counts[s]} {s}", color, **SEVERITY_STYLE.get(s, {})) for s in order
+        )
+        line = f"{_plural(len(findings), 'finding')} ({parts}) {where}"
+    if problems:
+        line += f"; {_plural(problems, 'input problem')} (see stderr)"
+    return line
+
+
+def report(result: "LintResult", findings: "list[Finding]", stream: TextIO, color: bool = False) -> None:
+    blocks = [format_finding(f, color) for f in findings]
+    files = len(dict.fromkeys(result.files))
+    if blocks:
+        stream.write("\n\n".join(blocks) + "\n\n")
+    stream.write(summary_line(findings, files, len(result.problems), color) + "\n")
