@@ -536,9 +536,11 @@ class Path:
     taken_ifs: tuple[Level, ...] = ()
     result: Outcome | None = None
     stopped: bool = False          # `break` ends this level's rewrite directives
+    answered_at_server: bool = False
 
     def fork(self) -> "Path":
-        return Path(dict(self.vars), self.tests, self.opaque, self.taken_ifs, self.result, self.stopped)
+        return Path(dict(self.vars), self.tests, self.opaque, self.taken_ifs, self.result,
+                    self.stopped, self.answered_at_server)
 
 
 class Simulation:
@@ -556,11 +558,17 @@ class Simulation:
         locations = [lv for lv in self.chain if lv.kind == "location"]
         if server_levels:
             paths = self._rewrite(server_levels[-1].directives, paths)
+        for p in paths:
+            if p.result is not None:
+                p.answered_at_server = True
         if locations:
             live = [p for p in paths if p.result is None]
             done = [p for p in paths if p.result is not None]
             for p in live:
+                # a server-level `if` without `return` leaves no settings behind:
+                # the location found afterwards supplies them
                 p.stopped = False
+                p.taken_ifs = ()
             paths = done + self._rewrite(locations[-1].directives, live)
         return [self._finish(p) for p in paths]
 
@@ -801,6 +809,8 @@ class Simulation:
         """http, server, locations..., and the last `if` the request entered
         (whose settings replace the location's)."""
         levels = list(self.chain)
+        if p.answered_at_server:
+            levels = [lv for lv in levels if lv.kind in ("http", "server", "main")]
         if p.taken_ifs:
             levels.append(p.taken_ifs[-1])
         return levels
@@ -831,6 +841,14 @@ class Simulation:
                     cleared = {a.lower().rstrip("*") for a in d.args if not a.startswith("-")}
                     emissions = [e for e in emissions if not any(e.lname.startswith(c) for c in cleared)]
         return tuple(emissions), tuple(shadowed)
+
+    def _cleared(self, levels: list[Level]) -> frozenset[str]:
+        """Header names headers-more strips from every answer, the upstream's included."""
+        more = [lv for lv in levels if lv.all("more_set_headers") or lv.all("more_clear_headers")]
+        if not more:
+            return frozenset()
+        return frozenset(a.lower() for d in more[-1].all("more_clear_headers")
+                         for a in d.args if not a.startswith("-") and "*" not in a)
 
     def _add_header(self, d: Directive, p: Path) -> HeaderEmission:
         always = len(d.args) > 2 and d.args[2] == "always"
@@ -913,12 +931,11 @@ class Simulation:
                     hide = PROXY_DIRECTIVES[d.name]
                     hidden = frozenset()
                     if hide:
-                        hd = [x for l2 in levels for x in l2.all(hide)]
                         # proxy_hide_header is an array directive: the innermost level defining it wins
                         inner = [l2 for l2 in levels if l2.all(hide)]
                         if inner:
                             hidden = frozenset(a.args[0].lower() for a in inner[-1].all(hide) if a.args)
-                        del hd
+                    hidden = hidden | self._cleared(levels)
                     return Outcome(None, d.source, delegate="upstream", hidden_upstream=hidden,
                                    reason=f"{d.name} {' '.join(d.args)}")
             tf = lv.last("try_files")

@@ -1,0 +1,283 @@
+"""The nginx frontend: includes, parse errors, snippets, semantics in the model."""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+from pathlib import Path
+
+from corslint.frontends import nginx
+from corslint.lint import lint
+from corslint.model import OriginRef
+
+HERE = Path(__file__).parent / "fixtures" / "frontend" / "nginx"
+
+
+def parse_text(tmp_path, text, name="site.conf"):
+    path = tmp_path / name
+    path.write_text(text)
+    return nginx.parse_files([str(path)])
+
+
+def only_route(model, path=None):
+    routes = [r for r in model.routes if path is None or r.path == path]
+    assert len(routes) == 1, [r.name for r in model.routes]
+    return routes[0]
+
+
+def test_finding_in_included_file_points_at_that_file():
+    result = lint([str(HERE / "include_tree" / "nginx.conf")], codes=["CORS201"])
+    assert not result.problems
+    [finding] = result.findings
+    assert finding.file.endswith(os.path.join("snippets", "cors.conf"))
+    assert finding.line == 2
+    assert finding.column == 1
+    [via] = finding.source.via
+    assert via.file.endswith("nginx.conf") and via.line == 7
+
+
+def test_directory_walk_lints_included_snippet_once():
+    result = lint([str(HERE / "include_tree")], codes=["CORS201"])
+    assert [(Path(f.file).name, f.line) for f in result.findings] == [("cors.conf", 2)]
+
+
+def test_include_cycle_is_a_problem_not_a_crash():
+    result = lint([str(HERE / "include_cycle" / "a.conf")])
+    messages = [str(p) for p in result.problems]
+    assert any("include cycle" in m for m in messages), messages
+    assert all(p.fatal for p in result.problems)
+
+
+def test_syntax_error_is_one_line_with_file_and_line():
+    result = lint([str(HERE / "syntax_error.conf")])
+    [problem] = result.problems
+    assert problem.file.endswith("syntax_error.conf")
+    assert problem.line == 5
+    assert str(problem) == f"{problem.file}:5: unexpected end of file, expecting \"}}\""
+
+
+def test_other_files_still_linted_after_a_parse_error():
+    result = lint([str(HERE / "syntax_error.conf"), str(HERE / "include_tree" / "nginx.conf")],
+                  codes=["CORS201"])
+    assert len(result.problems) == 1
+    assert [f.line for f in result.findings] == [2]
+
+
+def test_template_markup_is_named():
+    result = lint([str(HERE / "template.conf")])
+    [problem] = result.problems
+    assert problem.line == 3 and "template markup" in problem.message
+
+
+def test_missing_include_is_a_notice_and_the_file_is_linted():
+    result = lint([str(HERE / "missing_include.conf")], codes=["CORS201"])
+    [notice] = result.problems
+    assert not notice.fatal and notice.line == 3 and "matches no file" in notice.message
+    assert [f.line for f in result.findings] == [5]
+
+
+def test_non_utf8_file_is_a_problem():
+    result = lint([str(HERE / "latin1.conf")])
+    [problem] = result.problems
+    assert problem.line == 3 and "UTF-8" in problem.message
+
+
+def test_snippet_without_server_is_analysed(tmp_path):
+    model = parse_text(tmp_path, 'add_header Access-Control-Allow-Origin $http_origin always;\n',
+                       name="cors-snippet.conf")
+    route = only_route(model)
+    [branch] = [b for b in route.branches if "GET" in (b.methods or ())]
+    [h] = branch.headers
+    assert h.value.parts == (OriginRef(),) and h.always and h.source.line == 1
+
+
+def test_add_header_in_if_replaces_inherited(tmp_path):
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    location / {
+        add_header Access-Control-Allow-Origin "https://a.example" always;
+        if ($request_method = OPTIONS) {
+            add_header Access-Control-Allow-Methods "GET, PUT";
+            return 204;
+        }
+        proxy_pass http://127.0.0.1:9000;
+    }
+}
+""")
+    route = only_route(model, "/")
+    options = route.branch_for("OPTIONS", "https://a.example")
+    assert options.outcome.status == 204
+    assert [h.name for h in options.headers] == ["Access-Control-Allow-Methods"]
+    [shadow] = options.shadowed
+    assert [h.name for h in shadow.emissions] == ["Access-Control-Allow-Origin"]
+    assert shadow.by.line == 7
+    get = route.branch_for("GET", "https://a.example")
+    assert get.outcome.delegate == "upstream"
+    assert [h.name for h in get.headers] == ["Access-Control-Allow-Origin"]
+
+
+def test_origin_if_forks_into_origin_tests(tmp_path):
+    model = parse_text(tmp_path, r"""
+server {
+    listen 80;
+    location / {
+        set $cors "";
+        if ($http_origin ~* "^https://(www\.)?example\.com$") { set $cors "yes"; }
+        if ($cors = "yes") { add_header Access-Control-Allow-Origin $http_origin always; }
+        root /srv;
+    }
+}
+""")
+    route = only_route(model, "/")
+    good = route.branch_for("GET", "https://www.example.com")
+    bad = route.branch_for("GET", "https://evil.example")
+    assert [h.name for h in good.headers] == ["Access-Control-Allow-Origin"]
+    assert bad.headers == ()
+    assert good is not bad
+
+
+def test_origin_map_values(tmp_path):
+    model = parse_text(tmp_path, r"""
+map $http_origin $allow {
+    default "";
+    "~^https://([a-z]+\.)?example\.com$" $http_origin;
+    "https://partner.test" "https://partner.test";
+}
+server {
+    listen 80;
+    location / { add_header Access-Control-Allow-Origin $allow always; proxy_pass http://127.0.0.1:9000; }
+}
+""")
+    [h] = only_route(model, "/").branches[0].headers
+    assert h.value.evaluate("https://api.example.com") == "https://api.example.com"
+    assert h.value.evaluate("https://PARTNER.test") == "https://partner.test"   # map strings ignore case
+    assert h.value.evaluate("https://example.com.evil") == ""
+
+
+def test_static_location_answers_options_405_and_auth(tmp_path):
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    location /files/ { root /srv; auth_basic "private"; }
+    location /api/ { limit_except GET POST { deny all; } proxy_pass http://127.0.0.1:9000; }
+}
+""")
+    files = only_route(model, "/files/")
+    options = files.branch_for("OPTIONS", None)
+    assert options.outcome.status == 405 and options.auth is not None
+    api = only_route(model, "/api/")
+    assert api.branch_for("PUT", None).outcome.status == 403
+    assert api.branch_for("HEAD", None).outcome.delegate == "upstream"
+
+
+def test_return_before_auth(tmp_path):
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    location / {
+        auth_basic "x";
+        if ($request_method = OPTIONS) { return 204; }
+        proxy_pass http://127.0.0.1:9000;
+    }
+}
+""")
+    route = only_route(model, "/")
+    assert route.branch_for("OPTIONS", None).auth is None
+    assert route.branch_for("GET", None).auth is not None
+
+
+def test_more_set_headers_and_proxy_hide_header(tmp_path):
+    model = parse_text(tmp_path, """
+server {
+    listen 443 ssl;
+    server_name api.example.com;
+    proxy_hide_header Access-Control-Allow-Origin;
+    location / {
+        more_set_headers "Access-Control-Allow-Origin: https://a.example";
+        proxy_pass http://127.0.0.1:9000;
+    }
+}
+""")
+    route = only_route(model, "/")
+    assert route.https is True and route.hosts == ("api.example.com",)
+    branch = route.branch_for("GET", None)
+    [h] = branch.headers
+    assert h.replaces and h.always
+    assert branch.outcome.hidden_upstream == frozenset({"access-control-allow-origin"})
+
+
+def test_expected_request_headers_and_methods(tmp_path):
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    location / {
+        if ($http_x_api_key = "") { return 401; }
+        if ($request_method = PUT) { set $x 1; }
+        proxy_set_header X-Forwarded-For $http_x_forwarded_for;
+        proxy_pass http://127.0.0.1:9000;
+    }
+}
+""")
+    route = only_route(model, "/")
+    assert [h.name for h in route.expected_request_headers] == ["x-api-key"]
+    assert "PUT" in dict(route.declared_methods)
+
+
+def _calls_to_lint(tmp_path, servers: int) -> int:
+    path = tmp_path / f"gen{servers}.conf"
+    blocks = []
+    for i in range(servers):
+        blocks.append(f"""
+server {{
+    listen 80;
+    server_name s{i}.example.com;
+    location /api/ {{
+        if ($request_method = OPTIONS) {{
+            add_header Access-Control-Allow-Origin $cors always;
+            add_header Access-Control-Allow-Methods "GET, POST, PUT" always;
+            return 204;
+        }}
+        add_header Access-Control-Allow-Origin $cors always;
+        add_header Vary Origin always;
+        proxy_pass http://127.0.0.1:{9000 + i % 100};
+    }}
+    location /static/ {{ root /srv/s{i}; }}
+}}""")
+    path.write_text('map $http_origin $cors { default ""; "~^https://app\\.example\\.com$" $http_origin; }\n'
+                    + "\n".join(blocks))
+    profile = cProfile.Profile()
+    profile.enable()
+    result = lint([str(path)])
+    profile.disable()
+    assert not result.problems
+    return pstats.Stats(profile).total_calls
+
+
+def test_work_grows_linearly_with_servers(tmp_path):
+    # Counts function calls, not seconds: deterministic on any machine.
+    # The 2,000-server timing itself lives in the benchmark script.
+    small = _calls_to_lint(tmp_path, 250)
+    large = _calls_to_lint(tmp_path, 1000)
+    assert large / small < 4.6, (small, large)
+
+
+def test_server_level_if_without_return_leaves_location_settings(tmp_path):
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    if ($request_method = OPTIONS) { set $pre 1; }
+    if ($request_method = DELETE) { add_header X-Denied yes always; return 405; }
+    location / {
+        add_header Access-Control-Allow-Origin "https://a.example" always;
+        proxy_pass http://127.0.0.1:9000;
+    }
+}
+""")
+    route = only_route(model, "/")
+    options = route.branch_for("OPTIONS", None)
+    assert [h.name for h in options.headers] == ["Access-Control-Allow-Origin"]
+    delete = route.branch_for("DELETE", None)
+    assert delete.outcome.status == 405
+    assert [h.name for h in delete.headers] == ["X-Denied"]
