@@ -85,6 +85,7 @@ def answer_branch(branch: Branch, origin: str | None, *, credentials: bool = Fal
             continue
         if h.replaces:
             headers = [(n, v) for n, v in headers if n.lower() != h.lname]
+            result.sent = [(e, v) for e, v in result.sent if e.lname != h.lname]
         headers.append((h.name, text))
         result.sent.append((h, text))
     if outcome.location is not None and code in (301, 302, 303, 307, 308):

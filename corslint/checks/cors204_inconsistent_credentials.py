@@ -1,0 +1,172 @@
+"""CORS204 inconsistent-credentials: ``Access-Control-Allow-Credentials: true``
+on the preflight (OPTIONS) answer of a location but not on its actual answer
+for the same origin, or the reverse.
+
+A credentialed request needs the header on both answers. Missing on the
+preflight, the request is never sent; missing on the actual answer, the
+request runs on the server but the script cannot read the result. When an
+upstream produces the answer lacking it, the application may add it itself:
+then this is a warning. Only answers on success statuses are compared (headers
+withheld on error statuses are CORS402's business); see
+``corslint explain CORS204``.
+"""
+
+from __future__ import annotations
+
+from .. import engine
+from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins, request
+from ._base import cors_routes, reporter
+
+CODE = "CORS204"
+NAME = "inconsistent-credentials"
+SEVERITY = "error"
+SUMMARY = "Access-Control-Allow-Credentials: true on only one of the preflight and the actual answer"
+FIX = ("Send the same Access-Control-Allow-Origin and 'Access-Control-Allow-Credentials: true' "
+       "on the preflight (OPTIONS) answer and on the actual answers, e.g. from one include file.")
+report = reporter(CODE, SEVERITY, FIX)
+
+ACAO = "access-control-allow-origin"
+ACAC = "access-control-allow-credentials"
+_ACTUAL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
+_UNSAFE_METHODS = ("PUT", "PATCH", "DELETE")
+_CREDENTIAL_KINDS = (engine.FailureKind.INVALID_ALLOW_CREDENTIALS,
+                     engine.FailureKind.WILDCARD_WITH_CREDENTIALS)
+
+
+def _branch(route, method, origin):
+    """The branch answering ``method`` from ``origin`` when no condition
+    corslint cannot evaluate holds."""
+    for b in route.branches:
+        if b.opaque_conditions:
+            continue
+        if b.applies(method, origin):
+            return b
+    return None
+
+
+def _credentials(ans):
+    """'true', 'absent', or None (unknown or some other value: not ours to judge)."""
+    if any(h.lname == ACAC for h in ans.unknown):
+        return None
+    values = [engine.http.strip_ows(t) for h, t in ans.sent if h.lname == ACAC]
+    if not values:
+        return "absent"
+    return "true" if values == ["true"] else None
+
+
+def _acao(ans):
+    """The first Access-Control-Allow-Origin emission the answer sends."""
+    for h, text in ans.sent:
+        if h.lname == ACAO and engine.http.strip_ows(text):
+            return h
+    return None
+
+
+def _ok(ans) -> bool:
+    return ans.status_assumed or ans.response.is_ok
+
+
+def _delegated_without_hiding(branch) -> bool:
+    """The answer comes from an upstream or app that may add the header itself."""
+    outcome = branch.outcome
+    return outcome.delegate in ("upstream", "app") and ACAC not in outcome.hidden_upstream
+
+
+def _keep(failure):
+    if failure is not None and failure.kind.base in _CREDENTIAL_KINDS:
+        return failure
+    return None
+
+
+def check(model):
+    for route in cors_routes(model):
+        origins = dict.fromkeys(intended_origins(route) + [DEFAULT_PAGE_ORIGIN])
+        for origin in origins:
+            pre_branch = _branch(route, "OPTIONS", origin)
+            if pre_branch is None:
+                continue
+            pre = answer_branch(pre_branch, origin, credentials=True, preflight=True)
+            if pre.auth_blocked or not _ok(pre):
+                continue  # the preflight fails anyway: CORS301/302/303
+            pre_state = _credentials(pre)
+            pre_acao = _acao(pre)
+            if pre_state is None or pre_acao is None:
+                continue
+            actual: list[tuple[str, object, object]] = []
+            seen = set()
+            for method in _ACTUAL_METHODS:
+                b = _branch(route, method, origin)
+                if b is None or b is pre_branch or id(b) in seen:
+                    continue
+                seen.add(id(b))
+                ans = answer_branch(b, origin, credentials=True, preflight=False)
+                if not _ok(ans) or _acao(ans) is None:
+                    continue
+                state = _credentials(ans)
+                if state is not None:
+                    actual.append((method, b, ans))
+            if pre_state == "true":
+                yield from _missing_on_actual(route, origin, pre, actual)
+            else:
+                yield from _missing_on_preflight(route, origin, pre, pre_acao, actual)
+
+
+def _missing_on_actual(route, origin, pre, actual):
+    related = [h.source for h, _ in pre.sent if h.lname == ACAC]
+    for method, branch, ans in actual:
+        if _credentials(ans) != "absent":
+            continue
+        where = _acao(ans)
+        req = request(route, origin, method=method, credentials=True)
+        failure = _keep(engine.check_cors(req, ans.response))
+        if _delegated_without_hiding(branch):
+            yield report(
+                "Access-Control-Allow-Credentials: true is sent on the preflight (OPTIONS) answer "
+                "but not with this Access-Control-Allow-Origin on the actual answer, which an "
+                "upstream produces: unless the application adds it, credentialed requests pass "
+                "the preflight, run on the server, and then fail.",
+                where.source, level="warning", failure=failure, request=req if failure else None,
+                route=route, related=related,
+            )
+        else:
+            yield report(
+                "Access-Control-Allow-Credentials: true is sent on the preflight (OPTIONS) answer "
+                "but not with this Access-Control-Allow-Origin on the actual answer: credentialed "
+                "requests pass the preflight, run on the server, and then fail.",
+                where.source, failure=failure, request=req if failure else None,
+                route=route, related=related,
+            )
+
+
+def _missing_on_preflight(route, origin, pre, pre_acao, actual):
+    granting = [(m, b, a) for m, b, a in actual if _credentials(a) == "true"]
+    if not granting:
+        return
+    related = [h.source for _, _, a in granting for h, _ in a.sent if h.lname == ACAC]
+    methods = [m for m, _, _ in granting]
+    # A request that needs a preflight: an unsafe method the actual answer
+    # grants, else a safelisted one sending JSON.
+    unsafe = [m for m in _UNSAFE_METHODS if m in methods]
+    if unsafe:
+        req = request(route, origin, method=unsafe[0], credentials=True)
+    else:
+        req = request(route, origin, method=methods[0],
+                      headers=(("Content-Type", "application/json"),), credentials=True)
+    failure = _keep(engine.check_preflight(req, pre.response))
+    if _delegated_without_hiding(pre.branch):
+        yield report(
+            "Access-Control-Allow-Credentials: true is sent on the actual answer but not with this "
+            "Access-Control-Allow-Origin on the preflight (OPTIONS) answer, which an upstream "
+            "produces: unless the application adds it, credentialed requests that need a "
+            "preflight are never sent.",
+            pre_acao.source, level="warning", failure=failure, request=req if failure else None,
+            route=route, related=related,
+        )
+    else:
+        yield report(
+            "Access-Control-Allow-Credentials: true is sent on the actual answer but not with this "
+            "Access-Control-Allow-Origin on the preflight (OPTIONS) answer: credentialed requests "
+            "that need a preflight are never sent.",
+            pre_acao.source, failure=failure, request=req if failure else None,
+            route=route, related=related,
+        )

@@ -1,0 +1,168 @@
+"""CORS308 invalid-header-token: an ``Access-Control-Allow-Headers`` or
+``Access-Control-Expose-Headers`` entry that is not a header name.
+
+* not an HTTP token (``Content-Type; Authorization``, quotes inside the value,
+  names separated by spaces, ``X-Token:``): browsers reject a whole
+  Allow-Headers value, so every preflight answered with it fails (error); an
+  Expose-Headers value that does not parse exposes nothing (warning);
+* a token that glues names together (``Content-Type|Authorization``,
+  ``'X-Token'``): one header with that odd name to browsers.
+
+Values corslint cannot resolve are left alone; see ``corslint explain CORS308``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import engine
+from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins, request
+from ._base import all_emissions, cors_routes, reporter
+
+CODE = "CORS308"
+NAME = "invalid-header-token"
+SEVERITY = "error"
+SUMMARY = "Access-Control-Allow-Headers / -Expose-Headers entry that is not a header name"
+FIX = ("List header names separated by commas, without quotes: "
+       "'Access-Control-Allow-Headers: Content-Type, Authorization'.")
+report = reporter(CODE, SEVERITY, FIX)
+
+ACAH = "access-control-allow-headers"
+ACEH = "access-control-expose-headers"
+_LABEL = {ACAH: "Access-Control-Allow-Headers", ACEH: "Access-Control-Expose-Headers"}
+# tchar characters people use as if they separated list entries.
+_GLUE = re.compile(r"[|+&']+")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*")
+_PROBE = ("Content-Type", "application/json")
+
+
+def _preflight_evidence(model):
+    """(emission source, raw, sent text) -> (route, origin, answer) for every
+    preflight answer sending an Allow-Headers header."""
+    evidence = {}
+    for route in cors_routes(model):
+        for branch in route.branches:
+            if branch.methods is not None and "OPTIONS" not in branch.methods:
+                continue
+            candidates = dict.fromkeys(intended_origins(route) + [DEFAULT_PAGE_ORIGIN])
+            for origin in candidates:
+                if not all(t.holds(origin) for t in branch.origin_tests):
+                    continue
+                ans = answer_branch(branch, origin, preflight=True)
+                for h, text in ans.sent:
+                    if h.lname == ACAH:
+                        evidence.setdefault((h.source, h.raw, text), (route, origin, ans))
+    return evidence
+
+
+def _failure(evidence, h, text, header, kind):
+    """The engine's verdict on a preflight for a POST sending ``header``,
+    answered with this emission; kept only when it is ``kind``."""
+    found = evidence.get((h.source, h.raw, text))
+    if found is None:
+        return None, None
+    route, origin, ans = found
+    req = request(route, origin, method="POST", headers=(header,))
+    failure = engine.check_preflight(req, ans.response)
+    if failure is None or failure.kind is not kind:
+        return None, None
+    return failure, req
+
+
+def _hint(entry: str) -> str:
+    if '"' in entry:
+        return " (the quotes are part of the value the browser sees)"
+    if ";" in entry:
+        return " (separate names with commas, not semicolons)"
+    if ":" in entry:
+        return " (a header name has no colon)"
+    if any(c.isspace() for c in entry):
+        return " (a space does not separate names: use commas)"
+    return ""
+
+
+def _q(text: str) -> str:
+    return f'"{text}"' if "'" in text else f"'{text}'"
+
+
+def _and(words) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _glued(entry: str) -> list[str] | None:
+    """The header names a token glues together, or None."""
+    if not _GLUE.search(entry):
+        return None
+    pieces = [p for p in _GLUE.split(entry) if p]
+    if pieces and all(_NAME.fullmatch(p) for p in pieces):
+        return pieces
+    return None
+
+
+def check(model):
+    evidence = _preflight_evidence(model)
+    seen = set()
+    for lname in (ACAH, ACEH):
+        for route, h in all_emissions(model, lname):
+            for alt in h.value.alternatives():
+                text = alt.literal_text
+                if text is None or (h.source, text) in seen:
+                    continue  # a variable corslint cannot resolve: say nothing
+                seen.add((h.source, text))
+                yield from _judge(route, h, text, evidence)
+
+
+def _judge(route, h, text, evidence):
+    label = _LABEL[h.lname]
+    allow = h.lname == ACAH
+    value = engine.http.strip_ows(text)
+    tokens, invalid = engine.parse_header_list(text)
+    if invalid:
+        bad = invalid[0]
+        if bad == value:
+            what = f"{label} {_q(value)} is not a list of header names"
+        else:
+            what = f"{label} {_q(value)} has an entry that is not a header name, {_q(bad)}"
+        if allow:
+            failure, req = _failure(evidence, h, text, _PROBE, engine.FailureKind.INVALID_ALLOW_HEADERS_TOKEN)
+            yield report(
+                f"{what}{_hint(bad)}: browsers reject the whole header, so every preflight "
+                "answered with it fails.",
+                h.source, failure=failure, request=req, route=route,
+            )
+        else:
+            yield report(
+                f"{what}{_hint(bad)}: browsers expose no header through it, so scripts cannot "
+                "read the headers it means to expose.",
+                h.source, level="warning", route=route,
+            )
+        return
+    glued = [(e, _glued(e)) for e in tokens if e != "*" and _glued(e) is not None]
+    if not glued:
+        return
+    listed = {t.lower() for t in tokens}
+    wanted = list(dict.fromkeys(p for _, pieces in glued for p in pieces))
+    names = _and(_q(e) for e, _ in glued)
+    what = "is one header name" if len(glued) == 1 else "are header names of their own"
+    lead = (f"{label} {'entry' if len(glued) == 1 else 'entries'} {names} {what} to browsers, "
+            f"not {_and(wanted)}")
+    if not allow:
+        yield report(
+            f"{lead}: scripts cannot read those headers; separate names with commas, without quotes.",
+            h.source, level="warning", route=route,
+        )
+        return
+    missing = [p for p in wanted if p.lower() not in listed
+               and not engine.is_cors_safelisted_request_header(p, "x")]
+    if not missing:
+        yield report(f"{lead}; separate names with commas, without quotes.",
+                     h.source, level="warning", route=route)
+        return
+    probe = _PROBE if missing[0].lower() == "content-type" else (missing[0], "1")
+    failure, req = _failure(evidence, h, text, probe, engine.FailureKind.HEADER_NOT_ALLOWED)
+    yield report(
+        f"{lead}: preflights for requests sending {_and(missing)} fail; separate names with "
+        "commas, without quotes.",
+        h.source, failure=failure, request=req, route=route,
+    )

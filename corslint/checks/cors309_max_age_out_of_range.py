@@ -1,0 +1,99 @@
+"""CORS309 max-age-out-of-range: ``Access-Control-Max-Age`` that browsers do
+not honour as written.
+
+* not a non-negative integer (``10m``, ``1.5``, ``600, 600`` from two
+  emissions): ignored, the preflight is cached for the default 5 seconds
+  (error; a negative value, often meant as "do not cache", is a warning);
+* above 7200: Chrome caps it at 7200 seconds (info);
+* above 86400: Firefox caps it at 86400 seconds as well (warning).
+
+Values corslint cannot resolve are left alone. No console message follows any
+of these; see ``corslint explain CORS309``.
+"""
+
+from __future__ import annotations
+
+from .. import engine
+from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins
+from ._base import all_emissions, cors_routes, reporter
+
+CODE = "CORS309"
+NAME = "max-age-out-of-range"
+SEVERITY = "error"
+SUMMARY = "Access-Control-Max-Age that is not a non-negative integer or above what browsers honour"
+FIX = ("Send a plain number of seconds, at most 7200 (Chrome's cap), e.g. "
+       "'Access-Control-Max-Age: 7200'; 0 disables preflight caching.")
+report = reporter(CODE, SEVERITY, FIX)
+
+ACMA = "access-control-max-age"
+CHROME_CAP = engine.MAX_AGE_CAP["chrome"]
+FIREFOX_CAP = engine.MAX_AGE_CAP["firefox"]
+
+
+def check(model):
+    seen = set()
+    for route, h in all_emissions(model, ACMA):
+        for alt in h.value.alternatives():
+            text = alt.literal_text
+            if text is None or (h.source, text) in seen:
+                continue  # a variable corslint cannot resolve: say nothing
+            seen.add((h.source, text))
+            value = engine.http.strip_ows(text)
+            if not value:
+                continue  # nginx sends no header for an empty value
+            yield from _judge(route, h, value)
+    yield from _sent_twice(model)
+
+
+def _judge(route, h, value):
+    seconds, problem = engine.parse_max_age(value)
+    if problem == "is negative":
+        yield report(
+            f"Access-Control-Max-Age '{value}' is negative: browsers ignore it and cache the "
+            f"preflight for their default {engine.MAX_AGE_DEFAULT} seconds; send 0 to disable "
+            "preflight caching.",
+            h.source, level="warning", route=route,
+        )
+    elif problem is not None:
+        yield report(
+            f"Access-Control-Max-Age '{value}' {problem}: browsers accept only a whole number of "
+            f"seconds, ignore it, and cache the preflight for only {engine.MAX_AGE_DEFAULT} seconds.",
+            h.source, route=route,
+        )
+    elif seconds > FIREFOX_CAP:
+        yield report(
+            f"Access-Control-Max-Age {seconds} is capped by both browsers: Chrome keeps the "
+            f"preflight for at most {CHROME_CAP} s and Firefox for at most {FIREFOX_CAP} s.",
+            h.source, level="warning", route=route,
+        )
+    elif seconds > CHROME_CAP:
+        yield report(
+            f"Access-Control-Max-Age {seconds} is capped at {CHROME_CAP} s by Chrome; only "
+            f"Firefox (up to {FIREFOX_CAP} s) honours it.",
+            h.source, level="info", route=route,
+        )
+
+
+def _sent_twice(model):
+    """Two Max-Age fields on one preflight answer reach the browser as one
+    value 'a, b', which is not a number."""
+    for route in cors_routes(model):
+        for branch in route.branches:
+            if branch.methods is not None and "OPTIONS" not in branch.methods:
+                continue
+            candidates = dict.fromkeys(intended_origins(route) + [DEFAULT_PAGE_ORIGIN])
+            for origin in candidates:
+                if not all(t.holds(origin) for t in branch.origin_tests):
+                    continue
+                ans = answer_branch(branch, origin, preflight=True)
+                if len(ans.response.get_all(ACMA)) < 2:
+                    continue
+                sent = [h for h, _ in ans.sent if h.lname == ACMA]
+                combined = ans.response.combined(ACMA)
+                times = "twice" if len(sent) == 2 else f"{len(sent)} times"
+                yield report(
+                    f"Access-Control-Max-Age is sent {times} on one preflight answer, which "
+                    f"browsers read as '{combined}', not a number of seconds: they ignore it and "
+                    f"cache the preflight for only {engine.MAX_AGE_DEFAULT} seconds.",
+                    sent[-1].source, route=route, related=[x.source for x in sent[:-1]],
+                )
