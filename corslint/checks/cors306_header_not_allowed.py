@@ -1,0 +1,92 @@
+"""CORS306 header-not-allowed: a request header the API evidently needs is
+not allowed by the Access-Control-Allow-Headers of the preflight answer:
+Authorization when the location authenticates, headers the config itself
+reads (``$http_x_api_key``), headers listed on its other answers, and
+Content-Type for JSON bodies on a proxied API (a warning: a guess).
+
+``*`` never covers Authorization and is a literal name with credentials.
+See ``corslint explain CORS306``.
+"""
+
+from __future__ import annotations
+
+from .. import engine
+from ._base import reporter
+from ._preflight import (
+    ACAH,
+    concrete_ok,
+    example_value,
+    expects_preflight,
+    header_unknown,
+    intended_request,
+    list_failure,
+    list_location,
+    needed_headers,
+    options_answers,
+    preflight_routes,
+    sent,
+)
+
+CODE = "CORS306"
+NAME = "header-not-allowed"
+SEVERITY = "error"
+SUMMARY = "A request header the API needs is missing from Access-Control-Allow-Headers on the preflight answer"
+FIX = ("List every request header the page sends that is not safelisted (Authorization, "
+       "Content-Type for JSON, custom X-... headers) in Access-Control-Allow-Headers on the "
+       "preflight answer; '*' never covers Authorization and is literal with credentials.")
+report = reporter(CODE, SEVERITY, FIX)
+
+
+def check(model):
+    for route in preflight_routes(model):
+        if not expects_preflight(route):
+            continue
+        needs = needed_headers(route)
+        if not needs:
+            continue
+        for pf in options_answers(route):
+            ans = pf.answer
+            if not concrete_ok(pf) or header_unknown(ans, ACAH):
+                continue
+            listed = [v for _, v in sent(ans, ACAH)]
+            tokens = [t for v in listed for t in engine.parse_header_list(v)[0]]
+            for need in needs:
+                method = "POST" if need.lname == "content-type" else "GET"
+                req = intended_request(route, pf.origin, method=method,
+                                       headers=((need.name, example_value(need.name)),))
+                failure = list_failure(req, ans.response, engine.FailureKind.HEADER_NOT_ALLOWED)
+                if failure is None:
+                    continue
+                yield report(
+                    _message(need.name, listed, tokens, pf.credentials, need.why,
+                             withheld=_withheld_on(ans, ACAH)),
+                    list_location(ans, ACAH), level=need.level, failure=failure, request=req,
+                    route=route, related=[need.source],
+                )
+
+
+def _message(header: str, listed: list[str], tokens: list[str], credentials: bool, why: str, *,
+             withheld: int | None = None) -> str:
+    if not listed and withheld is not None:
+        return (f"Access-Control-Allow-Headers is set for success answers only and the preflight "
+                f"answer is {withheld}, so requests carrying {header} are refused ({why}).")
+    if not listed:
+        return (f"The preflight answer sends no Access-Control-Allow-Headers, so requests "
+                f"carrying {header} are refused ({why}).")
+    value = ", ".join(listed)
+    if "*" in tokens and header.lower() == "authorization" and not credentials:
+        return (f"Access-Control-Allow-Headers on the preflight answer is '{value}', and '*' never "
+                f"covers Authorization, which requests to this location need ({why}).")
+    if "*" in tokens and credentials:
+        return (f"Access-Control-Allow-Headers on the preflight answer is '{value}', and '*' is a "
+                f"literal header name for requests with credentials, so {header} is refused "
+                f"({why}).")
+    return (f"Access-Control-Allow-Headers on the preflight answer ('{value}') lacks {header} "
+            f"({why}).")
+
+
+def _withheld_on(ans, lname: str) -> int | None:
+    """The answer's status when it withholds its ``lname`` header on it."""
+    if any(h.lname == lname for h in ans.withheld):
+        return ans.response.status
+    return None

@@ -1,0 +1,55 @@
+import pytest
+
+from ruletools import FIXTURES, assert_fixture, fixtures
+
+CODE = "CORS303"
+
+
+@pytest.mark.parametrize("path", fixtures(CODE), ids=lambda p: p.name)
+def test_fixture(path):
+    assert_fixture(path, CODE)
+
+
+def test_fixture_set_has_both_kinds():
+    names = [p.stem for p in fixtures(CODE)]
+    assert sum(n.endswith("_fp") for n in names) >= 2
+    assert sum(not n.endswith("_fp") for n in names) >= 2
+
+from corslint.checks import load
+from corslint.model import Branch, HeaderEmission, Outcome, PolicyModel, Route, Source, Value
+
+
+def test_return_301_texts():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "return_301_location.conf", CODE)
+    assert finding.severity == "error"
+    assert "redirected (return 301 https://api.example.com/v2/)" in finding.message
+    assert finding.chrome.endswith("Response to preflight request doesn't pass access control "
+                                   "check: Redirect is not allowed for a preflight request.")
+    # the 301 carries ACAO: Firefox names the redirect itself
+    assert "(Reason: CORS request external redirect not allowed). Status code: 301." in finding.firefox
+
+
+def test_opaque_redirect_is_a_warning_with_its_condition():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "scheme_redirect_in_if.conf", CODE)
+    assert finding.severity == "warning"
+    assert "when $scheme = http" in finding.message
+
+
+def test_bare_redirect_firefox_reports_missing_acao():
+    # A 3xx without CORS headers: Chrome still says "Redirect is not allowed",
+    # Firefox complains about the missing ACAO instead.
+    src = Source("hand.conf", 1)
+    acao = HeaderEmission("Access-Control-Allow-Origin", Value.literal("https://app.example.com"),
+                          Source("hand.conf", 2), always=True)
+    acam = HeaderEmission("Access-Control-Allow-Methods", Value.literal("GET, PUT"),
+                          Source("hand.conf", 3), always=True)
+    route = Route(name="api", source=src, path="/api/", branches=[
+        Branch(Outcome(301, Source("hand.conf", 4), location=Value.literal("https://api.example.com/api/"),
+                       reason="return 301"), methods=frozenset({"OPTIONS"})),
+        Branch(Outcome(None, Source("hand.conf", 5), delegate="upstream"), headers=(acao, acam),
+               methods=frozenset({"GET", "PUT"})),
+    ])
+    [finding] = list(load(CODE).check(PolicyModel(routes=[route])))
+    assert finding.line == 4
+    assert "Redirect is not allowed for a preflight request." in finding.chrome
+    assert "(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 301." in finding.firefox

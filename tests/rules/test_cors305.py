@@ -1,0 +1,38 @@
+import pytest
+
+from ruletools import FIXTURES, assert_fixture, fixtures
+
+CODE = "CORS305"
+
+
+@pytest.mark.parametrize("path", fixtures(CODE), ids=lambda p: p.name)
+def test_fixture(path):
+    assert_fixture(path, CODE)
+
+
+def test_fixture_set_has_both_kinds():
+    names = [p.stem for p in fixtures(CODE)]
+    assert sum(n.endswith("_fp") for n in names) >= 2
+    assert sum(not n.endswith("_fp") for n in names) >= 2
+
+
+def test_one_finding_per_missing_method():
+    findings = assert_fixture(FIXTURES / "nginx" / CODE / "limit_except_methods_missing.conf", CODE)
+    assert sorted(f.chrome.rsplit(": ", 1)[-1] for f in findings) == [
+        "Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response.",
+        "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.",
+    ]
+    put = next(f for f in findings if "PUT" in f.message)
+    assert "lacks PUT" in put.message
+    assert "Did not find method in CORS header ‘Access-Control-Allow-Methods’" in put.firefox
+
+
+def test_lowercase_patch_is_explained():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "lowercase_patch.conf", CODE)
+    assert "'patch'" in finding.message and "case-sensitively" in finding.message
+    assert "Method PATCH is not allowed" in finding.chrome
+
+
+def test_wildcard_with_credentials_is_literal():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "wildcard_with_credentials.conf", CODE)
+    assert "'*' is a literal method name for requests with credentials" in finding.message
