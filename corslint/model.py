@@ -64,6 +64,7 @@ class OriginMatcher:
     flavour: str
     ignore_case: bool = False
     source: Source | None = None
+    note: str = ""                 # provenance worth saying, as HeaderEmission.note
 
     @property
     def is_regex(self) -> bool:
@@ -326,6 +327,8 @@ class HeaderEmission:
     omit_if_empty: bool = True     # nginx add_header sends nothing for ""
     raw: str = ""                  # the value as written in the config
     replaces: bool = False         # replaces a same-named header (upstream's included)
+    note: str = ""                 # provenance worth saying in a finding, e.g. "the default of
+                                   # os.environ.get('CORS_ALLOW_ALL_ORIGINS')"
 
     @property
     def lname(self) -> str:
@@ -423,6 +426,9 @@ class Route:
     expected_request_headers: tuple[ExpectedHeader, ...] = ()
     declared_methods: tuple[tuple[str, Source], ...] = ()  # methods the config handles explicitly
     frontend: str = ""                  # for display only; checks must not branch on it
+    # Headers the route's own configuration sets, whether or not a branch sends
+    # them: the author's intent even where a redirect or return pre-empts them.
+    configured_headers: tuple[HeaderEmission, ...] = ()
 
     def branch_for(self, method: str, origin: str | None) -> Branch | None:
         for branch in self.branches:
@@ -439,8 +445,11 @@ class Route:
                     yield h
 
     def is_cors(self) -> bool:
-        """The route sends at least one CORS response header somewhere."""
-        return any(h.lname in CORS_RESPONSE_HEADERS for h in self.all_emissions())
+        """The route sends at least one CORS response header somewhere, or its
+        configuration sets one that no request reaches (e.g. everything is
+        redirected before the location's headers apply)."""
+        return any(h.lname in CORS_RESPONSE_HEADERS
+                   for h in list(self.all_emissions()) + list(self.configured_headers))
 
     def origin_matchers(self) -> Iterator[OriginMatcher]:
         """Every origin allowlist entry this route consults."""

@@ -281,3 +281,48 @@ server {
     delete = route.branch_for("DELETE", None)
     assert delete.outcome.status == 405
     assert [h.name for h in delete.headers] == ["X-Denied"]
+
+
+def test_auth_basic_off_for_options_through_a_map(tmp_path):
+    model = parse_text(tmp_path, """
+map $request_method $auth_realm { OPTIONS off; default "API"; }
+server {
+    listen 80;
+    location /api/ {
+        auth_basic $auth_realm;
+        proxy_pass http://127.0.0.1:9000;
+    }
+}
+""")
+    route = only_route(model, "/api/")
+    assert route.branch_for("OPTIONS", None).auth is None
+    assert route.branch_for("PUT", None).auth is not None
+
+
+def test_unreached_location_headers_still_mark_a_cors_route(tmp_path):
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    rewrite ^ https://api.example.com$request_uri redirect;
+    location /api/ {
+        add_header Access-Control-Allow-Origin "https://app.example.com" always;
+        proxy_pass http://127.0.0.1:9000;
+    }
+}
+""")
+    route = only_route(model, "/api/")
+    assert route.is_cors()
+    options = route.branch_for("OPTIONS", None)
+    assert options.outcome.status == 302 and options.headers == ()
+
+
+def test_dav_methods_are_handled_by_static_location(tmp_path):
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    location /dav/ { root /srv; dav_methods PUT DELETE; }
+}
+""")
+    route = only_route(model, "/dav/")
+    assert route.branch_for("PUT", None).outcome.status is None
+    assert route.branch_for("PATCH", None).outcome.status == 405

@@ -456,10 +456,13 @@ class Builder:
                 branches.append(result)
         merged = _merge_branches(branches)
         expected, declared = self._route_expectations(chain)
+        sim = Simulation(self, chain, "GET")
+        configured = tuple(sim._add_header(d, None) for lv in chain for d in lv.all("add_header")
+                           if len(d.args) >= 2)
         return Route(
             name=name, source=where.source, branches=merged, https=info.https,
             hosts=info.hosts, path=path, expected_request_headers=expected,
-            declared_methods=declared, frontend=NAME,
+            declared_methods=declared, frontend=NAME, configured_headers=configured,
         )
 
     def _route_expectations(self, chain: list[Level]):
@@ -903,16 +906,17 @@ class Simulation:
             return Outcome(403, deny.source, reason="deny all"), None, ""
         auth = None
         auth_what = ""
-        basic = self._innermost(levels, "auth_basic")
-        if basic and basic.args and basic.args[0] != "off":
-            auth, auth_what = basic.source, "auth_basic"
-        req = self._innermost(levels, "auth_request")
-        if req and req.args and req.args[0] != "off":
-            auth, auth_what = req.source, "auth_request"
-        jwt = self._innermost(levels, "auth_jwt")
-        if jwt and jwt.args and jwt.args[0] != "off":
-            auth, auth_what = jwt.source, "auth_jwt"
+        for name in ("auth_basic", "auth_request", "auth_jwt"):
+            d = self._innermost(levels, name)
+            if d and d.args and self._enabled(d, p):
+                auth, auth_what = d.source, name
         return self._content(levels, p), auth, auth_what
+
+    def _enabled(self, d: Directive, p: Path) -> bool:
+        """An auth directive is off when its value is, or resolves to, "off"
+        (e.g. a map on $request_method giving "off" for OPTIONS)."""
+        text = self.value(d.args[0], p, d.source).evaluate(None)
+        return text != "off"
 
     def _innermost(self, levels: list[Level], name: str) -> Directive | None:
         for lv in reversed(levels):
@@ -952,7 +956,9 @@ class Simulation:
         root = self._innermost(levels, "root") or self._innermost(levels, "alias")
         if root is not None:
             where = root.source
-        if method in ("GET", "HEAD"):
+        dav = self._innermost(levels, "dav_methods")
+        dav_methods = {a.upper() for a in dav.args} if dav and dav.args != ["off"] else set()
+        if method in ("GET", "HEAD") or method in dav_methods:
             return Outcome(None, where, delegate="files", reason="static files")
         return Outcome(405, where, delegate="files", reason=f"static files answer {method} with 405")
 
