@@ -1,0 +1,107 @@
+"""CORS103 duplicate-allow-origin: two ``Access-Control-Allow-Origin`` headers
+on one response.
+
+Either the config itself adds the header twice on one branch, or it adds the
+header in front of an upstream that is not told to drop its own (which the app
+may well send: then the browser sees two). Browsers refuse a response with two
+ACAO fields even when both hold the same value. See ``corslint explain CORS103``.
+"""
+
+from __future__ import annotations
+
+from .. import engine
+from ..model import Branch, HeaderEmission, Route, Source
+from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins, request
+from ._base import cors_routes, reporter
+
+CODE = "CORS103"
+NAME = "duplicate-allow-origin"
+SEVERITY = "error"
+SUMMARY = "Access-Control-Allow-Origin sent twice on one response"
+FIX = ("Let exactly one place send Access-Control-Allow-Origin: remove the second directive, "
+       "or, in front of an app that sets CORS headers itself, drop the app's copy "
+       "(nginx: 'proxy_hide_header Access-Control-Allow-Origin;') or remove its CORS middleware.")
+report = reporter(CODE, SEVERITY, FIX)
+
+ACAO = "access-control-allow-origin"
+
+
+def _origins_for(route: Route, branch: Branch) -> list[str]:
+    """Origins whose requests ``branch`` may answer, the intended ones first."""
+    valid = [o for o in intended_origins(route) if engine.origin_value_problem(o) is None]
+    candidates = valid + [DEFAULT_PAGE_ORIGIN, "https://evil.example", "null"]
+    return [o for o in dict.fromkeys(candidates) if all(t.holds(o) for t in branch.origin_tests)]
+
+
+def _where(source: Source, other: Source) -> str:
+    return f"line {source.line}" if source.file == other.file else str(source)
+
+
+def _method(branch: Branch) -> tuple[str, bool]:
+    """(method, preflight) of a request this branch answers."""
+    if branch.methods is None or "GET" in branch.methods:
+        return "GET", False
+    others = sorted(m for m in branch.methods if m != "OPTIONS")
+    return (others[0], False) if others else ("PUT", True)
+
+
+def _judge(route: Route, branch: Branch, origin: str, response: engine.HttpResponse):
+    method, preflight = _method(branch)
+    req = request(route, origin, method=method)
+    if preflight:
+        return engine.check_preflight(req, response), req
+    return engine.check_cors(req, response), req
+
+
+def check(model):
+    for route in cors_routes(model):
+        # Branches answering GET first: their finding shows the simplest request.
+        ordered = sorted(route.branches, key=lambda b: _method(b) != ("GET", False))
+        for branch in ordered:
+            if not branch.emissions(ACAO):
+                continue
+            _, preflight = _method(branch)
+            definite = False
+            possible: tuple[HeaderEmission, str, str, engine.HttpResponse] | None = None
+            for origin in _origins_for(route, branch):
+                ans = answer_branch(branch, origin, preflight=preflight)
+                sent = [(h, v) for h, v in ans.sent if h.lname == ACAO]
+                if len(sent) >= 2:
+                    definite = True
+                    first = sent[0][0]
+                    failure, req = _judge(route, branch, origin, ans.response)
+                    for h, _ in sent[1:]:
+                        if h.source == first.source:
+                            continue
+                        earlier = _where(first.source, h.source)
+                        yield report(
+                            f"Access-Control-Allow-Origin '{h.raw}' is added to answers that already "
+                            f"carry Access-Control-Allow-Origin '{first.raw}' ({earlier}): "
+                            "browsers refuse a response with two.",
+                            h.source, failure=failure, request=req, route=route, related=[first.source],
+                        )
+                    break
+                if possible is None and sent and _upstream_may_add(branch, sent[0][0]):
+                    possible = (sent[0][0], sent[0][1], origin, ans.response)
+            if definite or possible is None:
+                continue
+            h, text, origin, response = possible
+            # What the browser gets when the app answers with its own copy
+            # (upstream fields come first, nginx appends its own).
+            doubled = engine.HttpResponse(response.status, (("Access-Control-Allow-Origin", text),)
+                                          + response.headers)
+            failure, req = _judge(route, branch, origin, doubled)
+            outcome = branch.outcome
+            yield report(
+                f"Access-Control-Allow-Origin '{h.raw}' is added to answers from the upstream "
+                f"({outcome.reason or 'proxied'}) without hiding the upstream's own: "
+                "if the upstream also sends it, browsers refuse the response with two.",
+                h.source, level="warning", failure=failure, request=req, route=route,
+                related=[outcome.source],
+            )
+
+
+def _upstream_may_add(branch: Branch, emission: HeaderEmission) -> bool:
+    outcome = branch.outcome
+    return (outcome.delegate == "upstream" and ACAO not in outcome.hidden_upstream
+            and not emission.replaces)

@@ -1,0 +1,120 @@
+"""CORS105 reflected-origin: ``Access-Control-Allow-Origin`` echoes the
+request's ``Origin`` with no allowlist in front of it.
+
+Echoing every origin lets every website read the response; with
+``Access-Control-Allow-Credentials: true`` any site reads authenticated
+responses. No browser error follows: the browser allows it, which is the
+problem. See ``corslint explain CORS105``.
+"""
+
+from __future__ import annotations
+
+from ..model import Branch, HeaderEmission, OriginMap, Source
+from ..scenarios import answer_branch
+from ._base import cors_routes, reporter
+
+CODE = "CORS105"
+NAME = "reflected-origin"
+SEVERITY = "critical"
+SUMMARY = "Access-Control-Allow-Origin echoes the request's Origin without checking it"
+FIX = ("Echo the Origin only when it is on an exact, anchored allowlist (e.g. a map on the Origin "
+       "whose default is empty) and send 'Vary: Origin'; if the API is public and needs no "
+       "cookies, send '*' and no Access-Control-Allow-Credentials.")
+report = reporter(CODE, SEVERITY, FIX)
+
+ACAO = "access-control-allow-origin"
+ACAC = "access-control-allow-credentials"
+
+# Origins no allowlist means to admit; the first one a branch lets through is
+# the one the finding names.
+ATTACKER_ORIGINS = ("https://evil.example", "https://attacker.example", "http://evil.example")
+
+
+def _attacker_origin(branch: Branch) -> str | None:
+    """An attacker origin the branch answers, or None when its origin tests
+    form an allowlist (a test that must hold: CORS106 judges how tight it is)."""
+    if any(t.expect for t in branch.origin_tests):
+        return None
+    for origin in ATTACKER_ORIGINS:
+        if all(t.holds(origin) for t in branch.origin_tests):
+            return origin
+    return None
+
+
+def _stock_error(branch: Branch) -> bool:
+    """The branch answers a fixed error status of the server's own: there is
+    nothing behind it worth reading."""
+    status = branch.outcome.status
+    return status is not None and status >= 400 and branch.outcome.delegate is None
+
+
+def _via_map_default(emission: HeaderEmission) -> OriginMap | None:
+    for part in emission.value.parts:
+        if isinstance(part, OriginMap) and part.default.reflects_unchecked:
+            return part
+    return None
+
+
+class _Seen:
+    def __init__(self, emission: HeaderEmission, origin: str, route):
+        self.emission = emission
+        self.route = route
+        self.origin = origin
+        self.credentials = False
+        self.actual = False          # reaches a non-preflight answer
+        self.related: list[Source] = []
+
+
+def check(model):
+    found: dict[tuple, _Seen] = {}
+    for route in cors_routes(model):
+        for branch in route.branches:
+            origin = _attacker_origin(branch)
+            if origin is None or _stock_error(branch):
+                continue
+            methods = branch.methods if branch.methods is not None else frozenset({"GET"})
+            preflight_only = methods <= {"OPTIONS"}
+            ans = answer_branch(branch, origin, credentials=True, preflight=preflight_only)
+            sent = {id(h): text for h, text in ans.sent}
+            for h in branch.headers:
+                if h.lname != ACAO or not h.value.reflects_unchecked:
+                    continue
+                if sent.get(id(h)) != origin:
+                    continue
+                key = (h.source, h.raw)
+                seen = found.get(key)
+                if seen is None:
+                    seen = found[key] = _Seen(h, origin, route)
+                acac = [e for e, text in ans.sent if e.lname == ACAC and text.strip() == "true"]
+                if acac:
+                    seen.credentials = True
+                    seen.related += [e.source for e in acac]
+                if not preflight_only:
+                    seen.actual = True
+    for seen in sorted(found.values(), key=lambda s: (s.emission.source.file, s.emission.source.line,
+                                                      s.emission.source.column)):
+        h = seen.emission
+        related = list(seen.related)
+        omap = _via_map_default(h)
+        what = "Access-Control-Allow-Origin reflects the request's Origin unchecked"
+        if omap is not None:
+            what = ("Access-Control-Allow-Origin reflects the request's Origin unchecked (the "
+                    "allowlist's default echoes every origin it does not list)")
+            if omap.source is not None:
+                related.append(omap.source)
+        if seen.actual:
+            if seen.credentials:
+                message = (f"{what}, with credentials: any site, e.g. {seen.origin}, can read "
+                           "authenticated responses.")
+            else:
+                message = (f"{what}: any site, e.g. {seen.origin}, can read the responses, as "
+                           "with '*'.")
+        elif seen.credentials:
+            message = (f"{what} on the preflight answer, with credentials: any site, e.g. "
+                       f"{seen.origin}, may send requests with any method and header the "
+                       "preflight allows, cookies included.")
+        else:
+            message = (f"{what} on the preflight answer: any site, e.g. {seen.origin}, may send "
+                       "requests with any method and header the preflight allows.")
+        yield report(message, h.source, level="critical" if seen.credentials else "warning",
+                     route=seen.route, related=related)

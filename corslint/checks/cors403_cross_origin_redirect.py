@@ -1,0 +1,238 @@
+"""CORS403 cross-origin-redirect: a CORS route answers requests with a
+redirect to another origin (another host, or http -> https).
+
+A browser follows such a redirect for a cross-origin request only if the 3xx
+itself passes the CORS check, and then sends ``Origin: null`` to the new
+origin (the request's origin is tainted), which that origin must allow; see
+``corslint explain CORS403``. Redirected preflights are CORS303's finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import engine
+from ..engine import HttpResponse
+from ..model import Branch, Lit, Route, Source, Unknown, Value
+from ..scenarios import (
+    answer_branch,
+    api_url,
+    branch_origin,
+    example_path,
+    page_origin,
+    request,
+)
+from ._base import cors_routes, reporter
+
+CODE = "CORS403"
+NAME = "cross-origin-redirect"
+SEVERITY = "warning"
+SUMMARY = "A CORS route redirects requests to another origin"
+FIX = ("Serve the API on the origin pages call (have the pages call the final URL, e.g. https "
+       "directly), or redirect within the same origin; if the redirect must stay, send "
+       "Access-Control-Allow-Origin on the 3xx and allow 'null' on the target.")
+report = reporter(CODE, SEVERITY, FIX)
+
+ACAC = "access-control-allow-credentials"
+
+# Variables that stand for the request's own host or scheme.
+HOST_VARS = frozenset({"$host", "$http_host", "$server_name"})
+SCHEME_VARS = frozenset({"$scheme"})
+PATH_VARS = frozenset({"$request_uri", "$uri", "$document_uri"})
+EMPTY_VARS = frozenset({"$args", "$query_string", "$is_args"})
+
+_UNKNOWN = "\ue000"   # stands for a value nobody can know statically
+_SAME_HOST = "\ue001"
+_SAME_SCHEME = "\ue002"
+_PATH = "\ue003"      # a variable holding the path or query: the authority ends before it
+
+
+@dataclass(frozen=True)
+class Location:
+    """A redirect target as far as the config tells it."""
+
+    relative: bool            # a path on the same origin
+    scheme: str | None        # lowercased; None when unknown
+    host: str | None          # lowercased; None when unknown
+    port: str | None          # as written; None when absent or unknown
+    same_host: bool           # the host is the request's own ($host & co.)
+    host_var: str | None      # the variable the host comes from, if any
+    userinfo: str | None      # "user:password" as written (unknown parts as <var>)
+    url: str                  # a concrete URL for the engine
+
+
+def parse_location(value: Value, route: Route) -> Location | None:
+    """Split a Location value into scheme, userinfo, host and port; None when
+    it starts with something unknown (a variable holding a whole URL)."""
+    api = api_url(route)
+    api_scheme, api_host = api.split("://", 1)[0], api.split("://", 1)[1].split("/", 1)[0]
+    marked: list[str] = []
+    concrete: list[str] = []
+    host_var = None
+    for part in value.parts:
+        if isinstance(part, Lit):
+            marked.append(part.text)
+            concrete.append(part.text)
+        elif isinstance(part, Unknown) and part.name in HOST_VARS:
+            marked.append(_SAME_HOST)
+            concrete.append(api_host)
+            host_var = host_var or part.name
+        elif isinstance(part, Unknown) and part.name in SCHEME_VARS:
+            marked.append(_SAME_SCHEME)
+            concrete.append(api_scheme)
+        else:
+            name = part.name if isinstance(part, Unknown) else ""
+            marked.append(_PATH if name in PATH_VARS | EMPTY_VARS else _UNKNOWN)
+            if name in PATH_VARS:
+                concrete.append(example_path(route.path))
+            elif name in EMPTY_VARS:
+                concrete.append("")
+            else:
+                concrete.append("x")
+    text = "".join(marked)
+    if text.startswith("/") and not text.startswith("//"):
+        return Location(True, api_scheme, api_host, None, True, None, None,
+                        f"{api_scheme}://{api_host}{''.join(concrete)}")
+    if text.startswith("//"):
+        scheme, rest = api_scheme, text[2:]
+    else:
+        m = re.match(r"^([^:/?#]*):/*(.*)$", text, re.S)
+        if not m or not m.group(1):
+            return None
+        scheme_text, rest = m.group(1), m.group(2)
+        if scheme_text == _SAME_SCHEME:
+            scheme = api_scheme
+        elif _UNKNOWN in scheme_text or _SAME_HOST in scheme_text:
+            return None
+        else:
+            scheme = scheme_text.lower()
+        if scheme not in ("http", "https"):
+            return None  # mailto:, data: and the like: no origin to compare
+    end = len(rest)
+    for i, ch in enumerate(rest):
+        if ch in "/?#\\" + _PATH:
+            end = i
+            break
+    authority = rest[:end]
+    userinfo = None
+    if "@" in authority:
+        raw_userinfo, authority = authority.rsplit("@", 1)
+        userinfo = raw_userinfo.replace(_UNKNOWN, "<?>").replace(_SAME_HOST, "<host>")
+    hostport = authority
+    port = None
+    m = re.match(r"^(.*?)(?::([0-9]+))?$", hostport, re.S)
+    if m:
+        hostport, port = m.group(1), m.group(2)
+    same_host = hostport == _SAME_HOST
+    if same_host:
+        host = api_host.lower()
+    elif _UNKNOWN in hostport or _SAME_HOST in hostport or _SAME_SCHEME in hostport or not hostport:
+        host = None
+    else:
+        host = hostport.lower()
+    url = "".join(concrete)
+    if url.startswith("//"):
+        url = f"{scheme}:{url}"
+    if host is None:
+        # An unknown host: give the engine a stand-in on another origin.
+        url = f"{scheme}://{(userinfo + '@') if userinfo else ''}unknown.invalid/"
+    return Location(False, scheme, host, port, same_host, host_var if same_host else None,
+                    userinfo, url)
+
+
+def _route_hosts(route: Route) -> set[str]:
+    return {h.lower() for h in route.hosts if "*" not in h and "~" not in h and not h.startswith(".")}
+
+
+def _other_origin(loc: Location, route: Route) -> tuple[bool, str] | None:
+    """(True, how) when the Location is another origin than the route's,
+    None when it is the same or cannot be told."""
+    if loc.relative:
+        return None
+    api = api_url(route)
+    api_scheme = api.split("://", 1)[0]
+    if loc.scheme is not None and loc.scheme != api_scheme:
+        if loc.host is None or loc.same_host:
+            what = loc.host_var or "a variable"
+            return True, (f"Location's host is unknown ({what}), but the scheme changes from "
+                          f"{api_scheme} to {loc.scheme}")
+        return True, f"{loc.scheme}://{loc.host}{(':' + loc.port) if loc.port else ''}"
+    if loc.host is None or loc.same_host:
+        return None
+    hosts = _route_hosts(route)
+    if not hosts:
+        return None  # the route's own host is not known
+    if loc.host in hosts:
+        return None  # one of the server's own names
+    return True, f"{loc.scheme}://{loc.host}{(':' + loc.port) if loc.port else ''}"
+
+
+def _method(branch: Branch) -> str | None:
+    methods = sorted(m for m in (branch.methods or {"GET"}) if m != "OPTIONS")
+    if not methods:
+        return None
+    return "GET" if "GET" in methods else methods[0]
+
+
+def redirect_response(branch: Branch, origin: str, loc: Location, credentials: bool,
+                      preflight: bool = False) -> HttpResponse:
+    """The branch's 3xx with a concrete Location the engine can judge."""
+    ans = answer_branch(branch, origin, credentials=credentials, preflight=preflight)
+    headers = tuple((n, v) for n, v in ans.response.headers if n.lower() != "location")
+    return HttpResponse(ans.response.status, headers + (("Location", loc.url),))
+
+
+class _Hop:
+    def __init__(self, source: Source, route: Route, status: int, target: str):
+        self.source = source
+        self.route = route
+        self.status = status
+        self.target = target
+        self.failure = None
+        self.request = None
+
+
+def check(model):
+    hops: dict[Source, _Hop] = {}
+    for route in cors_routes(model):
+        for branch in route.branches:
+            outcome = branch.outcome
+            if not outcome.is_redirect:
+                continue
+            method = _method(branch)
+            if method is None:
+                continue  # only preflights are redirected: CORS303
+            loc = parse_location(outcome.location, route)
+            if loc is None or loc.userinfo:
+                continue  # a Location with user:password@ is never followed: CORS404
+            other = _other_origin(loc, route)
+            if other is None:
+                continue
+            hop = hops.get(outcome.source)
+            if hop is None:
+                hop = hops[outcome.source] = _Hop(outcome.source, route, outcome.status, other[1])
+            if hop.failure is None:
+                origin = branch_origin(route, branch, method) or page_origin(route)
+                credentials = any(h.lname == ACAC and h.value.evaluate(origin) == "true"
+                                  for h in branch.headers)
+                req = request(route, origin, method=method, credentials=credentials)
+                failure = engine.check_cors(req, redirect_response(branch, origin, loc, credentials))
+                if failure is not None:
+                    hop.failure, hop.request = failure, req
+    for source, hop in sorted(hops.items(), key=lambda kv: (kv[0].file, kv[0].line, kv[0].column)):
+        if hop.target.startswith("Location's host"):
+            where = f"another origin ({hop.target})"
+            then = "the new origin"
+        else:
+            where = f"another origin, {hop.target}"
+            then = hop.target
+        if hop.failure is not None:
+            message = (f"This {hop.status} redirect sends cross-origin requests to {where} but "
+                       "does not pass the CORS check itself, so browsers block it; had it passed, "
+                       f"they would send 'Origin: null' to {then}.")
+        else:
+            message = (f"This {hop.status} redirect sends cross-origin requests to {where}: "
+                       "browsers follow it because it passes the CORS check, but then send "
+                       f"'Origin: null' to {then}, which must allow that.")
+        yield report(message, source, failure=hop.failure, request=hop.request, route=hop.route)
