@@ -23,7 +23,7 @@ def sample_id(path: Path) -> str:
 
 def test_every_nginx_code_has_a_sample_pair():
     have = {p.parent.name for p in NGINX_SAMPLES}
-    nginx_codes = set(REGISTRY) - {"CORS106"}  # CORS106's nginx sample is optional until its own issue
+    nginx_codes = set(REGISTRY)
     missing = sorted(c for c in nginx_codes if c not in have)
     assert not missing, f"codes without samples/nginx/<CODE>/: {missing}"
     for code in have:
