@@ -153,6 +153,7 @@ class OriginMap:
     entries: tuple[MapEntry, ...]
     default: "Value"
     source: Source | None = None
+    default_source: Source | None = None   # the line giving the default; None: implicit ""
 
 
 @dataclass(frozen=True)
@@ -182,10 +183,16 @@ class Value:
 
     # -- evaluation for one request
 
-    def evaluate(self, origin: str | None) -> str | None:
-        """The concrete text for a request from ``origin``; None when unknown."""
+    def evaluate(self, origin: str | None, known: dict[str, str] | None = None) -> str | None:
+        """The concrete text for a request from ``origin``; None when unknown.
+
+        ``known`` supplies values for variables the caller can stand in for
+        (e.g. a redirect's $host and $request_uri when building an example)."""
         out: list[str] = []
         for part in self.parts:
+            if isinstance(part, Unknown) and known is not None and part.name in known:
+                out.append(known[part.name])
+                continue
             text = _evaluate_part(part, origin)
             if text is None:
                 return None
@@ -430,8 +437,12 @@ class Route:
     # them: the author's intent even where a redirect or return pre-empts them.
     configured_headers: tuple[HeaderEmission, ...] = ()
 
-    def branch_for(self, method: str, origin: str | None) -> Branch | None:
+    def branch_for(self, method: str, origin: str | None, include_opaque: bool = False) -> Branch | None:
+        """The branch that answers; branches behind conditions corslint cannot
+        evaluate are assumed not taken unless ``include_opaque``."""
         for branch in self.branches:
+            if branch.opaque_conditions and not include_opaque:
+                continue
             if branch.applies(method, origin):
                 return branch
         return None

@@ -55,11 +55,13 @@ def answer(route: Route, method: str, origin: str | None, *, credentials: bool =
             break
     if branch is None:
         return None
-    return answer_branch(branch, origin, credentials=credentials, preflight=preflight, status=status)
+    return answer_branch(branch, origin, credentials=credentials, preflight=preflight, status=status,
+                         route=route)
 
 
 def answer_branch(branch: Branch, origin: str | None, *, credentials: bool = False,
-                  preflight: bool = False, status: int | None = None) -> Answer:
+                  preflight: bool = False, status: int | None = None,
+                  route: Route | None = None) -> Answer:
     outcome = branch.outcome
     auth_blocked = branch.auth is not None and (preflight or not credentials)
     assumed = False
@@ -89,10 +91,25 @@ def answer_branch(branch: Branch, origin: str | None, *, credentials: bool = Fal
         headers.append((h.name, text))
         result.sent.append((h, text))
     if outcome.location is not None and code in (301, 302, 303, 307, 308):
-        loc = outcome.location.evaluate(origin)
+        loc = outcome.location.evaluate(origin, known=location_stand_ins(route))
         headers.append(("Location", loc if loc is not None else "https://unknown.invalid/"))
     result.response = HttpResponse(code, tuple(headers))
     return result
+
+
+def location_stand_ins(route: Route | None) -> dict[str, str]:
+    """Example values for the request variables a redirect target is usually
+    built from ($host, $request_uri...), taken from the route itself."""
+    if route is None:
+        return {}
+    url = api_url(route)
+    scheme, rest = url.split("://", 1)
+    host, _, path = rest.partition("/")
+    return {
+        "$host": host, "$http_host": host, "$server_name": host,
+        "$request_uri": "/" + path, "$uri": "/" + path, "$document_uri": "/" + path,
+        "$scheme": scheme, "$args": "", "$is_args": "", "$query_string": "",
+    }
 
 
 def api_url(route: Route) -> str:

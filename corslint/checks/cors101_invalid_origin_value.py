@@ -48,8 +48,8 @@ class Alternative:
     def source(self, emission: HeaderEmission) -> Source:
         if self.entry is not None and self.entry.matcher.source is not None:
             return self.entry.matcher.source
-        if self.omap is not None and self.omap.source is not None:
-            return self.omap.source
+        if self.omap is not None and (self.omap.default_source or self.omap.source) is not None:
+            return self.omap.default_source or self.omap.source
         return emission.source
 
     @property

@@ -51,7 +51,7 @@ def _cause(branch: Branch, emission: HeaderEmission) -> tuple[Source, str] | Non
             if default.parts == (OriginRef(),):
                 reflected = True
             elif all(isinstance(p, Lit) for p in default.parts):
-                return (part.source or emission.source), (
+                return (part.default_source or part.source or emission.source), (
                     "the Origin allowlist answers Access-Control-Allow-Origin 'null' to origins it "
                     f"does not list, 'Origin: null' included, {WHO}")
         elif isinstance(part, OriginRef):

@@ -100,8 +100,8 @@ def check(model):
         if omap is not None:
             what = ("Access-Control-Allow-Origin reflects the request's Origin unchecked (the "
                     "allowlist's default echoes every origin it does not list)")
-            if omap.source is not None:
-                related.append(omap.source)
+            if (omap.default_source or omap.source) is not None:
+                related.append(omap.default_source or omap.source)
         if seen.actual:
             if seen.credentials:
                 message = (f"{what}, with credentials: any site, e.g. {seen.origin}, can read "

@@ -37,7 +37,8 @@ def check(model):
             req = intended_request(route, pf.origin)
             # Redirects behind conditions corslint cannot evaluate may come first.
             for branch in opaque_options_branches(route, pf.origin):
-                ans = answer_branch(branch, pf.origin, credentials=pf.credentials, preflight=True)
+                ans = answer_branch(branch, pf.origin, credentials=pf.credentials, preflight=True,
+                                    route=route)
                 if not ans.response.is_redirect:
                     continue
                 failure = engine.check_preflight(req, ans.response)

@@ -762,11 +762,13 @@ class Simulation:
         src = d.args[0]
         entries: list[tuple[str, str, Source]] = []
         default = ""
+        default_source = None
         for e in d.block or []:
             if e.name in ("hostnames", "volatile"):
                 continue
             if e.name == "default":
                 default = e.args[0] if e.args else ""
+                default_source = e.source
                 continue
             entries.append((e.name, e.args[0] if e.args else "", e.source))
         default_value = self.value(default, p, d.source)
@@ -782,7 +784,7 @@ class Simulation:
                     key = key[1:] if key.startswith("\\") else key
                     exact.append(MapEntry(OriginMatcher(key, "exact-nocase", source=esrc), v))
             # nginx looks up exact keys before trying regexes in order
-            return Value((OriginMap(tuple(exact + regex), default_value, d.source),))
+            return Value((OriginMap(tuple(exact + regex), default_value, d.source, default_source),))
         if src == "$request_method":
             for key, val, esrc in entries:
                 if _map_key_matches(key, self.method):
@@ -838,8 +840,11 @@ class Simulation:
             inner = more[-1]
             for d in inner.directives:
                 if d.name == "more_set_headers":
-                    for h in self._more_set(d, p):
-                        emissions = [e for e in emissions if e.lname != h.lname] + [h]
+                    # kept beside any add_header of the same name: the answer
+                    # builder lets it replace the earlier one where both are
+                    # sent, and a status-restricted (-s) one leaves add_header's
+                    # copy on the other statuses
+                    emissions.extend(self._more_set(d, p))
                 elif d.name == "more_clear_headers":
                     cleared = {a.lower().rstrip("*") for a in d.args if not a.startswith("-")}
                     emissions = [e for e in emissions if not any(e.lname.startswith(c) for c in cleared)]

@@ -33,4 +33,4 @@ def test_without_credentials_it_is_a_warning():
     assert finding.severity == "warning"
     assert "default echoes every origin" in finding.message
     assert "as with '*'" in finding.message
-    assert 2 in [r.line for r in finding.related]  # the map
+    assert 3 in [r.line for r in finding.related]  # the map's default line
