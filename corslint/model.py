@@ -436,6 +436,8 @@ class Route:
     # Headers the route's own configuration sets, whether or not a branch sends
     # them: the author's intent even where a redirect or return pre-empts them.
     configured_headers: tuple[HeaderEmission, ...] = ()
+    # Derived answers the checks share (e.g. intended origins), computed once.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def branch_for(self, method: str, origin: str | None, include_opaque: bool = False) -> Branch | None:
         """The branch that answers; branches behind conditions corslint cannot

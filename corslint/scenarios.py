@@ -147,6 +147,12 @@ _SERIALIZED = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s,]+$", re.I)
 def intended_origins(route: Route) -> list[str]:
     """Origins the config evidently means to allow: literal ACAO values, exact
     allowlist entries, and a readable example for each regex entry."""
+    if "intended_origins" not in route.memo:
+        route.memo["intended_origins"] = _intended_origins(route)
+    return list(route.memo["intended_origins"])
+
+
+def _intended_origins(route: Route) -> list[str]:
     found: list[str] = []
     for h in route.all_emissions():
         if h.lname != "access-control-allow-origin":

@@ -305,9 +305,17 @@ class Level:
     directives: list[Directive]
     source: Source
     label: str = ""
+    by_name: dict[str, list[Directive]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # Levels are asked for the same directive names once per route and
+        # method: index them once, or an http level with thousands of servers
+        # makes every lookup linear in the file.
+        for d in self.directives:
+            self.by_name.setdefault(d.name, []).append(d)
 
     def all(self, name: str) -> list[Directive]:
-        return [d for d in self.directives if d.name == name]
+        return self.by_name.get(name, [])
 
     def last(self, name: str) -> Directive | None:
         found = self.all(name)
