@@ -326,3 +326,15 @@ server {
     route = only_route(model, "/dav/")
     assert route.branch_for("PUT", None).outcome.status is None
     assert route.branch_for("PATCH", None).outcome.status == 405
+
+
+def test_http_block_without_servers_is_analysed_as_a_snippet(tmp_path):
+    model = parse_text(tmp_path, r"""
+http {
+    if ($http_origin !~ '^https?:\/\/example\.com') { return 403; }
+}
+""")
+    route = only_route(model)
+    [matcher] = list(route.origin_matchers())
+    assert matcher.pattern == r"^https?:\/\/example\.com" and matcher.flavour == "pcre-search"
+    assert route.branch_for("GET", "https://evil.example").outcome.status == 403

@@ -398,22 +398,31 @@ class Builder:
         if "http" in names:
             for http in top.all("http"):
                 hlevel = Level("http", http.block or [], http.source, "http")
-                routes += self._servers(hlevel)
+                if hlevel.all("server"):
+                    routes += self._servers(hlevel)
+                elif any(d.name in ("if", "add_header", "more_set_headers", "location")
+                         for d in hlevel.directives):
+                    # an http block holding what belongs to a server or a
+                    # location (a test or a half-written config): analyse it
+                    # as a snippet rather than skip what it says
+                    routes += self._snippet_routes(hlevel.directives, http.source)
         elif "server" in names:
             routes += self._servers(Level("http", self.tree, top.source, "file"))
         else:
-            # A snippet: a location body (or a server body if it holds locations).
-            base = os.path.basename(self.path)
-            snippet_server = Level("server", [], top.source, f"snippet {base}")
-            info = ServerInfo((), None, f"snippet {base}")
-            if "location" in names:
-                routes += self._server_routes([Level("http", [], top.source, "http"),
-                                               Level("server", self.tree, top.source, base)], info)
-            else:
-                chain = [Level("http", [], top.source, "http"), snippet_server,
-                         Level("location", self.tree, top.source, base)]
-                routes.append(self._route(chain, info, "/"))
+            routes += self._snippet_routes(self.tree, top.source)
         return routes
+
+    def _snippet_routes(self, directives: list[Directive], source: Source) -> list[Route]:
+        """A file with no server: a location body, or a server body if it
+        holds locations."""
+        base = os.path.basename(self.path)
+        info = ServerInfo((), None, f"snippet {base}")
+        http = Level("http", [], source, "http")
+        if any(d.name == "location" for d in directives):
+            return self._server_routes([http, Level("server", directives, source, base)], info)
+        chain = [http, Level("server", [], source, f"snippet {base}"),
+                 Level("location", directives, source, base)]
+        return [self._route(chain, info, "/")]
 
     def _collect_maps(self, directives: list[Directive]) -> None:
         for d in directives:
