@@ -461,8 +461,11 @@ class Route:
         """The route sends at least one CORS response header somewhere, or its
         configuration sets one that no request reaches (e.g. everything is
         redirected before the location's headers apply)."""
-        return any(h.lname in CORS_RESPONSE_HEADERS
-                   for h in list(self.all_emissions()) + list(self.configured_headers))
+        if "is_cors" not in self.memo:
+            self.memo["is_cors"] = any(
+                h.lname in CORS_RESPONSE_HEADERS
+                for h in list(self.all_emissions()) + list(self.configured_headers))
+        return self.memo["is_cors"]
 
     def origin_matchers(self) -> Iterator[OriginMatcher]:
         """Every origin allowlist entry this route consults."""

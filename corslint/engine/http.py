@@ -9,6 +9,7 @@ joined with ", ".
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -155,13 +156,19 @@ def parse_header_list(value: str) -> tuple[list[str], list[str]]:
     split (Fetch and Chromium); see :func:`firefox_invalid_entry` for the entry
     Firefox names.
     """
+    tokens, invalid = _parse_header_list(value)
+    return list(tokens), list(invalid)
+
+
+@functools.lru_cache(maxsize=8192)  # pure; the same few values are parsed per route
+def _parse_header_list(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     tokens: list[str] = []
     invalid: list[str] = []
     for entry in _split_fetch(value):
         if not entry:
             continue
         (tokens if is_token(entry) else invalid).append(entry)
-    return tokens, invalid
+    return tuple(tokens), tuple(invalid)
 
 
 def firefox_invalid_entry(value: str) -> str | None:

@@ -9,6 +9,7 @@ need (scheme, host, port); it is not a full URL parser.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -254,6 +255,7 @@ class URLParts:
         return f"{self.scheme}://{auth}{self.host}{port}{rest.replace(chr(92), '/')}"
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and checks ask about the same few URLs per route
 def parse_url(text: str) -> URLParts | None:
     """Parse an absolute URL with an authority (``scheme://host...``) the way a
     browser would; None when a browser rejects it or it has no host."""
@@ -334,6 +336,7 @@ def split_origins(value: str) -> list[str]:
     return [p for p in re.split(r"[\s,]+", value) if p]
 
 
+@functools.lru_cache(maxsize=8192)
 def origin_value_problem(value: str) -> str | None:
     """Why an ``Access-Control-Allow-Origin`` value can never match a page's
     origin, or None if it is ``*``, ``null`` or a serialized origin exactly as

@@ -22,6 +22,7 @@ Encodes the nginx semantics the checks must not need to know:
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
 import re
@@ -468,9 +469,9 @@ class Builder:
         where = chain[-1]
         name = f"{info.name} {('location ' + path) if where.kind == 'location' else path}".strip()
         branches: list[Branch] = []
-        for method in ALL_METHODS:
-            for result in Simulation(self, chain, method).run():
-                branches.append(result)
+        for methods in self._method_classes(chain):
+            for result in Simulation(self, chain, methods[0]).run():
+                branches.append(dataclasses.replace(result, methods=frozenset(methods)))
         merged = _merge_branches(branches)
         expected, declared = self._route_expectations(chain)
         sim = Simulation(self, chain, "GET")
@@ -481,6 +482,52 @@ class Builder:
             hosts=info.hosts, path=path, expected_request_headers=expected,
             declared_methods=declared, frontend=NAME, configured_headers=configured,
         )
+
+    def _method_classes(self, chain: list[Level]) -> list[list[str]]:
+        """Methods that take the same way through this route, grouped so each
+        way is simulated once. Methods are told apart only by what the
+        configuration looks at: `if ($request_method ...)` conditions,
+        limit_except, dav_methods, and the static handler's GET/HEAD."""
+        singletons = [[m] for m in ALL_METHODS]
+        if any(m.args and m.args[0] == "$request_method" for m in self.maps.values()):
+            return singletons
+        conditions: list[list[str]] = []
+        for level in chain:
+            if level.kind == "http":
+                continue  # holds no rewrite directives a request runs; scanning it is quadratic
+            for d in _walk(level.directives, into_locations=False):
+                if not any("request_method" in a for a in d.args):
+                    continue
+                if (d.name == "if" and len(d.args) == 3 and d.args[0] == "$request_method"
+                        and "$" not in d.args[2]):
+                    conditions.append(d.args)
+                else:
+                    return singletons  # the method flows into a value: simulate each
+        locations = [lv for lv in chain if lv.kind == "location"]
+        limits = [set(a.upper() for a in d.args) for d in (locations[-1].all("limit_except") if locations else [])]
+        dav = self._innermost_in(chain, "dav_methods")
+        dav_set = {a.upper() for a in dav.args} if dav else set()
+
+        def signature(method: str) -> tuple:
+            return (
+                tuple(_decide(method, _if_test(args)) for args in conditions),
+                tuple(method in allowed or (method == "HEAD" and "GET" in allowed) for allowed in limits),
+                method in ("GET", "HEAD"),
+                method in dav_set,
+            )
+
+        classes: dict[tuple, list[str]] = {}
+        for method in ALL_METHODS:
+            classes.setdefault(signature(method), []).append(method)
+        return list(classes.values())
+
+    @staticmethod
+    def _innermost_in(levels: list[Level], name: str) -> Directive | None:
+        for lv in reversed(levels):
+            d = lv.last(name)
+            if d is not None:
+                return d
+        return None
 
     def _route_expectations(self, chain: list[Level]):
         expected: dict[str, ExpectedHeader] = {}
@@ -1000,6 +1047,16 @@ def _substitute_map(value: Value, omap: OriginMap, replacement: Value) -> Value:
         else:
             parts.append(part)
     return Value(tuple(parts) if parts else (Lit(""),))
+
+
+def _if_test(args: list[str]):
+    """An `if` condition's operator and operand in the form _decide takes."""
+    op, operand = args[1], args[2]
+    if op in ("=", "!="):
+        return ("eq", operand, op == "!=")
+    if op in ("~", "~*", "!~", "!~*"):
+        return ("re", operand, op.startswith("!"), op.endswith("*"))
+    return None
 
 
 def _decide(text: str, test) -> bool:
