@@ -2,7 +2,9 @@
 
 ``corslint PATH...`` lints (it is the ``check`` subcommand, which is the default:
 any first argument that is not a subcommand name is a path); ``corslint rules``
-lists the rule codes; ``corslint explain CODE`` prints a rule's page.
+lists the rule codes; ``corslint explain CODE`` prints a rule's page and
+``corslint explain "<pasted console message>"`` names the rules behind a browser
+error (see :mod:`corslint.explain`).
 
 Exit codes: 0 clean, 1 findings, 2 usage error or unreadable/unparseable input.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import importlib.resources
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -19,8 +22,10 @@ from typing import Iterable, Mapping, Sequence, TextIO
 import click
 
 from . import __version__, checks, config as config_mod
+from . import explain as explain_mod
 from . import lint as lint_mod
 from .findings import SEVERITIES, Finding, severity_rank
+from .frontends import frontend_for
 from .reporters import REPORTERS
 from .suppression import filter_suppressed
 
@@ -223,11 +228,14 @@ def _split_option(values: Sequence[str]) -> list[str] | None:
               help="Use this config file instead of discovering .corslint.toml / pyproject.toml.")
 @click.option("--color/--no-color", "color", default=None,
               help="Force colour on or off (default: on for a terminal unless NO_COLOR is set).")
+@click.option("--ignore-unknown", is_flag=True,
+              help="Skip named files that do not look like a config corslint reads, instead of "
+                   "reporting them (for pre-commit and editor hooks).")
 @click.version_option(__version__, "--version", prog_name="corslint")
 def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], min_severity: str | None,
           exit_zero: bool, stdin_filename: str | None, config_path: str | None,
-          color: bool | None) -> None:
+          color: bool | None, ignore_unknown: bool = False) -> None:
     """Lint PATHs (files or directories; `-` reads stdin)."""
     ctx = click.get_current_context()
     try:
@@ -250,7 +258,14 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
     severity = severity.lower() if severity else None
 
     paths_list = list(paths)
-    if not paths_list:
+    skipped_all = False
+    if ignore_unknown and paths_list:
+        # Hooks pass every changed file their pattern catches; lint those that
+        # look like a config (as a directory walk would) and pass over the rest.
+        paths_list = [p for p in paths_list if p == "-" or not os.path.isfile(p)
+                      or frontend_for(p, named=False) is not None]
+        skipped_all = not paths_list
+    if not paths_list and not skipped_all:
         if stdin_filename:
             paths_list = ["-"]
         else:
@@ -310,18 +325,75 @@ def rules(output_format: str) -> None:
 
 
 @main.command("explain", context_settings=CONTEXT_SETTINGS)
-@click.argument("query", nargs=-1, required=True)
-def explain(query: tuple[str, ...]) -> None:
-    """Print the documentation of a rule (CODE such as CORS201, or its name)."""
+@click.argument("query", nargs=-1)
+@click.option("--config", "config_paths", multiple=True, metavar="PATH",
+              type=click.Path(path_type=str),
+              help="Also lint this server config (file or directory; repeatable) for the rules "
+                   "behind the message and show the lines responsible.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="text, or json (for a pasted message).")
+def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format: str) -> None:
+    """Explain a rule (CODE such as CORS201, or its name) or a browser error pasted
+    from the Chrome or Firefox console: which rules cause it, what to look for
+    and the fix. QUERY `-` (or none, with a pipe) reads the message from stdin.
+
+    \b
+    Exit codes: 0 explained; 1 --config has findings behind the message;
+    2 unknown code, text that is no CORS message corslint knows, or a config
+    that cannot be parsed.
+    """
+    ctx = click.get_current_context()
     text = " ".join(query).strip()
+    if not text or text == "-":
+        stream = click.get_text_stream("stdin")
+        if not text and stream.isatty():
+            raise click.UsageError("give a rule code, or a console message (quoted, or `-` to "
+                                   "read it from stdin)", ctx)
+        text = stream.read().strip()
+
     code = code_for(text)
-    if code is None:
+    if code is not None:
+        page = rule_doc(code)
+        if page is None:
+            name, severity, summary = rule_meta(code)
+            page = f"# {code} {name}\n\n" + (f"Severity: {severity}\n\n" if severity else "") + (summary or "")
+        click.echo(page.rstrip("\n"))
+        if config_paths:
+            report = explain_mod.lint_responsible(config_paths, [code])
+            click.echo("\n" + explain_mod.render_config(report))
+            ctx.exit(_explain_exit(report))
+        return
+    if re.fullmatch(r"CORS\d+", text, re.I):
         raise CorslintError(f"unknown rule code {text!r}; `corslint rules` lists them")
-    page = rule_doc(code)
-    if page is None:
-        name, severity, summary = rule_meta(code)
-        page = f"# {code} {name}\n\n" + (f"Severity: {severity}\n\n" if severity else "") + (summary or "")
-    click.echo(page.rstrip("\n"))
+
+    explanation = explain_mod.explain_text(text)
+    if explanation is None:
+        shown = " ".join(text.split())
+        shown = shown if len(shown) <= 100 else shown[:97] + "..."
+        raise CorslintError(
+            f"not a CORS message corslint knows: {shown!r}. Paste the whole console line "
+            "(Chrome: \"Access to fetch at ... has been blocked by CORS policy: ...\"; Firefox: "
+            "\"Cross-Origin Request Blocked: ... (Reason: ...)\"), or give a rule code "
+            "(`corslint rules`).")
+
+    report = None
+    if config_paths:
+        report = explain_mod.lint_responsible(
+            config_paths, explanation.codes, [d.hit for d in explanation.diagnoses])
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+    if output_format == "json":
+        import json
+        click.echo(json.dumps(explain_mod.to_dict(explanation, report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(explain_mod.render_text(explanation, report))
+    ctx.exit(_explain_exit(report) if report is not None else EXIT_CLEAN)
+
+
+def _explain_exit(report) -> int:
+    if any(is_fatal(p) for p in report.problems):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if report.findings else EXIT_CLEAN
 
 
 __all__ = ["main", "rule_meta", "rule_doc", "code_for", "select_findings", "want_color", "exit_code",

@@ -37,10 +37,14 @@ def get_reporter(name: str) -> Reporter:
         raise KeyError(f"unknown format {name!r}; known: {', '.join(sorted(REPORTERS))}") from None
 
 
+from . import github as _github  # noqa: E402
 from . import json as _json  # noqa: E402
+from . import sarif as _sarif  # noqa: E402
 from . import text as _text  # noqa: E402
 
 register("text", _text.report)
 register("json", _json.report)
+register("sarif", _sarif.report)
+register("github", _github.report)
 
 __all__ = ["REPORTERS", "Reporter", "register", "get_reporter"]
