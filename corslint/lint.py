@@ -44,7 +44,7 @@ def discover(paths: Iterable[str]) -> tuple[list[str], list[ParseProblem]]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_virtualenv(os.path.join(root, d)))
                 for name in sorted(files):
-                    full = os.path.join(root, name)
+                    full = os.path.normpath(os.path.join(root, name))  # "./a.conf" -> "a.conf"
                     if frontend_for(full, named=False) is not None:
                         found.append(full)
         elif os.path.exists(path):
