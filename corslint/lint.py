@@ -6,6 +6,7 @@ recognises a file and hands the file over.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 from dataclasses import dataclass, field
@@ -83,12 +84,31 @@ def build_model(files: list[str], *, stdin_text: str | None = None,
     return model, texts
 
 
+def provenance_notes(model: PolicyModel) -> dict:
+    """Source position -> what a frontend said about where a value came from
+    (e.g. "the default of config('CORS_ALLOW_ALL_ORIGINS')")."""
+    notes: dict = {}
+    for route in model.routes:
+        for branch in route.branches:
+            for h in branch.headers:
+                if h.note:
+                    notes.setdefault(h.source, h.note)
+        for matcher in route.origin_matchers():
+            if matcher.note and matcher.source is not None:
+                notes.setdefault(matcher.source, matcher.note)
+    return notes
+
+
 def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple] = set()
+    notes = provenance_notes(model)
     for code in codes or checks.REGISTRY:
         rule = checks.load(code)
         for finding in rule.check(model):
+            note = notes.get(finding.source)
+            if note and note not in finding.message:
+                finding = dataclasses.replace(finding, message=f"{finding.message} ({note})")
             key = (finding.code, finding.source.file, finding.source.line,
                    finding.source.column, finding.message)
             if key not in seen:

@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# System packages the test suite drives: real nginx (`nginx -t` on every sample)
-# and ssl-cert's snakeoil pair that TLS samples point at. Idempotent; needs root
-# (or sudo) and apt. Stock services are kept from starting.
+# System packages the test suite drives: real nginx (`nginx -t` on every sample,
+# and the truth tier's servers), ssl-cert's snakeoil pair that TLS samples point
+# at, openssl (the truth tier's throwaway certificate), and the browsers of the
+# truth tier: Debian's chromium and firefox-esr (no browser download is possible
+# here; the tier drives them headless over their own remote protocols).
+# Idempotent; needs root (or sudo) and apt; runs `apt-get update` at most once.
+# Stock services (nginx, avahi, cups, ... pulled in as dependencies) are kept
+# from starting.
 set -euo pipefail
 want=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || want+=(nginx)
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
+have nginx || want+=(nginx)
 [ -f /etc/ssl/certs/ssl-cert-snakeoil.pem ] || want+=(ssl-cert)
+have openssl || want+=(openssl)
+have chromium || want+=(chromium)
+have firefox-esr || want+=(firefox-esr)
+have apache2 || want+=(apache2)
+have node || want+=(nodejs npm)
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 if [ ${#want[@]} -gt 0 ]; then
@@ -16,8 +27,11 @@ if [ ${#want[@]} -gt 0 ]; then
         trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
     fi
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${want[@]}" >/dev/null
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${want[@]}" >/dev/null
 fi
 if [ ! -f /etc/ssl/certs/ssl-cert-snakeoil.pem ]; then
     $SUDO make-ssl-cert generate-default-snakeoil --force-overwrite
 fi
+# The Express truth tests run the real `cors` package under node: the
+# versions are pinned by the committed package-lock.json.
+(cd "$(dirname "$0")/framework_truth/node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

@@ -17,8 +17,8 @@ from pathlib import Path
 from corslint.lint import lint
 
 FIXTURES = Path(__file__).parent / "fixtures"
-_MARK = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
-_MARK_NEXT = re.compile(r"^\s*#\s*expect-next:\s*([A-Z0-9, ]+)")
+_MARK = re.compile(r"(?:#|//)\s*expect:\s*([A-Z0-9, ]+)")
+_MARK_NEXT = re.compile(r"^\s*(?:#|//)\s*expect-next:\s*([A-Z0-9, ]+)")
 
 
 def fixtures(code: str, frontend: str = "nginx") -> list[Path]:

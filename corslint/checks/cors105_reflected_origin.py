@@ -17,9 +17,9 @@ CODE = "CORS105"
 NAME = "reflected-origin"
 SEVERITY = "critical"
 SUMMARY = "Access-Control-Allow-Origin echoes the request's Origin without checking it"
-FIX = ("Echo the Origin only when it is on an exact, anchored allowlist (e.g. a map on the Origin "
-       "whose default is empty) and send 'Vary: Origin'; if the API is public and needs no "
-       "cookies, send '*' and no Access-Control-Allow-Credentials.")
+FIX = ("Echo the Origin only when it is on an exact, anchored allowlist of the sites you trust "
+       "(everything else gets no Access-Control-Allow-Origin) and send 'Vary: Origin'; if the API "
+       "is public and needs no cookies, send '*' and no Access-Control-Allow-Credentials.")
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

@@ -1,0 +1,957 @@
+"""Express (``cors`` package and hand-set headers) -> policy model.
+
+JavaScript and TypeScript are read with tree-sitter (the parser is imported on
+the first such file); nothing is run. Encodes what ``cors`` 2.8 really does:
+
+* ``origin`` absent or ``'*'``: ``Access-Control-Allow-Origin: *`` on every
+  answer, also with ``credentials: true`` (browsers then refuse credentialed
+  requests);
+* ``origin: true``, or a callback that always allows: the request's Origin is
+  echoed, ``null`` included;
+* an array or RegExp: strings compare with ``===`` (``'*'`` in an array is a
+  literal, not a wildcard), a RegExp uses ``.test()`` (unanchored unless the
+  pattern says ``^``/``$``); a match is echoed, anything else gets no ACAO;
+* any other string: sent as is; ``origin: false`` switches CORS off;
+* ``Access-Control-Allow-Credentials: true`` and Expose-Headers go to every
+  origin; ``Vary: Origin`` unless the value is ``*``;
+* preflights (any OPTIONS request the middleware sees) are answered by it with
+  ``optionsSuccessStatus`` (204), ``Access-Control-Allow-Methods`` (default
+  ``GET,HEAD,PUT,PATCH,POST,DELETE``), ``allowedHeaders`` (default: the
+  requested headers echoed) and ``maxAge``; ``preflightContinue`` passes them on.
+  ``cors()`` mounted on one verb's route (``app.get(path, cors(), ...)``) leaves
+  OPTIONS to Express's automatic answer (200 with ``Allow``, no CORS headers).
+
+Headers set by hand (``res.setHeader``/``res.header``/``res.set``/``res.append``)
+are read per handler function: ``req.headers.origin``, ``req.header('origin')``
+and ``req.get('origin')`` are the request's Origin; ``if`` conditions on the
+method (``req.method === 'OPTIONS'``) and on the Origin (``list.includes(origin)``,
+``origin === '...'``, ``/re/.test(origin)``) are understood, others are opaque.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import (
+    Branch,
+    MapEntry,
+    OriginMap,
+    OriginMatcher,
+    OriginRef,
+    Outcome,
+    ParseProblem,
+    PolicyModel,
+    Route,
+    Source,
+    Unknown,
+    Value,
+)
+from . import _pyast
+from ._appmodel import ACTUAL_METHODS, PREFLIGHT, OriginPolicy, emission
+
+NAME = "express"
+
+JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+DEFAULT_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE"
+VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "all", "use")
+SETTERS = ("setHeader", "header", "set", "append")
+_CORS_IMPORT = re.compile(r"""require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]""")
+_ACAO_TEXT = re.compile(r"""['"`]access-control-allow-origin['"`]""", re.I)
+_MAX_BYTES = 2_000_000
+
+
+def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
+    if not path.lower().endswith(JS_EXTENSIONS) or path.endswith((".min.js", ".d.ts")):
+        return False
+    head = _pyast.head_text(path, text)
+    return bool(head and (_CORS_IMPORT.search(head) or _ACAO_TEXT.search(head)))
+
+
+# ---------------------------------------------------------------- parser
+
+_LANGS: dict[str, Any] = {}
+
+
+def _parser(path: str):
+    import tree_sitter  # imported on the first JavaScript file only
+
+    low = path.lower()
+    kind = "tsx" if low.endswith(".tsx") else "ts" if low.endswith((".ts", ".mts", ".cts")) else "js"
+    if kind not in _LANGS:
+        if kind == "js":
+            import tree_sitter_javascript as grammar
+
+            _LANGS[kind] = tree_sitter.Language(grammar.language())
+        else:
+            import tree_sitter_typescript as grammar
+
+            _LANGS[kind] = tree_sitter.Language(
+                grammar.language_tsx() if kind == "tsx" else grammar.language_typescript())
+    return tree_sitter.Parser(_LANGS[kind])
+
+
+def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
+                texts: dict[str, str] | None = None) -> PolicyModel:
+    model = PolicyModel()
+    for path in paths:
+        text = _pyast.read_source(path, stdin, texts, model.problems)
+        if text is None:
+            continue
+        data = text.encode("utf-8")
+        if len(data) > _MAX_BYTES:
+            model.problems.append(ParseProblem(path, None, "file too large to analyse (over 2 MB)", fatal=False))
+            continue
+        try:
+            parser = _parser(path)
+        except ImportError:
+            model.problems.append(ParseProblem(
+                path, None, "the JavaScript parser is not installed (pip install tree-sitter "
+                "tree-sitter-javascript tree-sitter-typescript)"))
+            continue
+        tree = parser.parse(data)
+        error = _first_error(tree.root_node)
+        if error is not None:
+            line = error.start_point[0] + 1
+            what = "missing " + error.type if error.is_missing else "unexpected " + repr(_t(error)[:30])
+            model.problems.append(ParseProblem(path, line, f"JavaScript syntax error: {what}"))
+            continue
+        model.files.append(path)
+        try:
+            model.routes.extend(JsFile(path, tree.root_node).routes())
+        except RecursionError:
+            model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
+    return model
+
+
+def _first_error(node):
+    if not node.has_error:
+        return None
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "ERROR" or n.is_missing:
+            return n
+        stack.extend(reversed([c for c in n.children if c.has_error or c.is_missing]))
+    return node
+
+
+def _t(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.named_children))
+
+
+def _unwrap(node):
+    while node is not None and node.type in ("parenthesized_expression", "as_expression",
+                                             "satisfies_expression", "non_null_expression", "await_expression"):
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass
+class JV:
+    """A statically known JavaScript value."""
+
+    kind: str                  # str num bool null undef array object regex func origin unknown
+    value: Any = None
+    node: Any = None
+    note: str = ""
+
+
+UNK = "unknown"
+
+
+class JsFile:
+    def __init__(self, path: str, root):
+        self.path = path
+        self.root = root
+        self.decls: dict[str, list] = {}
+        for n in _walk(root):
+            if n.type == "variable_declarator":
+                name = n.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    self.decls.setdefault(_t(name), []).append(n)
+        self.cors_names = self._cors_names()
+
+    def src(self, node) -> Source:
+        return Source(self.path, node.start_point[0] + 1, node.start_point[1] + 1)
+
+    # -- names
+
+    def _cors_names(self) -> set[str]:
+        names: set[str] = set()
+        for n in _walk(self.root):
+            if n.type == "variable_declarator":
+                value = _unwrap(n.child_by_field_name("value"))
+                name = n.child_by_field_name("name")
+                if value is not None and value.type == "call_expression" and name is not None and \
+                        _t(value.child_by_field_name("function")) == "require":
+                    args = value.child_by_field_name("arguments")
+                    if args is not None and args.named_children and \
+                            self.eval(args.named_children[0]).value == "cors":
+                        names.add(_t(name))
+            elif n.type == "import_statement":
+                source = n.child_by_field_name("source")
+                if source is not None and self.eval(source).value == "cors":
+                    for c in _walk(n):
+                        if c.type == "import_clause":
+                            for d in c.named_children:
+                                if d.type == "identifier":
+                                    names.add(_t(d))
+        return names
+
+    def resolve(self, ident) -> Any:
+        """The value node of the one declaration of an identifier, or None."""
+        decls = self.decls.get(_t(ident), [])
+        if len(decls) != 1:
+            return None
+        return decls[0].child_by_field_name("value")
+
+    # -- evaluation
+
+    def eval(self, node, depth: int = 0, scope: dict | None = None) -> JV:
+        node = _unwrap(node)
+        if node is None:
+            return JV("undef")
+        if depth > 12:
+            return JV(UNK, _t(node), node)
+        t = node.type
+        if t == "string":
+            return JV("str", "".join(_t(c) if c.type == "string_fragment" else _escape(_t(c))
+                                      for c in node.named_children), node)
+        if t == "template_string":
+            parts = []
+            for c in node.named_children:
+                if c.type == "string_fragment":
+                    parts.append(_t(c))
+                elif c.type == "escape_sequence":
+                    parts.append(_escape(_t(c)))
+                else:
+                    return JV(UNK, _t(node), node)
+            return JV("str", "".join(parts), node)
+        if t == "number":
+            try:
+                num = float(_t(node))
+                return JV("num", int(num) if num.is_integer() else num, node)
+            except ValueError:
+                return JV(UNK, _t(node), node)
+        if t in ("true", "false"):
+            return JV("bool", t == "true", node)
+        if t == "null":
+            return JV("null", None, node)
+        if t == "undefined":
+            return JV("undef", None, node)
+        if t == "regex":
+            pattern = node.child_by_field_name("pattern")
+            flags = node.child_by_field_name("flags")
+            return JV("regex", (_t(pattern), _t(flags)), node)
+        if t == "array":
+            return JV("array", [self.eval(c, depth + 1, scope) for c in node.named_children
+                                if c.type != "comment"], node)
+        if t == "object":
+            out: dict[str, JV] = {}
+            for pair in node.named_children:
+                if pair.type == "pair":
+                    key = pair.child_by_field_name("key")
+                    kv = self.eval(key, depth + 1, scope) if key.type in ("string", "number") else JV("str", _t(key))
+                    if kv.kind != "str":
+                        continue
+                    out[kv.value] = self.eval(pair.child_by_field_name("value"), depth + 1, scope)
+                    out[kv.value].node = out[kv.value].node or pair
+                elif pair.type == "shorthand_property_identifier":
+                    out[_t(pair)] = self.eval_ident(pair, depth, scope)
+                elif pair.type == "spread_element":
+                    inner = self.eval(pair.named_children[0], depth + 1, scope)
+                    if inner.kind == "object":
+                        out.update(inner.value)
+                    else:
+                        out["..."] = JV(UNK, _t(pair), pair)
+                elif pair.type == "method_definition":
+                    name = pair.child_by_field_name("name")
+                    out[_t(name)] = JV("func", pair, pair)
+            return JV("object", out, node)
+        if t in ("arrow_function", "function_expression", "function"):
+            return JV("func", node, node)
+        if t == "identifier":
+            return self.eval_ident(node, depth, scope)
+        if t == "binary_expression":
+            op = _t(node.child_by_field_name("operator"))
+            left = self.eval(node.child_by_field_name("left"), depth + 1, scope)
+            if op in ("||", "??"):
+                env_default = _env_name(node.child_by_field_name("left"))
+                right = self.eval(node.child_by_field_name("right"), depth + 1, scope)
+                if env_default is not None and right.kind != UNK:
+                    right.note = f"the default of {env_default}"
+                    return right
+                if left.kind == UNK:
+                    return JV(UNK, _t(node), node)
+                falsy = left.kind in ("null", "undef") or left.value in ("", 0, False)
+                return right if (falsy if op == "||" else left.kind in ("null", "undef")) else left
+            right = self.eval(node.child_by_field_name("right"), depth + 1, scope)
+            if op == "+" and left.kind in ("str", "num") and right.kind in ("str", "num"):
+                if left.kind == "num" and right.kind == "num":
+                    return JV("num", left.value + right.value, node)
+                return JV("str", f"{_js_str(left)}{_js_str(right)}", node, left.note or right.note)
+            return JV(UNK, _t(node), node)
+        if t == "call_expression":
+            func = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if func is not None and func.type == "member_expression" and args is not None:
+                prop = _t(func.child_by_field_name("property"))
+                base = self.eval(func.child_by_field_name("object"), depth + 1, scope)
+                argv = [self.eval(a, depth + 1, scope) for a in args.named_children]
+                if base.kind == "str" and prop == "split" and len(argv) == 1 and argv[0].kind == "str":
+                    return JV("array", [JV("str", s.strip() if False else s, node, base.note)
+                                        for s in base.value.split(argv[0].value)], node, base.note)
+                if base.kind == "str" and prop in ("trim", "toLowerCase", "toUpperCase") and not argv:
+                    fn = {"trim": str.strip, "toLowerCase": str.lower, "toUpperCase": str.upper}[prop]
+                    return JV("str", fn(base.value), node, base.note)
+                if base.kind == "array" and prop == "map" and len(argv) == 1 and argv[0].kind == "func":
+                    body = argv[0].value.child_by_field_name("body")
+                    if body is not None and _t(body).endswith(".trim()"):
+                        return JV("array", [JV("str", x.value.strip(), x.node, x.note) if x.kind == "str" else x
+                                            for x in base.value], node, base.note)
+                if base.kind == "array" and prop == "filter" and len(argv) == 1 and _t(args.named_children[0]) == "Boolean":
+                    return JV("array", [x for x in base.value if not (x.kind == "str" and x.value == "")],
+                              node, base.note)
+            if func is not None and _t(func) == "RegExp" or (func is not None and _t(func) == "new RegExp"):
+                pass
+            return JV(UNK, _t(node), node)
+        if t == "new_expression":
+            ctor = node.child_by_field_name("constructor")
+            args = node.child_by_field_name("arguments")
+            if _t(ctor) == "RegExp" and args is not None and args.named_children:
+                pat = self.eval(args.named_children[0], depth + 1, scope)
+                flags = self.eval(args.named_children[1], depth + 1, scope) if len(args.named_children) > 1 else JV("str", "")
+                if pat.kind == "str" and flags.kind == "str":
+                    return JV("regex", (pat.value, flags.value), node)
+            return JV(UNK, _t(node), node)
+        if t in ("member_expression", "subscript_expression", "call_expression"):
+            if _is_origin_expr(node, scope):
+                return JV("origin", None, node)
+            env = _env_name(node)
+            if env is not None:
+                return JV(UNK, f"environment variable {env.split('.')[-1]}", node)
+            return JV(UNK, _t(node), node)
+        if t == "ternary_expression":
+            return JV(UNK, _t(node), node)
+        return JV(UNK, _t(node), node)
+
+    def eval_ident(self, node, depth: int, scope: dict | None) -> JV:
+        name = _t(node)
+        if scope is not None and name in scope:
+            return scope[name]
+        if name == "undefined":
+            return JV("undef", None, node)
+        value = self.resolve(node)
+        if value is None:
+            return JV(UNK, name, node)
+        return self.eval(value, depth + 1, scope)
+
+    # -- routes
+
+    def routes(self) -> list[Route]:
+        routes: list[Route] = []
+        declared = self._declared_methods()
+        if self.cors_names:
+            for n in _walk(self.root):
+                if n.type == "call_expression" and _t(n.child_by_field_name("function")) in self.cors_names:
+                    routes.append(CorsCall(self, n, declared).route())
+        routes.extend(ManualHeaders(self, declared).routes())
+        routes.sort(key=lambda r: (r.source.line, r.source.column))
+        return routes
+
+    def _declared_methods(self) -> tuple[tuple[str, Source], ...]:
+        found: dict[str, Source] = {}
+        for n in _walk(self.root):
+            if n.type != "call_expression":
+                continue
+            func = n.child_by_field_name("function")
+            if func is None or func.type != "member_expression":
+                continue
+            verb = _t(func.child_by_field_name("property"))
+            args = n.child_by_field_name("arguments")
+            if verb in ("put", "patch", "delete") and args is not None and args.named_children:
+                first = self.eval(args.named_children[0])
+                if first.kind in ("str", "regex") and (first.kind == "regex" or str(first.value).startswith("/")):
+                    found.setdefault(verb.upper(), self.src(n))
+        return tuple(sorted(found.items()))
+
+    def usages(self, call) -> list[tuple[str, str]]:
+        """(verb, path) for every router call that mounts this middleware."""
+        out: list[tuple[str, str]] = []
+        targets = [call]
+        parent = call.parent
+        if parent is not None and parent.type == "variable_declarator":
+            name = _t(parent.child_by_field_name("name"))
+            targets = [n for n in _walk(self.root) if n.type == "identifier" and _t(n) == name and n != parent.child_by_field_name("name")]
+        for target in targets:
+            args = target.parent
+            if args is None or args.type != "arguments":
+                continue
+            mount = args.parent
+            func = mount.child_by_field_name("function") if mount is not None else None
+            if func is None or func.type != "member_expression":
+                continue
+            verb = _t(func.child_by_field_name("property"))
+            if verb not in VERBS:
+                continue
+            path = "/"
+            first = args.named_children[0] if args.named_children else None
+            if first is not None and first != target:
+                fv = self.eval(first)
+                if fv.kind == "str":
+                    path = fv.value
+            out.append((verb, path))
+        return out
+
+
+def _escape(text: str) -> str:
+    try:
+        return text.encode("latin-1", "backslashreplace").decode("unicode_escape")
+    except UnicodeDecodeError:
+        return text
+
+
+def _js_str(v: JV) -> str:
+    if v.kind == "num":
+        return str(v.value)
+    return str(v.value)
+
+
+def _env_name(node) -> str | None:
+    text = _t(_unwrap(node)) if node is not None else ""
+    m = re.fullmatch(r"process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])", text)
+    if m:
+        return f"process.env.{m.group(1) or m.group(2)}"
+    return None
+
+
+_ORIGIN_EXPR = re.compile(
+    r"""^(req|request)\.(headers\.origin|headers\[\s*['"]origin['"]\s*\]|header\(\s*['"]origin['"]\s*\)|"""
+    r"""get\(\s*['"]origin['"]\s*\))$""", re.I)
+
+
+def _is_origin_expr(node, scope) -> bool:
+    text = re.sub(r"\s+", "", _t(node))
+    return bool(_ORIGIN_EXPR.match(text))
+
+
+def _matcher_for(js: JsFile, v: JV, note: str = "") -> OriginMatcher | None:
+    src = js.src(v.node) if v.node is not None else None
+    if v.kind == "str":
+        return OriginMatcher(v.value, "exact", source=src, note=note or v.note)
+    if v.kind == "regex":
+        pattern, flags = v.value
+        return OriginMatcher(pattern, "js-test", "i" in flags, src, note=note or v.note)
+    return None
+
+
+def _list_text(v: JV) -> Value | str:
+    if v.kind == "str":
+        return v.value
+    if v.kind == "array" and all(x.kind == "str" for x in v.value):
+        return ",".join(x.value for x in v.value)
+    if v.kind == "num":
+        return str(v.value)
+    return Value((Unknown(str(v.value) if v.kind == UNK else "setting"),))
+
+
+# ---------------------------------------------------------------- the cors package
+
+
+class CorsCall:
+    def __init__(self, js: JsFile, call, declared):
+        self.js = js
+        self.call = call
+        self.declared = declared
+        self.anchor = js.src(call)
+        args = call.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        self.options_node = first
+        self.options = js.eval(first) if first is not None else JV("object", {}, None)
+
+    def opt(self, name: str) -> JV | None:
+        if self.options.kind != "object":
+            return None
+        return self.options.value.get(name)
+
+    def where(self, v: JV | None) -> Source:
+        if v is not None and v.node is not None:
+            return self.js.src(v.node)
+        return self.anchor
+
+    def origin_policy(self) -> OriginPolicy:
+        if self.options.kind == "func":
+            return OriginPolicy("unknown", self.anchor, what="options chosen per request by a callback")
+        if self.options.kind != "object":
+            return OriginPolicy("unknown", self.anchor, what=f"cors options ({self.options.value})")
+        if "..." in self.options.value and "origin" not in self.options.value:
+            return OriginPolicy("unknown", self.anchor, what="cors options spread from elsewhere")
+        origin = self.opt("origin")
+        if origin is None or origin.kind in ("undef", "null") or (origin.kind == "str" and origin.value == "*"):
+            return OriginPolicy("star", self.where(origin), note=origin.note if origin else "")
+        src = self.where(origin)
+        if origin.kind == "bool":
+            return OriginPolicy("reflect" if origin.value else "none", src, note=origin.note)
+        if origin.kind == "str":
+            return OriginPolicy("fixed", src, fixed=origin.value, note=origin.note)
+        if origin.kind == "regex":
+            return OriginPolicy("list", src, matchers=[_matcher_for(self.js, origin)])
+        if origin.kind == "array":
+            matchers, partial = [], []
+            for item in origin.value:
+                m = _matcher_for(self.js, item, origin.note)
+                if m is None:
+                    partial.append(f"an origin entry ({item.value})")
+                else:
+                    matchers.append(m)
+            return OriginPolicy("list", src, matchers=matchers, partial="; ".join(partial))
+        if origin.kind == "func":
+            return callback_policy(self.js, origin.value, src)
+        return OriginPolicy("unknown", src, what=f"origin ({origin.value})")
+
+    def route(self) -> Route:
+        policy = self.origin_policy()
+        usages = self.js.usages(self.call) or [("use", "/")]
+        verbs = {v for v, _ in usages}
+        path = usages[0][1]
+        if policy.kind == "none":
+            return Route(name=f"cors() at {self.path_line}", source=self.anchor, branches=[], path=path,
+                         frontend=NAME)
+        acao = emission("Access-Control-Allow-Origin", policy.acao(), policy.source, note=policy.note)
+        common = [acao]
+        if policy.kind != "star":
+            common.append(emission("Vary", "Origin", policy.source))
+        creds = self.opt("credentials")
+        if creds is not None and creds.kind == UNK:
+            common.append(emission("Access-Control-Allow-Credentials", Value((Unknown(str(creds.value)),)),
+                                   self.where(creds), note=creds.note))
+        elif creds is not None and creds.kind == "bool" and creds.value is True:
+            common.append(emission("Access-Control-Allow-Credentials", "true", self.where(creds), note=creds.note))
+        expose = self.opt("exposedHeaders")
+        expose_h = []
+        if expose is not None and expose.kind not in ("undef", "null"):
+            value = _list_text(expose)
+            if value != "":
+                expose_h.append(emission("Access-Control-Expose-Headers", value, self.where(expose), note=expose.note))
+        methods = self.opt("methods")
+        acam = _list_text(methods) if methods is not None else DEFAULT_METHODS
+        headers = self.opt("allowedHeaders") or self.opt("headers")
+        preflight = list(common) + [emission("Access-Control-Allow-Methods", acam, self.where(methods),
+                                             note=methods.note if methods else "")]
+        if headers is None or headers.kind in ("undef", "null"):
+            preflight.append(emission("Vary", "Access-Control-Request-Headers", self.anchor))
+            preflight.append(emission("Access-Control-Allow-Headers",
+                                      Value((Unknown("the requested headers (cors echoes them)"),)), self.anchor))
+        else:
+            text = _list_text(headers)
+            if text != "":
+                preflight.append(emission("Access-Control-Allow-Headers", text, self.where(headers), note=headers.note))
+        age = self.opt("maxAge")
+        if age is not None and age.kind in ("num", "str"):
+            preflight.append(emission("Access-Control-Max-Age", str(age.value), self.where(age), note=age.note))
+        elif age is not None and age.kind == UNK:
+            preflight.append(emission("Access-Control-Max-Age", Value((Unknown(str(age.value)),)), self.where(age)))
+        preflight += expose_h
+        actual = common + expose_h
+
+        status_opt = self.opt("optionsSuccessStatus")
+        status = status_opt.value if status_opt is not None and status_opt.kind == "num" else 204
+        cont = self.opt("preflightContinue")
+        branches: list[Branch] = []
+        if verbs & {"use", "all", "options"}:
+            if cont is not None and cont.kind == "bool" and cont.value:
+                outcome = Outcome(None, self.where(cont), delegate="app",
+                                  reason="preflightContinue passes OPTIONS on to the application")
+            else:
+                outcome = Outcome(int(status), self.anchor, reason=f"the cors middleware answers preflights itself ({status})")
+            branches.append(Branch(outcome=outcome, headers=tuple(preflight), methods=PREFLIGHT,
+                                   source=self.anchor, label="preflight"))
+        else:
+            branches.append(Branch(
+                outcome=Outcome(200, self.anchor, reason="Express answers OPTIONS itself with an Allow header: "
+                                                         f"cors() is mounted on {', '.join(sorted(verbs))} only"),
+                headers=(), methods=PREFLIGHT, source=self.anchor, label="Express automatic OPTIONS"))
+        if verbs & {"use", "all"}:
+            methods_set = ACTUAL_METHODS
+        else:
+            methods_set = frozenset(v.upper() for v in verbs if v != "options")
+            if "GET" in methods_set:
+                methods_set |= {"HEAD"}
+        if methods_set:
+            branches.append(Branch(outcome=Outcome(None, self.anchor, delegate="app", reason="the Express handler"),
+                                   headers=tuple(actual), methods=frozenset(methods_set), source=self.anchor,
+                                   label="handler"))
+        declared = dict(self.declared)
+        for v in verbs:
+            if v.upper() in ("PUT", "PATCH", "DELETE"):
+                declared.setdefault(v.upper(), self.anchor)
+        return Route(name=f"cors() at {self.path_line}", source=self.anchor, branches=branches, path=path,
+                     declared_methods=tuple(sorted(declared.items())), frontend=NAME)
+
+    @property
+    def path_line(self) -> str:
+        return f"{self.js.path}:{self.anchor.line}"
+
+
+def _params(func) -> list[str]:
+    params = func.child_by_field_name("parameters")
+    if params is None:
+        single = func.child_by_field_name("parameter")
+        return [_t(single)] if single is not None else []
+    out = []
+    for p in params.named_children:
+        if p.type == "identifier":
+            out.append(_t(p))
+        else:
+            ident = next((c for c in _walk(p) if c.type == "identifier"), None)
+            out.append(_t(ident) if ident is not None else "")
+    return out
+
+
+def callback_policy(js: JsFile, func, src: Source) -> OriginPolicy:
+    """``origin: (origin, callback) => ...``: always allows (reflect), allows a
+    list (``list.includes(origin)``/``indexOf``/``===``/``re.test``), or unknown."""
+    params = _params(func)
+    if len(params) < 2:
+        return OriginPolicy("unknown", src, what="origin callback")
+    oname, cb = params[0], params[1]
+    body = func.child_by_field_name("body")
+    allows, conditions = [], []
+    for n in _walk(body):
+        if n.type == "call_expression" and _t(n.child_by_field_name("function")) == cb:
+            args = n.child_by_field_name("arguments").named_children
+            granted = len(args) >= 2 and (_t(args[1]) in ("true", oname) or
+                                          (args[1].type in ("string",) and False))
+            if granted:
+                allows.append(n)
+                conditions.append(_guards(n, body))
+    if not allows:
+        return OriginPolicy("unknown", src, what="origin callback")
+    if any(not conds for conds in conditions):
+        return OriginPolicy("reflect", src, note="an origin callback that allows every origin")
+    matchers: list[OriginMatcher] = []
+    for conds in conditions:
+        for cond, positive in conds:
+            found = _origin_condition(js, cond, {oname}) if positive else None
+            if found is None:
+                continue
+            matchers.extend(found)
+    if not matchers:
+        return OriginPolicy("unknown", src, what="origin callback")
+    return OriginPolicy("list", src, matchers=matchers)
+
+
+def _guards(node, stop) -> list[tuple[Any, bool]]:
+    """(condition, taken-when-true) of every ``if``/ternary between ``node`` and ``stop``."""
+    out = []
+    child, parent = node, node.parent
+    while parent is not None and parent != stop:
+        if parent.type == "if_statement":
+            cond = parent.child_by_field_name("condition")
+            if child == parent.child_by_field_name("consequence"):
+                out.append((cond, True))
+            elif child == parent.child_by_field_name("alternative"):
+                out.append((cond, False))
+        elif parent.type == "else_clause":
+            pass
+        elif parent.type == "ternary_expression":
+            cond = parent.child_by_field_name("condition")
+            if child == parent.child_by_field_name("consequence"):
+                out.append((cond, True))
+            elif child == parent.child_by_field_name("alternative"):
+                out.append((cond, False))
+        elif parent.type == "binary_expression" and _t(parent.child_by_field_name("operator")) == "&&" \
+                and child == parent.child_by_field_name("right"):
+            out.append((parent.child_by_field_name("left"), True))
+        if parent.type == "else_clause" and parent.parent is not None and parent.parent.type == "if_statement":
+            out.append((parent.parent.child_by_field_name("condition"), False))
+            child, parent = parent.parent, parent.parent.parent
+            continue
+        child, parent = parent, parent.parent
+    return out
+
+
+def _origin_condition(js: JsFile, cond, names: set[str]) -> list[OriginMatcher] | None:
+    """Matchers for a condition that admits listed origins; None when the
+    condition is not about the Origin (or not in a form corslint reads)."""
+    cond = _unwrap(cond)
+    if cond is None:
+        return None
+    if cond.type == "binary_expression":
+        op = _t(cond.child_by_field_name("operator"))
+        left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        if op == "||":
+            a = _origin_condition(js, left, names)
+            b = _origin_condition(js, right, names)
+            if a is None and b is None:
+                return None
+            # `!origin || list.includes(origin)`: requests without Origin are not CORS requests
+            if a is None and _is_no_origin(left, names):
+                return b
+            if b is None and _is_no_origin(right, names):
+                return a
+            if a is None or b is None:
+                return None
+            return a + b
+        if op in ("===", "=="):
+            for x, y in ((left, right), (right, left)):
+                if _names_origin(x, names):
+                    v = js.eval(y)
+                    m = _matcher_for(js, v)
+                    return [m] if m is not None else None
+            # list.indexOf(origin) !== -1 etc. use !==/>/>=
+            return None
+        if op in ("!==", "!=", ">", ">="):
+            call = _unwrap(left)
+            if call is not None and call.type == "call_expression":
+                return _membership(js, call, names, "indexOf")
+        return None
+    if cond.type == "call_expression":
+        return _membership(js, cond, names, None)
+    return None
+
+
+def _is_no_origin(node, names: set[str]) -> bool:
+    node = _unwrap(node)
+    return node is not None and node.type == "unary_expression" and _t(node).replace(" ", "").lstrip("!") in names
+
+
+def _names_origin(node, names: set[str]) -> bool:
+    node = _unwrap(node)
+    return node is not None and (_t(node) in names or _is_origin_expr(node, None))
+
+
+def _membership(js: JsFile, call, names: set[str], want: str | None) -> list[OriginMatcher] | None:
+    func = call.child_by_field_name("function")
+    args = call.child_by_field_name("arguments")
+    if func is None or func.type != "member_expression" or args is None or len(args.named_children) != 1:
+        return None
+    prop = _t(func.child_by_field_name("property"))
+    if not _names_origin(args.named_children[0], names):
+        return None
+    base = js.eval(func.child_by_field_name("object"))
+    if prop in ("includes", "indexOf") and (want is None or prop == want or want == "indexOf"):
+        if base.kind == "array":
+            return [m for m in (_matcher_for(js, x, base.note) for x in base.value) if m is not None]
+        return None
+    if prop == "test" and base.kind == "regex":
+        m = _matcher_for(js, base)
+        return [m] if m is not None else None
+    return None
+
+
+# ---------------------------------------------------------------- headers set by hand
+
+
+@dataclass
+class Manual:
+    name: str
+    value: Value
+    source: Source
+    method: bool | None = None        # True: OPTIONS only; False: not OPTIONS
+    opaque: tuple[str, ...] = ()
+
+
+@dataclass
+class Handler:
+    func: Any
+    headers: list[Manual] = field(default_factory=list)
+    preflight_status: tuple[int, Source] | None = None
+
+
+class ManualHeaders:
+    def __init__(self, js: JsFile, declared):
+        self.js = js
+        self.declared = declared
+
+    def routes(self) -> list[Route]:
+        handlers: dict[int, Handler] = {}
+        for n in _walk(self.js.root):
+            if n.type != "call_expression":
+                continue
+            func = n.child_by_field_name("function")
+            if func is None or func.type != "member_expression" or _t(func.child_by_field_name("property")) not in SETTERS:
+                continue
+            pairs = self._pairs(n)
+            if not pairs:
+                continue
+            fn = _enclosing_function(n)
+            key = fn.id if fn is not None else -1
+            handler = handlers.setdefault(key, Handler(fn))
+            for name, value_node in pairs:
+                handler.headers.append(self._manual(name, value_node, n, fn))
+        routes = []
+        for handler in handlers.values():
+            route = self._route(handler)
+            if route is not None:
+                routes.append(route)
+        return routes
+
+    def _pairs(self, call) -> list[tuple[str, Any]]:
+        args = call.child_by_field_name("arguments")
+        if args is None or not args.named_children:
+            return []
+        first = args.named_children[0]
+        out = []
+        if len(args.named_children) >= 2:
+            key = self.js.eval(first)
+            if key.kind == "str" and key.value.lower().startswith("access-control-") or \
+                    (key.kind == "str" and key.value.lower() == "vary"):
+                out.append((key.value, args.named_children[1]))
+        elif _unwrap(first) is not None and _unwrap(first).type == "object":
+            for pair in _unwrap(first).named_children:
+                if pair.type != "pair":
+                    continue
+                key = pair.child_by_field_name("key")
+                kv = self.js.eval(key) if key.type == "string" else JV("str", _t(key))
+                if kv.kind == "str" and (kv.value.lower().startswith("access-control-") or kv.value.lower() == "vary"):
+                    out.append((kv.value, pair.child_by_field_name("value")))
+        if out and not any(k.lower().startswith("access-control-") for k, _ in out):
+            return []
+        return out
+
+    def _scope(self, fn) -> dict[str, JV]:
+        """Names a handler binds to the request's Origin."""
+        scope: dict[str, JV] = {}
+        if fn is None:
+            return scope
+        for n in _walk(fn):
+            if n.type == "variable_declarator":
+                value = n.child_by_field_name("value")
+                name = n.child_by_field_name("name")
+                if value is not None and name is not None and name.type == "identifier" and _is_origin_expr(_unwrap(value), None):
+                    scope[_t(name)] = JV("origin", None, value)
+        return scope
+
+    def _value(self, node, scope: dict[str, JV], names: set[str]) -> Value:
+        node = _unwrap(node)
+        if node is None:
+            return Value((Unknown("?"),))
+        if node.type == "ternary_expression":
+            cond = node.child_by_field_name("condition")
+            matchers = _origin_condition(self.js, cond, names)
+            yes = self._value(node.child_by_field_name("consequence"), scope, names)
+            no = self._value(node.child_by_field_name("alternative"), scope, names)
+            if matchers:
+                return Value((OriginMap(tuple(MapEntry(m, yes) for m in matchers), no, self.js.src(node)),))
+            return Value((Unknown(_t(node)),))
+        if node.type == "binary_expression" and _t(node.child_by_field_name("operator")) in ("||", "??"):
+            left = self._value(node.child_by_field_name("left"), scope, names)
+            if left.parts == (OriginRef(),):
+                return left  # `req.headers.origin || '*'`: a CORS request always has an Origin
+        v = self.js.eval(node, scope=scope)
+        if v.kind == "origin":
+            return Value.origin()
+        if v.kind == "str":
+            return Value.literal(v.value)
+        if v.kind in ("num",):
+            return Value.literal(str(v.value))
+        if v.kind == "bool":
+            return Value.literal("true" if v.value else "false")
+        if v.kind == "array" and all(x.kind == "str" for x in v.value):
+            return Value.literal(",".join(x.value for x in v.value))
+        return Value((Unknown(str(v.value) if v.kind == UNK else _t(node)),))
+
+    def _manual(self, name: str, value_node, call, fn) -> Manual:
+        scope = self._scope(fn)
+        names = set(scope) | {"origin"} if "origin" in scope else set(scope)
+        value = self._value(value_node, scope, names)
+        method: bool | None = None
+        opaque: list[str] = []
+        matchers: list[OriginMatcher] | None = None
+        for cond, positive in _guards(call, fn):
+            text = re.sub(r"\s+", " ", _t(cond))
+            m = re.fullmatch(r"\(?\s*(?:req|request)\.method\s*(===|==|!==|!=)\s*['\"](\w+)['\"]\s*\)?", text)
+            if m:
+                is_options = m.group(2).upper() == "OPTIONS"
+                says = (m.group(1) in ("===", "==")) == positive
+                if is_options:
+                    method = says
+                elif says:
+                    opaque.append(text)
+                continue
+            found = _origin_condition(self.js, cond, names) if positive else None
+            if found:
+                matchers = (matchers or []) + found
+                continue
+            opaque.append(("" if positive else "not ") + text)
+        if matchers:
+            value = Value((OriginMap(tuple(MapEntry(m, value) for m in matchers), Value.literal(""),
+                                     self.js.src(call)),))
+        return Manual(name, value, self.js.src(call), method, tuple(opaque))
+
+    def _preflight_outcome(self, handler: Handler) -> Outcome | None:
+        """The status a handler's `if (req.method === 'OPTIONS') { ... }` answers with."""
+        fn = handler.func
+        if fn is None:
+            return None
+        for n in _walk(fn):
+            if n.type != "if_statement":
+                continue
+            text = re.sub(r"\s+", "", _t(n.child_by_field_name("condition")))
+            if not re.fullmatch(r"\(?(req|request)\.method===?['\"]OPTIONS['\"]\)?", text, re.I):
+                continue
+            body = n.child_by_field_name("consequence")
+            for c in _walk(body):
+                if c.type != "call_expression":
+                    continue
+                ctext = re.sub(r"\s+", "", _t(c))
+                m = re.match(r"^\w+\.sendStatus\((\d{3})\)$", ctext) or re.match(r"^\w+\.status\((\d{3})\)\.", ctext) \
+                    or re.match(r"^\w+\.writeHead\((\d{3})", ctext)
+                if m:
+                    return Outcome(int(m.group(1)), self.js.src(c), reason=ctext)
+                if re.match(r"^\w+\.(end|send|json)\(", ctext):
+                    return Outcome(200, self.js.src(c), reason=ctext)
+        return None
+
+    def _route(self, handler: Handler) -> Route | None:
+        if not any(h.name.lower().startswith("access-control-") for h in handler.headers):
+            return None
+        anchor = handler.headers[0].source
+        pre_outcome = self._preflight_outcome(handler) or Outcome(
+            None, anchor, delegate="app", reason="the handler (OPTIONS is not answered here)")
+        opaque_texts = tuple(dict.fromkeys(t for h in handler.headers for t in h.opaque))
+
+        def emissions(for_options: bool, with_opaque: bool):
+            out = []
+            for h in handler.headers:
+                if h.method is not None and h.method != for_options:
+                    continue
+                if h.opaque and not with_opaque:
+                    continue
+                out.append(emission(h.name, h.value, h.source))
+            return tuple(out)
+
+        branches: list[Branch] = []
+        for with_opaque in ((True, False) if opaque_texts else (False,)):
+            cond = opaque_texts if with_opaque else ()
+            branches.append(Branch(outcome=pre_outcome, headers=emissions(True, with_opaque), methods=PREFLIGHT,
+                                   opaque_conditions=cond, source=anchor, label="OPTIONS"))
+            branches.append(Branch(outcome=Outcome(None, anchor, delegate="app", reason="the Express handler"),
+                                   headers=emissions(False, with_opaque), methods=ACTUAL_METHODS,
+                                   opaque_conditions=cond, source=anchor, label="handler"))
+        return Route(name=f"headers set at {self.js.path}:{anchor.line}", source=anchor, branches=branches,
+                     path="/", declared_methods=self.declared, frontend=NAME)
+
+
+def _enclosing_function(node):
+    p = node.parent
+    while p is not None:
+        if p.type in ("arrow_function", "function_expression", "function_declaration", "function",
+                      "method_definition", "generator_function_declaration"):
+            return p
+        p = p.parent
+    return None

@@ -1,0 +1,408 @@
+"""corslint's reading of each framework against the real package.
+
+Every framework sample (and the fixtures named below) runs with the real
+framework: Django + django-cors-headers through Django's test client (one
+subprocess per settings module, since Django configures once per process),
+Flask + Flask-CORS and FastAPI/Starlette in-process through their test
+clients, Express + cors under node on a loopback port. Each gets requests from
+attacker and intended origins, simple and preflight; the response headers must
+be the ones corslint's model predicts for that request. Then one test per row
+of the issue's table asserts the behaviour itself and corslint's verdict.
+
+The packages come from the test extras (pip) and tests/framework_truth/node
+(``npm ci`` in tests/install-system-deps.sh); nothing is installed here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from corslint.lint import build_model, lint
+from corslint.scenarios import answer, intended_origins
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FIXTURES = ROOT / "tests" / "fixtures"
+TRUTH = ROOT / "tests" / "framework_truth"
+NODE_MODULES = TRUTH / "node" / "node_modules"
+
+ATTACKERS = ("https://evil.example", "null")
+HEADERS = ("access-control-allow-origin", "access-control-allow-credentials")
+PREFLIGHT_HEADERS = ("access-control-allow-methods", "access-control-max-age")
+
+
+@dataclass(frozen=True)
+class Req:
+    origin: str
+    preflight: bool = False
+
+    @property
+    def method(self) -> str:
+        return "OPTIONS" if self.preflight else "GET"
+
+    def as_json(self) -> dict:
+        return {"method": self.method, "origin": self.origin, "preflight": self.preflight,
+                "request_method": "GET"}
+
+
+@dataclass
+class Real:
+    status: int
+    headers: dict[str, list[str]]
+
+    def get(self, name: str) -> list[str]:
+        return [v.strip() for v in self.headers.get(name.lower(), [])]
+
+
+# ---------------------------------------------------------------- running the real frameworks
+
+
+def run_django(path: Path, reqs: list[Req]) -> tuple[list[Real], list[str]]:
+    proc = subprocess.run(
+        [sys.executable, str(TRUTH / "django_harness.py"), str(path), json.dumps([r.as_json() for r in reqs])],
+        capture_output=True, text=True, timeout=120, cwd=str(TRUTH))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    return [Real(a["status"], a["headers"]) for a in out["answers"]], out["check_errors"]
+
+
+def _load(path: Path):
+    name = f"corslint_truth_{path.parent.name}_{path.stem}_{uuid.uuid4().hex[:8]}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _app(module):
+    app = getattr(module, "app", None)
+    if app is None and hasattr(module, "create_app"):
+        app = module.create_app()
+    assert app is not None
+    return app
+
+
+def run_flask(path: Path, reqs: list[Req]) -> list[Real]:
+    client = _app(_load(path)).test_client()
+    out = []
+    for r in reqs:
+        headers = {"Origin": r.origin}
+        if r.preflight:
+            headers["Access-Control-Request-Method"] = "GET"
+        resp = client.open(_flask_path(path), method=r.method, headers=headers)
+        out.append(Real(resp.status_code, {k.lower(): resp.headers.getlist(k) for k in set(resp.headers.keys())}))
+    return out
+
+
+def _flask_path(path: Path) -> str:
+    text = path.read_text()
+    for candidate in ("/api/items", "/api/me"):
+        if f'"{candidate}"' in text:
+            return candidate
+    return "/api/x/"
+
+
+def run_starlette(path: Path, reqs: list[Req]) -> list[Real]:
+    from starlette.testclient import TestClient
+
+    client = TestClient(_app(_load(path)))
+    out = []
+    for r in reqs:
+        headers = {"Origin": r.origin}
+        if r.preflight:
+            headers["Access-Control-Request-Method"] = "GET"
+        resp = client.request(r.method, "/api/items", headers=headers)
+        out.append(Real(resp.status_code, {k.lower(): resp.headers.get_list(k) for k in resp.headers.keys()}))
+    return out
+
+
+def run_express(path: Path, reqs: list[Req]) -> list[Real]:
+    node = shutil.which("node")
+    assert node, "node is not installed: run tests/install-system-deps.sh (the README's test command does)"
+    assert NODE_MODULES.is_dir(), "run tests/install-system-deps.sh: it installs express and cors (npm ci)"
+    env = dict(os.environ, NODE_PATH=str(NODE_MODULES))
+    proc = subprocess.Popen([node, str(TRUTH / "express_harness.js"), str(path)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read()
+        port = json.loads(line)["port"]
+        out = []
+        for r in reqs:
+            headers = {"Origin": r.origin}
+            if r.preflight:
+                headers["Access-Control-Request-Method"] = "GET"
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/items", method=r.method, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=10) as resp:
+                    status, msg = resp.status, resp.headers
+            except urllib.error.HTTPError as err:
+                status, msg = err.code, err.headers
+            names = {k.lower() for k in msg.keys()}
+            out.append(Real(status, {n: msg.get_all(n) or [] for n in names}))
+        return out
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run(framework: str, path: Path, reqs: list[Req]) -> list[Real]:
+    if framework == "django":
+        return run_django(path, reqs)[0]
+    return {"flask": run_flask, "fastapi": run_starlette, "starlette": run_starlette,
+            "express": run_express}[framework](path, reqs)
+
+
+# ---------------------------------------------------------------- corslint's prediction
+
+
+def cors_route(path: Path):
+    model, _ = build_model([str(path)])
+    assert not [p for p in model.problems if p.fatal], model.problems
+    routes = [r for r in model.routes if r.is_cors()]
+    assert len(routes) == 1, [r.name for r in model.routes]
+    return routes[0]
+
+
+def predicted(route, req: Req) -> dict[str, list[str] | None]:
+    ans = answer(route, req.method, req.origin, credentials=True, preflight=req.preflight)
+    assert ans is not None
+    unknown = {h.lname for h in ans.unknown}
+    names = HEADERS + (PREFLIGHT_HEADERS if req.preflight else ())
+    return {n: (None if n in unknown else ans.response.get_all(n)) for n in names} | {
+        "vary": None if "vary" in unknown else _vary(ans.response.get_all("vary")),
+        # the middleware's own status (preflights); the app's is assumed, not predicted
+        "status": None if ans.status_assumed else ans.response.status}
+
+
+def _vary(values: list[str]) -> set[str]:
+    return {t.strip().lower() for v in values for t in v.split(",") if t.strip()}
+
+
+def requests_for(route, extra: tuple[str, ...] = ()) -> list[Req]:
+    origins = list(dict.fromkeys(list(ATTACKERS) + intended_origins(route) + list(extra)))
+    return [Req(o, p) for o in origins for p in (False, True)]
+
+
+def assert_agrees(framework: str, path: Path, extra: tuple[str, ...] = ()) -> list[tuple[Req, Real]]:
+    route = cors_route(path)
+    reqs = requests_for(route, extra)
+    reals = run(framework, path, reqs)
+    problems = []
+    for req, real in zip(reqs, reals):
+        want = predicted(route, req)
+        for name, value in want.items():
+            if value is None:
+                continue
+            if name == "vary":
+                got = _vary(real.get("vary"))
+                if "origin" in value and "origin" not in got:
+                    problems.append(f"{req}: Vary {sorted(got)}, corslint says {sorted(value)}")
+            elif name == "status":
+                if want["access-control-allow-origin"] and value != real.status:
+                    problems.append(f"{req}: status {real.status}, corslint says {value}")
+            elif real.get(name) != value:
+                problems.append(f"{req}: {name} {real.get(name)}, corslint says {value}")
+    assert not problems, "\n".join(problems)
+    return list(zip(reqs, reals))
+
+
+# ---------------------------------------------------------------- every sample agrees
+
+FRAMEWORK_SAMPLES = sorted(
+    p for fw in ("django", "flask", "fastapi", "express") for p in (SAMPLES / fw).glob("*/*.*"))
+ROW_FIXTURES = [
+    ("django", FIXTURES / "django" / "CORS101" / "entries_never_match.py"),
+    ("django", FIXTURES / "django" / "CORS104" / "no_scheme_entry.py"),
+    ("flask", FIXTURES / "flask" / "CORS106" / "glob_entry.py"),
+    ("starlette", FIXTURES / "starlette" / "CORS106" / "regex_missing_dot.py"),
+    ("express", FIXTURES / "express" / "CORS105" / "set_header_reflect.js"),
+    ("express", FIXTURES / "express" / "CORS106" / "regexp_unanchored.js"),
+]
+
+
+def test_every_framework_has_samples():
+    for fw in ("django", "flask", "fastapi", "express"):
+        codes = {p.parent.name for p in FRAMEWORK_SAMPLES if p.parent.parent.name == fw}
+        assert len(codes) >= 2, fw
+        for code in codes:
+            assert len(list((SAMPLES / fw / code).glob("broken.*"))) == 1
+            assert len(list((SAMPLES / fw / code).glob("fixed.*"))) == 1
+
+
+@pytest.mark.parametrize("path", FRAMEWORK_SAMPLES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
+def test_sample_headers_agree_with_the_real_framework(path):
+    assert_agrees(path.parent.parent.name, path)
+
+
+@pytest.mark.parametrize("framework,path", ROW_FIXTURES, ids=lambda v: v if isinstance(v, str) else v.name)
+def test_fixture_headers_agree_with_the_real_framework(framework, path):
+    assert_agrees(framework, path)
+
+
+def _marked(path: Path, code: str) -> set[int]:
+    marker = "//" if path.suffix == ".js" else "#"
+    out = set()
+    for i, line in enumerate(path.read_text().splitlines(), 1):
+        if f"{marker} expect: {code}" in line:
+            out.add(i)
+    return out
+
+
+@pytest.mark.parametrize("path", FRAMEWORK_SAMPLES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
+def test_broken_sample_reports_its_code_and_fixed_lints_clean(path):
+    result = lint([str(path)])
+    assert not [p for p in result.problems if p.fatal]
+    if path.stem == "broken":
+        code = path.parent.name
+        want = _marked(path, code)
+        assert want and {f.line for f in result.findings if f.code == code} == want, \
+            [f"{f.code}:{f.line} {f.message}" for f in result.findings]
+    else:
+        assert not result.findings, [f"{f.code}:{f.line} {f.message}" for f in result.findings]
+
+
+# ---------------------------------------------------------------- one test per row of the table
+
+
+def _one(path: Path, code: str):
+    found = [f for f in lint([str(path)]).findings if f.code == code]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_django_allow_all_with_credentials_reflects_any_origin():
+    path = SAMPLES / "django" / "CORS105" / "broken.py"
+    [real, _] , _ = run_django(path, [Req("https://evil.example"), Req("https://evil.example", True)])
+    assert real.get("access-control-allow-origin") == ["https://evil.example"]
+    assert real.get("access-control-allow-credentials") == ["true"]
+    finding = _one(path, "CORS105")
+    assert finding.severity == "critical" and finding.line == 19
+
+
+def test_django_allowed_origins_compare_scheme_and_host_as_written():
+    path = FIXTURES / "django" / "CORS101" / "entries_never_match.py"
+    origins = ["https://a.example.com", "https://app.example.com", "https://www.example.com",
+               "https://api.example.com", "https://trailing.example.com", "null"]
+    reals, errors = run_django(path, [Req(o) for o in origins])
+    granted = {o for o, r in zip(origins, reals) if r.get("access-control-allow-origin")}
+    # '*.', an uppercase host, ':443' and a missing scheme never match; the
+    # trailing slash matches (scheme and host compared) but fails the system check;
+    # the entry without a scheme lets 'null' in.
+    assert granted == {"https://trailing.example.com", "null"}
+    assert sorted(errors) == ["corsheaders.E013", "corsheaders.E014"]
+    result = lint([str(path)])
+    assert sorted(f.line for f in result.findings if f.code == "CORS101") == [7, 8, 9, 10]
+    assert [f.line for f in result.findings if f.code == "CORS104"] == [10]
+    [notice] = result.problems
+    assert notice.line == 11 and "corsheaders.E014" in notice.message and not notice.fatal
+
+
+def test_django_regexes_match_at_the_start_only():
+    path = SAMPLES / "django" / "CORS106" / "broken.py"
+    [real], _ = run_django(path, [Req("https://app.example.com.evil.example")])
+    assert real.get("access-control-allow-origin") == ["https://app.example.com.evil.example"]
+    finding = _one(path, "CORS106")
+    assert "https://app.example.com.evil.example" in finding.message
+
+
+def test_flask_cors_default_reflects_any_origin_with_credentials():
+    path = SAMPLES / "flask" / "CORS105" / "broken.py"
+    reals = run_flask(path, [Req("https://evil.example"), Req("null"), Req("https://evil.example", True)])
+    for real, origin in zip(reals, ["https://evil.example", "null", "https://evil.example"]):
+        assert real.get("access-control-allow-origin") == [origin]
+        assert real.get("access-control-allow-credentials") == ["true"]
+    assert _one(path, "CORS105").severity == "critical"
+
+
+def test_flask_cors_glob_entry_is_a_case_insensitive_prefix_regex():
+    path = FIXTURES / "flask" / "CORS106" / "glob_entry.py"
+    origins = ["https://a.example.com", "https://xexample.com.evil.example", "HTTPS://XEXAMPLE.COM"]
+    reals = run_flask(path, [Req(o) for o in origins])
+    granted = [o for o, r in zip(origins, reals) if r.get("access-control-allow-origin")]
+    assert granted == ["https://xexample.com.evil.example", "HTTPS://XEXAMPLE.COM"]
+    assert _one(path, "CORS106").line == 7
+
+
+def test_starlette_star_with_credentials_reflects_on_simple_and_preflight():
+    path = SAMPLES / "fastapi" / "CORS105" / "broken.py"
+    for real in run_starlette(path, [Req("https://evil.example"), Req("https://evil.example", True)]):
+        assert real.get("access-control-allow-origin") == ["https://evil.example"]
+        assert real.get("access-control-allow-credentials") == ["true"]
+    assert _one(path, "CORS105").severity == "critical"
+
+
+def test_starlette_regex_is_fullmatch_and_entries_are_exact():
+    path = SAMPLES / "fastapi" / "CORS106" / "broken.py"
+    origins = ["https://evilexample.com", "https://app.example.com.evil.example"]
+    reals = run_starlette(path, [Req(o) for o in origins])
+    assert reals[0].get("access-control-allow-origin") == ["https://evilexample.com"]
+    assert reals[1].get("access-control-allow-origin") == []  # fullmatch: no suffix
+    fixed = SAMPLES / "fastapi" / "CORS105" / "fixed.py"
+    [upper] = run_starlette(fixed, [Req("https://App.example.com")])
+    assert upper.get("access-control-allow-origin") == []  # exact, case-sensitive
+    assert "https://evilexample.com" in _one(path, "CORS106").message
+
+
+def test_express_star_with_credentials_sends_literal_star():
+    path = SAMPLES / "express" / "CORS201" / "broken.js"
+    [real] = run_express(path, [Req("https://app.example.com")])
+    assert real.get("access-control-allow-origin") == ["*"]
+    assert real.get("access-control-allow-credentials") == ["true"]
+    finding = _one(path, "CORS201")
+    assert finding.line == 11 and "wildcard" in finding.chrome
+
+
+def test_express_origin_true_reflects_null_too():
+    path = SAMPLES / "express" / "CORS105" / "broken.js"
+    reals = run_express(path, [Req("null"), Req("https://evil.example", True)])
+    assert reals[0].get("access-control-allow-origin") == ["null"]
+    assert reals[1].get("access-control-allow-origin") == ["https://evil.example"]
+    assert reals[1].status == 204
+    assert _one(path, "CORS105").severity == "critical"
+
+
+def test_express_regexp_is_unanchored_and_array_star_is_literal():
+    path = SAMPLES / "express" / "CORS106" / "broken.js"
+    [real] = run_express(path, [Req("https://example.com.evil.example")])
+    assert real.get("access-control-allow-origin") == ["https://example.com.evil.example"]
+    assert _one(path, "CORS106").line == 9
+    star = FIXTURES / "express" / "CORS106" / "regexp_unanchored.js"
+    star_text = "const express = require('express');\nconst cors = require('cors');\n" \
+                "const app = express();\napp.use(cors({ origin: ['*', 'https://app.example.com'] }));\n" \
+                "module.exports = app;\n"
+    tmp = TRUTH / f"_array_star_{uuid.uuid4().hex[:8]}.js"
+    tmp.write_text(star_text)
+    try:
+        reals = run_express(tmp, [Req("https://evil.example"), Req("https://app.example.com")])
+        route = cors_route(tmp)
+    finally:
+        tmp.unlink()
+    assert reals[0].get("access-control-allow-origin") == []
+    assert reals[1].get("access-control-allow-origin") == ["https://app.example.com"]
+    assert predicted(route, Req("https://evil.example"))["access-control-allow-origin"] == []
+    assert star.exists()
+
+
+def test_express_set_header_with_request_origin_reflects():
+    path = FIXTURES / "express" / "CORS105" / "set_header_reflect.js"
+    [real, pre] = run_express(path, [Req("https://evil.example"), Req("https://evil.example", True)])
+    assert real.get("access-control-allow-origin") == ["https://evil.example"]
+    assert pre.status == 204 and pre.get("access-control-allow-origin") == ["https://evil.example"]
+    finding = _one(path, "CORS105")
+    assert finding.line == 5 and finding.severity == "critical"
