@@ -154,7 +154,9 @@ def intended_origins(route: Route) -> list[str]:
 
 def _intended_origins(route: Route) -> list[str]:
     found: list[str] = []
-    for h in route.all_emissions():
+    # Headers a narrower scope drops still say which origins the author meant.
+    shadowed = [h for b in route.branches for s in b.shadowed for h in s.emissions]
+    for h in list(route.all_emissions()) + list(route.configured_headers) + shadowed:
         if h.lname != "access-control-allow-origin":
             continue
         for alt in h.value.alternatives():

@@ -179,7 +179,7 @@ def test_preflight_answered_301_with_cors_headers():
     assert f.cors_error() == "PreflightDisallowedRedirect"
     assert f.firefox_reason() == "CORS request external redirect not allowed"
     assert f.firefox_messages(req) == [
-        FIREFOX + "CORS request external redirect not allowed). Status code: 301.",
+        FIREFOX + "CORS request external redirect not allowed).",
         FIREFOX + "CORS preflight response did not succeed). Status code: 301.",
         FIREFOX + "CORS request did not succeed). Status code: (null).",
     ]
@@ -292,3 +292,24 @@ def test_xhr_frame():
         "Access to XMLHttpRequest at 'http://api.localtest:8080/data' from origin "
         "'http://app.localtest:8081' has been blocked by CORS policy: No "
         "'Access-Control-Allow-Origin' header is present on the requested resource.")
+
+
+def test_firefox_prints_a_status_only_for_three_reasons():
+    # Observed with Firefox ESR in the truth tier: "Status code" follows the
+    # missing-ACAO, preflight-did-not-succeed and did-not-succeed reasons only;
+    # the wildcard-with-credentials line quotes the URL.
+    req = CorsRequest(url="http://api.localtest:8080/data", origin="http://app.localtest:8081",
+                      credentials=True)
+    bad_credentials = check_cors(req, resp(200, ("Access-Control-Allow-Origin", "http://app.localtest:8081"),
+                                           ("Access-Control-Allow-Credentials", "True")))
+    assert bad_credentials.firefox_message(req) == (
+        FIREFOX + "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’).")
+    missing = check_cors(req, resp(404))
+    assert missing.firefox_message(req) == (
+        FIREFOX + "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 404.")
+    wildcard = check_cors(req, resp(200, ("Access-Control-Allow-Origin", "*"),
+                                    ("Access-Control-Allow-Credentials", "true")))
+    assert wildcard.firefox_message(req) == (
+        "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource "
+        "at ‘http://api.localtest:8080/data’. (Reason: Credential is not supported if the CORS "
+        "header ‘Access-Control-Allow-Origin’ is ‘*’).")

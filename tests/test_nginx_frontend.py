@@ -338,3 +338,24 @@ http {
     [matcher] = list(route.origin_matchers())
     assert matcher.pattern == r"^https?:\/\/example\.com" and matcher.flavour == "pcre-search"
     assert route.branch_for("GET", "https://evil.example").outcome.status == 403
+
+
+def test_limit_except_takes_over_before_the_rewrite_phase(tmp_path):
+    # Observed with real nginx 1.22 (truth tier): OPTIONS, not listed, gets the
+    # limit_except block's 403 although the location answers OPTIONS with 204.
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    location /api/ {
+        if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin "https://a.example" always; return 204; }
+        limit_except GET POST PUT { deny all; }
+        add_header Access-Control-Allow-Origin "https://a.example" always;
+        proxy_pass http://127.0.0.1:9000;
+    }
+}
+""")
+    route = only_route(model, "/api/")
+    options = route.branch_for("OPTIONS", "https://a.example")
+    assert options.outcome.status == 403
+    assert [h.source.line for h in options.headers] == [7]
+    assert route.branch_for("PUT", "https://a.example").outcome.delegate == "upstream"

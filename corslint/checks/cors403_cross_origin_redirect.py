@@ -16,6 +16,7 @@ from .. import engine
 from ..engine import HttpResponse
 from ..model import Branch, Lit, Route, Source, Unknown, Value
 from ..scenarios import (
+    answer,
     answer_branch,
     api_url,
     branch_origin,
@@ -34,6 +35,7 @@ FIX = ("Serve the API on the origin pages call (have the pages call the final UR
        "Access-Control-Allow-Origin on the 3xx and allow 'null' on the target.")
 report = reporter(CODE, SEVERITY, FIX)
 
+ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
 
 # Variables that stand for the request's own host or scheme.
@@ -191,6 +193,49 @@ class _Hop:
         self.target = target
         self.failure = None
         self.request = None
+        self.followed = False   # the failure is the next hop's, after the redirect
+
+
+def _next_hop(model, req, redirect: HttpResponse):
+    """The failure at the redirect's target, if the browser follows it.
+
+    The request arrives there with 'Origin: null' (the origin is tainted by the
+    cross-origin redirect). When the target is a route in the linted config,
+    its own answer is judged; otherwise the target is assumed to allow what the
+    redirect allowed (the usual "API moved" case)."""
+    following = engine.follow_redirect(req, redirect)
+    target = _target_route(model, following.url)
+    sent_origin = "null" if following.tainted else following.origin
+    if target is not None:
+        ans = answer(target, engine.request_method(following), sent_origin,
+                     credentials=following.credentials)
+        if ans is None or not ans.complete:
+            return None, None
+        response = ans.response
+    else:
+        kept = tuple((n, v) for n, v in redirect.headers
+                     if n.lower() in (ACAO, ACAC, "vary"))
+        response = HttpResponse(200, kept)
+    failure = engine.check_cors(following, response)
+    return (failure, following) if failure is not None else (None, None)
+
+
+def _target_route(model, url: str) -> Route | None:
+    """The route of the linted config that serves ``url``: a server with that
+    host name, the longest location prefix."""
+    rest = url.split("://", 1)[-1]
+    host, _, path = rest.partition("/")
+    host = host.split(":")[0].lower()
+    path = "/" + path
+    best = None
+    for route in model.routes:
+        if host not in (h.lower() for h in route.hosts):
+            continue
+        prefix = route.path if route.path.startswith("/") else None
+        if prefix is not None and path.startswith(prefix):
+            if best is None or len(prefix) > len(best.path):
+                best = route
+    return best
 
 
 def check(model):
@@ -217,9 +262,13 @@ def check(model):
                 credentials = any(h.lname == ACAC and h.value.evaluate(origin) == "true"
                                   for h in branch.headers)
                 req = request(route, origin, method=method, credentials=credentials)
-                failure = engine.check_cors(req, redirect_response(branch, origin, loc, credentials))
+                redirect = redirect_response(branch, origin, loc, credentials)
+                failure = engine.check_cors(req, redirect)
                 if failure is not None:
                     hop.failure, hop.request = failure, req
+                else:
+                    hop.failure, hop.request = _next_hop(model, req, redirect)
+                    hop.followed = hop.failure is not None
     for source, hop in sorted(hops.items(), key=lambda kv: (kv[0].file, kv[0].line, kv[0].column)):
         if hop.target.startswith("Location's host"):
             where = f"another origin ({hop.target})"
@@ -227,7 +276,12 @@ def check(model):
         else:
             where = f"another origin, {hop.target}"
             then = hop.target
-        if hop.failure is not None:
+        if hop.followed:
+            message = (f"This {hop.status} redirect sends cross-origin requests to {where}: "
+                       "browsers follow it because it passes the CORS check, but then send "
+                       f"'Origin: null' to {then}, whose Access-Control-Allow-Origin does not "
+                       "allow that, so the request fails there.")
+        elif hop.failure is not None:
             message = (f"This {hop.status} redirect sends cross-origin requests to {where} but "
                        "does not pass the CORS check itself, so browsers block it; had it passed, "
                        f"they would send 'Origin: null' to {then}.")

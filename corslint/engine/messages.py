@@ -169,10 +169,22 @@ def _status_text(status: int | None) -> str:
     return str(status) if status is not None else "(null)"
 
 
+# Observed with Firefox ESR 153 in the truth tier: only these reasons are
+# followed by "Status code: N."; every other line ends at "(Reason: ...).".
+_FF_WITH_STATUS = (_FF_MISSING, _FF_PREFLIGHT_FAILED, _FF_DID_NOT_SUCCEED)
+# ... and the wildcard-with-credentials line quotes the URL.
+_FF_QUOTED_URL = (_FF_WILDCARD,)
+
+
 def _firefox_line(url: str, reason: str, status: int | None) -> str:
-    return ("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote "
-            f"resource at {display_url(url)}. (Reason: {reason}). "
-            f"Status code: {_status_text(status)}.")
+    shown = display_url(url)
+    if reason in _FF_QUOTED_URL:
+        shown = f"‘{shown}’"
+    line = ("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote "
+            f"resource at {shown}. (Reason: {reason}).")
+    if reason in _FF_WITH_STATUS:
+        line += f" Status code: {_status_text(status)}."
+    return line
 
 
 @dataclass(frozen=True)

@@ -618,6 +618,7 @@ class Simulation:
         self.chain = chain
         self.method = method
         self.budget = MAX_PATHS
+        self.limit_level: Level | None = None
 
     def run(self) -> list[Branch]:
         paths = [Path({})]
@@ -636,8 +637,25 @@ class Simulation:
                 # the location found afterwards supplies them
                 p.stopped = False
                 p.taken_ifs = ()
-            paths = done + self._rewrite(locations[-1].directives, live)
+            limited = self._limit_except_level(locations[-1])
+            if limited is not None:
+                # A method limit_except does not list gets the limit_except
+                # block's configuration before the rewrite phase (seen with
+                # nginx 1.22): the location's own if/return/set never run.
+                self.limit_level = limited
+                paths = done + live
+            else:
+                paths = done + self._rewrite(locations[-1].directives, live)
         return [self._finish(p) for p in paths]
+
+    def _limit_except_level(self, location: Level) -> Level | None:
+        for le in location.all("limit_except"):
+            allowed = {a.upper() for a in le.args}
+            if "GET" in allowed:
+                allowed.add("HEAD")
+            if self.method not in allowed:
+                return Level("limit_except", le.block or [], le.source, f"limit_except {' '.join(le.args)}")
+        return None
 
     # -- rewrite phase
 
@@ -882,6 +900,8 @@ class Simulation:
             levels = [lv for lv in levels if lv.kind in ("http", "server", "main")]
         if p.taken_ifs:
             levels.append(p.taken_ifs[-1])
+        if self.limit_level is not None and not p.answered_at_server:
+            levels.append(self.limit_level)
         return levels
 
     def _headers(self, levels: list[Level], p: Path) -> tuple[tuple[HeaderEmission, ...], tuple[Shadowed, ...]]:

@@ -26,7 +26,7 @@ def test_return_301_texts():
     assert finding.chrome.endswith("Response to preflight request doesn't pass access control "
                                    "check: Redirect is not allowed for a preflight request.")
     # the 301 carries ACAO: Firefox names the redirect itself
-    assert "(Reason: CORS request external redirect not allowed). Status code: 301." in finding.firefox
+    assert finding.firefox.endswith("(Reason: CORS request external redirect not allowed).")
 
 
 def test_opaque_redirect_is_a_warning_with_its_condition():

@@ -25,8 +25,8 @@ def test_invalid_allow_headers_carries_browser_texts():
         "been blocked by CORS policy: Cannot parse Access-Control-Allow-Headers response header "
         "field in preflight response."
     )
-    assert ("(Reason: invalid token ‘Content-Type; Authorization’ in CORS header "
-            "‘Access-Control-Allow-Headers’). Status code: 204.") in finding.firefox
+    assert finding.firefox.endswith("(Reason: invalid token ‘Content-Type; Authorization’ in CORS "
+                                    "header ‘Access-Control-Allow-Headers’).")
 
 
 def test_glued_allow_headers_and_quoted_expose_headers():

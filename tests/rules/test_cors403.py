@@ -21,8 +21,12 @@ def test_scheme_change_with_unknown_host():
     assert finding.severity == "warning"
     assert "Location's host is unknown ($host), but the scheme changes from http to https" in finding.message
     assert "'Origin: null'" in finding.message
-    # the 301 carries ACAO, so the browser follows it: no console error here
-    assert finding.chrome is None
+    # the 301 carries ACAO, so the browser follows it; the https answer then
+    # meets 'Origin: null' (tainted by the cross-origin redirect) and fails
+    assert "(redirected from 'http://api.example.com/')" in finding.chrome
+    assert finding.chrome.endswith("that is not equal to the supplied origin. Have the server send "
+                                   "the header with a valid value.")
+    assert "does not match ‘https://app.example.com’" in finding.firefox
 
 
 def test_redirect_without_acao_carries_engine_texts():
