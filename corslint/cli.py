@@ -16,7 +16,6 @@ import os
 import re
 import sys
 import traceback
-from pathlib import Path
 from typing import Iterable, Mapping, Sequence, TextIO
 
 import click

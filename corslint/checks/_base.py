@@ -7,6 +7,7 @@ from typing import Iterable, Iterator
 from ..engine import CorsRequest, Failure
 from ..findings import Finding
 from ..model import Branch, HeaderEmission, PolicyModel, Route, Source
+from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer_branch, intended_origins
 
 
 def cors_routes(model: PolicyModel) -> Iterator[Route]:
@@ -39,6 +40,30 @@ def all_emissions(model: PolicyModel, name: str | None = None) -> Iterator[tuple
                 if key not in seen:
                     seen.add(key)
                     yield route, h
+
+
+def preflight_answers(model: PolicyModel) -> Iterator[tuple[Route, str, Answer]]:
+    """(route, origin, answer) for every preflight answer of a CORS route: each
+    branch that handles OPTIONS, for each origin the config means to allow (and
+    a stand-in page origin) that reaches it."""
+    for route in cors_routes(model):
+        for branch in route.branches:
+            if branch.methods is not None and "OPTIONS" not in branch.methods:
+                continue
+            for origin in dict.fromkeys(intended_origins(route) + [DEFAULT_PAGE_ORIGIN]):
+                if all(t.holds(origin) for t in branch.origin_tests):
+                    yield route, origin, answer_branch(branch, origin, preflight=True)
+
+
+def quote(text: str) -> str:
+    """``text`` in the quotes that do not clash with it, for messages."""
+    return f'"{text}"' if "'" in text else f"'{text}'"
+
+
+def join_and(words) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def branches_for(route: Route, method: str) -> list[Branch]:

@@ -21,8 +21,8 @@ import difflib
 import re
 
 from .. import engine
-from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins, request
-from ._base import all_emissions, cors_routes, reporter
+from ..scenarios import request
+from ._base import all_emissions, join_and, preflight_answers, quote, reporter
 
 CODE = "CORS307"
 NAME = "invalid-method-token"
@@ -52,18 +52,10 @@ def _preflight_evidence(model):
     """(emission source, raw, sent text) -> (route, origin, answer) for every
     preflight answer sending an Allow-Methods header."""
     evidence = {}
-    for route in cors_routes(model):
-        for branch in route.branches:
-            if branch.methods is not None and "OPTIONS" not in branch.methods:
-                continue
-            candidates = dict.fromkeys(intended_origins(route) + [DEFAULT_PAGE_ORIGIN])
-            for origin in candidates:
-                if not all(t.holds(origin) for t in branch.origin_tests):
-                    continue
-                ans = answer_branch(branch, origin, preflight=True)
-                for h, text in ans.sent:
-                    if h.lname == ACAM:
-                        evidence.setdefault((h.source, h.raw, text), (route, origin, ans))
+    for route, origin, ans in preflight_answers(model):
+        for h, text in ans.sent:
+            if h.lname == ACAM:
+                evidence.setdefault((h.source, h.raw, text), (route, origin, ans))
     return evidence
 
 
@@ -89,15 +81,6 @@ def _hint(entry: str) -> str:
     if any(c.isspace() for c in entry):
         return " (a space does not separate methods: use commas)"
     return ""
-
-
-def _q(text: str) -> str:
-    return f'"{text}"' if "'" in text else f"'{text}'"
-
-
-def _and(words) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _glued(entry: str) -> list[str] | None:
@@ -129,10 +112,10 @@ def _judge(route, h, text, evidence):
         failure, req = _failure(evidence, h, text, "PUT", (engine.FailureKind.INVALID_ALLOW_METHODS_TOKEN,))
         bad = invalid[0]
         if bad == value:
-            what = f"Access-Control-Allow-Methods {_q(value)} is not a list of HTTP method tokens"
+            what = f"Access-Control-Allow-Methods {quote(value)} is not a list of HTTP method tokens"
         else:
-            what = (f"Access-Control-Allow-Methods {_q(value)} has an entry that is not an HTTP "
-                    f"method token, {_q(bad)}")
+            what = (f"Access-Control-Allow-Methods {quote(value)} has an entry that is not an HTTP "
+                    f"method token, {quote(bad)}")
         yield report(
             f"{what}{_hint(bad)}: browsers reject the whole header, so every preflight answered "
             "with it fails.",
@@ -144,15 +127,15 @@ def _judge(route, h, text, evidence):
     if glued:
         wanted = [p.upper() for _, pieces in glued for p in pieces]
         missing = list(dict.fromkeys(m for m in wanted if m not in _SAFELISTED and m not in listed))
-        names = _and(_q(e) for e, _ in glued)
+        names = join_and(quote(e) for e, _ in glued)
         what = "is one method name" if len(glued) == 1 else "are method names of their own"
         lead = (f"Access-Control-Allow-Methods {'entry' if len(glued) == 1 else 'entries'} {names} "
-                f"{what} to browsers, not {_and(dict.fromkeys(wanted))}")
+                f"{what} to browsers, not {join_and(dict.fromkeys(wanted))}")
         if missing:
             failure, req = _failure(evidence, h, text, missing[0],
                                     (engine.FailureKind.METHOD_NOT_ALLOWED,))
             yield report(
-                f"{lead}: preflights for {_and(missing)} fail; separate methods with commas, "
+                f"{lead}: preflights for {join_and(missing)} fail; separate methods with commas, "
                 "without quotes.",
                 h.source, failure=failure, request=req, route=route,
             )

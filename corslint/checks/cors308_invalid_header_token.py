@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 from .. import engine
-from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins, request
-from ._base import all_emissions, cors_routes, reporter
+from ..scenarios import request
+from ._base import all_emissions, join_and, preflight_answers, quote, reporter
 
 CODE = "CORS308"
 NAME = "invalid-header-token"
@@ -40,18 +40,10 @@ def _preflight_evidence(model):
     """(emission source, raw, sent text) -> (route, origin, answer) for every
     preflight answer sending an Allow-Headers header."""
     evidence = {}
-    for route in cors_routes(model):
-        for branch in route.branches:
-            if branch.methods is not None and "OPTIONS" not in branch.methods:
-                continue
-            candidates = dict.fromkeys(intended_origins(route) + [DEFAULT_PAGE_ORIGIN])
-            for origin in candidates:
-                if not all(t.holds(origin) for t in branch.origin_tests):
-                    continue
-                ans = answer_branch(branch, origin, preflight=True)
-                for h, text in ans.sent:
-                    if h.lname == ACAH:
-                        evidence.setdefault((h.source, h.raw, text), (route, origin, ans))
+    for route, origin, ans in preflight_answers(model):
+        for h, text in ans.sent:
+            if h.lname == ACAH:
+                evidence.setdefault((h.source, h.raw, text), (route, origin, ans))
     return evidence
 
 
@@ -79,15 +71,6 @@ def _hint(entry: str) -> str:
     if any(c.isspace() for c in entry):
         return " (a space does not separate names: use commas)"
     return ""
-
-
-def _q(text: str) -> str:
-    return f'"{text}"' if "'" in text else f"'{text}'"
-
-
-def _and(words) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _glued(entry: str) -> list[str] | None:
@@ -121,9 +104,9 @@ def _judge(route, h, text, evidence):
     if invalid:
         bad = invalid[0]
         if bad == value:
-            what = f"{label} {_q(value)} is not a list of header names"
+            what = f"{label} {quote(value)} is not a list of header names"
         else:
-            what = f"{label} {_q(value)} has an entry that is not a header name, {_q(bad)}"
+            what = f"{label} {quote(value)} has an entry that is not a header name, {quote(bad)}"
         if allow:
             failure, req = _failure(evidence, h, text, _PROBE, engine.FailureKind.INVALID_ALLOW_HEADERS_TOKEN)
             yield report(
@@ -143,10 +126,10 @@ def _judge(route, h, text, evidence):
         return
     listed = {t.lower() for t in tokens}
     wanted = list(dict.fromkeys(p for _, pieces in glued for p in pieces))
-    names = _and(_q(e) for e, _ in glued)
+    names = join_and(quote(e) for e, _ in glued)
     what = "is one header name" if len(glued) == 1 else "are header names of their own"
     lead = (f"{label} {'entry' if len(glued) == 1 else 'entries'} {names} {what} to browsers, "
-            f"not {_and(wanted)}")
+            f"not {join_and(wanted)}")
     if not allow:
         yield report(
             f"{lead}: scripts cannot read those headers; separate names with commas, without quotes.",
@@ -162,7 +145,7 @@ def _judge(route, h, text, evidence):
     probe = _PROBE if missing[0].lower() == "content-type" else (missing[0], "1")
     failure, req = _failure(evidence, h, text, probe, engine.FailureKind.HEADER_NOT_ALLOWED)
     yield report(
-        f"{lead}: preflights for requests sending {_and(missing)} fail; separate names with "
+        f"{lead}: preflights for requests sending {join_and(missing)} fail; separate names with "
         "commas, without quotes.",
         h.source, failure=failure, request=req, route=route,
     )

@@ -14,8 +14,8 @@ of these; see ``corslint explain CORS309``.
 from __future__ import annotations
 
 from .. import engine
-from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins
-from ._base import all_emissions, cors_routes, reporter
+
+from ._base import all_emissions, preflight_answers, reporter
 
 CODE = "CORS309"
 NAME = "max-age-out-of-range"
@@ -77,23 +77,15 @@ def _judge(route, h, value):
 def _sent_twice(model):
     """Two Max-Age fields on one preflight answer reach the browser as one
     value 'a, b', which is not a number."""
-    for route in cors_routes(model):
-        for branch in route.branches:
-            if branch.methods is not None and "OPTIONS" not in branch.methods:
-                continue
-            candidates = dict.fromkeys(intended_origins(route) + [DEFAULT_PAGE_ORIGIN])
-            for origin in candidates:
-                if not all(t.holds(origin) for t in branch.origin_tests):
-                    continue
-                ans = answer_branch(branch, origin, preflight=True)
-                if len(ans.response.get_all(ACMA)) < 2:
-                    continue
-                sent = [h for h, _ in ans.sent if h.lname == ACMA]
-                combined = ans.response.combined(ACMA)
-                times = "twice" if len(sent) == 2 else f"{len(sent)} times"
-                yield report(
-                    f"Access-Control-Max-Age is sent {times} on one preflight answer, which "
-                    f"browsers read as '{combined}', not a number of seconds: they ignore it and "
-                    f"cache the preflight for only {engine.MAX_AGE_DEFAULT} seconds.",
-                    sent[-1].source, route=route, related=[x.source for x in sent[:-1]],
-                )
+    for route, origin, ans in preflight_answers(model):
+        if len(ans.response.get_all(ACMA)) < 2:
+            continue
+        sent = [h for h, _ in ans.sent if h.lname == ACMA]
+        combined = ans.response.combined(ACMA)
+        times = "twice" if len(sent) == 2 else f"{len(sent)} times"
+        yield report(
+            f"Access-Control-Max-Age is sent {times} on one preflight answer, which "
+            f"browsers read as '{combined}', not a number of seconds: they ignore it and "
+            f"cache the preflight for only {engine.MAX_AGE_DEFAULT} seconds.",
+            sent[-1].source, route=route, related=[x.source for x in sent[:-1]],
+        )

@@ -974,7 +974,6 @@ class Simulation:
         return out
 
     def _access_and_content(self, levels: list[Level], p: Path) -> tuple[Outcome, Source | None, str]:
-        locations = [lv for lv in levels if lv.kind in ("location", "if")]
         method = self.method
         # limit_except: the innermost location's; GET allows HEAD too.
         loc = [lv for lv in levels if lv.kind == "location"]
