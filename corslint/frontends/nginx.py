@@ -100,8 +100,9 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
                       ".htaccess")) or base == ".htaccess":
         return False
     in_nginx_dir = any(f"/{d}/" in f"/{norm}" for d in NGINX_DIRS)
-    if not (NGINX_NAMES.search(norm) or in_nginx_dir or base.endswith((".tmpl", ".template"))):
-        return named
+    nginx_name = bool(NGINX_NAMES.search(norm) or in_nginx_dir or base.endswith((".tmpl", ".template")))
+    if not nginx_name and not named:
+        return False
     if text is None:
         try:
             with open(path, "rb") as fh:
@@ -111,7 +112,14 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
         text = head.decode("utf-8", "replace")
     if "<VirtualHost" in text or "<Directory" in text or re.search(r"^\s*Header\s+(always\s+)?set", text, re.M | re.I):
         return False  # Apache
-    return bool(NGINX_HINTS.search(text)) or named
+    if NGINX_HINTS.search(text):
+        return True
+    # A named file with an nginx-like name is taken as nginx (its parse error
+    # is the useful answer); any other name needs at least one directive line.
+    return named and (nginx_name or bool(_DIRECTIVE_LINE.search(text)))
+
+
+_DIRECTIVE_LINE = re.compile(r"^\s*[a-z_][a-z0-9_]*(\s+[^=\n]*)?;\s*(#.*)?$", re.M)
 
 
 # ---------------------------------------------------------------- parse tree
@@ -173,6 +181,11 @@ class Loader:
         if TEMPLATE_MARKERS.search(text):
             line = text[: TEMPLATE_MARKERS.search(text).start()].count("\n") + 1
             raise ParseError(path, line, "template markup ({{ }} / {% %}), not plain nginx: lint the rendered config")
+        placeholder = _envsubst_placeholder(text)
+        if placeholder is not None:
+            line = text[: placeholder.start()].count("\n") + 1
+            raise ParseError(path, line, f"template placeholder {placeholder.group(0)} (envsubst style: "
+                                         "no set or map defines it), not plain nginx: lint the rendered config")
         tmp = None
         target = path
         if path in self.stdin or not os.path.isfile(path):
@@ -188,8 +201,8 @@ class Loader:
         except Exception as exc:  # crossplane raises its own error types
             line = getattr(exc, "lineno", None)
             message = getattr(exc, "strerror", None) or str(exc)
-            message = re.sub(r"\s+in \S+:\d+$", "", message)
-            raise ParseError(path, line, message)
+            message = re.sub(r"\s+in \S+:\d+$", "", message).strip()
+            raise ParseError(path, line, message or f"not nginx syntax ({type(exc).__name__})")
         finally:
             if tmp:
                 os.unlink(tmp)
@@ -246,6 +259,22 @@ class Loader:
             except ParseError as exc:
                 self.problems.append(exc.problem)
         return out
+
+
+_ENVSUBST = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
+
+
+def _envsubst_placeholder(text: str) -> re.Match | None:
+    """An upper-case ${NAME} that no set or map defines: a placeholder for
+    envsubst or docker's templating, not an nginx variable."""
+    for m in _ENVSUBST.finditer(text):
+        name = m.group(1)
+        if not re.search(rf"(?m)^\s*(set|map\s+\S+)\s+\${name}\b", text):
+            # a commented-out line is no evidence either way
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if "#" not in text[line_start:m.start()]:
+                return m
+    return None
 
 
 _CROSSPLANE = None
