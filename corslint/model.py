@@ -83,6 +83,9 @@ class OriginMatcher:
         rx = self.compiled()
         if rx is None:  # a regex Python cannot compile: nothing we can say
             return False
+        # Same yes/no as re/PCRE/JS for what origins contain, in linear time: a
+        # catastrophic pattern in a config must not hang the linter.
+        rx = _compile_linear(self.pattern, self.ignore_case) or rx
         if self.flavour == "python-match":
             return rx.match(origin) is not None
         if self.flavour == "python-fullmatch":
@@ -91,6 +94,26 @@ class OriginMatcher:
 
 
 _RX_CACHE: dict[tuple[str, bool], re.Pattern[str] | None] = {}
+_LINEAR_CACHE: dict[tuple[str, bool], object] = {}
+
+
+def _compile_linear(pattern: str, ignore_case: bool):
+    """The pattern compiled by RE2 (google-re2), or None where RE2 lacks the
+    syntax (lookarounds, backreferences): then Python's re answers."""
+    key = (pattern, ignore_case)
+    if key not in _LINEAR_CACHE:
+        compiled = None
+        try:
+            import re2  # google-re2: imported on the first regex only
+
+            options = re2.Options()
+            options.log_errors = False
+            options.case_sensitive = not ignore_case
+            compiled = re2.compile(pattern, options)
+        except Exception:  # ImportError, or a pattern RE2 rejects
+            compiled = None
+        _LINEAR_CACHE[key] = compiled
+    return _LINEAR_CACHE[key]
 
 
 def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str] | None:
@@ -503,11 +526,15 @@ class PolicyModel:
     routes: list[Route] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Origin allowlist entries no route consults (a map in a snippet that
+    # nothing uses yet): still judged on the pattern alone.
+    origin_allowlists: list[OriginMatcher] = field(default_factory=list)
 
     def extend(self, other: "PolicyModel") -> None:
         self.routes.extend(other.routes)
         self.problems.extend(other.problems)
         self.files.extend(other.files)
+        self.origin_allowlists.extend(other.origin_allowlists)
 
 
 def header_names(emissions: Iterable[HeaderEmission]) -> set[str]:

@@ -359,3 +359,14 @@ server {
     assert options.outcome.status == 403
     assert [h.source.line for h in options.headers] == [7]
     assert route.branch_for("PUT", "https://a.example").outcome.delegate == "upstream"
+
+
+def test_origin_map_nothing_reads_is_kept_for_the_allowlist_analysis(tmp_path):
+    model = parse_text(tmp_path, r"""
+map $http_origin $cors_origin {
+    default "";
+    "~^https://([a-z0-9-]+\.)?vercel\.app$" $http_origin;
+}
+""", name="cors-map.conf")
+    [matcher] = model.origin_allowlists
+    assert matcher.pattern == r"^https://([a-z0-9-]+\.)?vercel\.app$" and matcher.source.line == 4

@@ -3,12 +3,18 @@
 
 ``null`` is the origin of sandboxed iframes, ``data:`` and ``file:`` documents
 and requests that went through a cross-origin redirect: any site can make
-one, so allowing it lets every site read the responses. A security finding;
-no browser error follows. See ``corslint explain CORS104``.
+one, so allowing it lets every site read the responses. Whether an allowlist
+entry admits ``null`` is asked of :mod:`corslint.allowlist` (the entry's real
+matching rule). In a route that sends Access-Control-Allow-Origin the finding
+is confirmed by the answer to ``Origin: null``; an entry in a route that never
+sends it (a gate in front of an upstream, a bare ``if``) is judged on the
+pattern alone (info). A security finding; no browser error follows. See
+``corslint explain CORS104``.
 """
 
 from __future__ import annotations
 
+from .. import allowlist
 from ..model import ALL_METHODS, Branch, HeaderEmission, Lit, OriginMap, OriginRef, Source
 from ..scenarios import answer
 from ._base import cors_routes, reporter
@@ -37,7 +43,7 @@ def _cause(branch: Branch, emission: HeaderEmission) -> tuple[Source, str] | Non
     for part in value.parts:
         if isinstance(part, OriginMap):
             for entry in part.entries:
-                if entry.matcher.matches(NULL):
+                if allowlist.analyse(entry.matcher).admits_null:
                     text = entry.value.evaluate(NULL)
                     if text is None or text.strip() != NULL:
                         return None
@@ -58,7 +64,7 @@ def _cause(branch: Branch, emission: HeaderEmission) -> tuple[Source, str] | Non
             reflected = True
     if reflected:
         for test in branch.origin_tests:
-            if test.expect and test.matcher.matches(NULL):
+            if test.expect and allowlist.analyse(test.matcher).admits_null:
                 where = test.matcher.source or emission.source
                 if test.matcher.is_regex:
                     what = f"Origin pattern '{test.matcher.pattern}' matches the origin 'null'"
@@ -66,6 +72,25 @@ def _cause(branch: Branch, emission: HeaderEmission) -> tuple[Source, str] | Non
                     what = "an Origin check accepts the origin 'null'"
                 return where, f"{what} and echoes it, {WHO}"
     return None
+
+
+def _pattern_findings(model, reported: set[Source]):
+    """Entries in routes that never send Access-Control-Allow-Origin
+    themselves: what the entry lets through is what it guards."""
+    seen: set[tuple] = set()
+    for route, matcher in allowlist.uses(model):
+        where = matcher.source
+        if where is None or where in reported or (where, matcher.pattern) in seen:
+            continue
+        if route is not None and allowlist.sends_allow_origin(route):
+            continue
+        if not allowlist.analyse(matcher).admits_null or allowlist.is_denylist(route, matcher, NULL):
+            continue
+        seen.add((where, matcher.pattern))
+        what = (f"Origin pattern '{matcher.pattern}' matches" if matcher.is_regex
+                else f"Origin check '{matcher.pattern}' accepts")
+        yield report(f"{what} the origin 'null', {WHO}: whatever this check guards is open to them.",
+                     where, level="info", route=route)
 
 
 def check(model):
@@ -99,3 +124,4 @@ def check(model):
             message = sentence[0].upper() + sentence[1:] + "."
         yield report(message, where, level="error" if credentials else None, route=route,
                      related=related)
+    yield from _pattern_findings(model, {where for where, _ in found})

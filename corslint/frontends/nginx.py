@@ -405,7 +405,10 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
             continue
         model.files.append(path)
         try:
-            model.routes.extend(Builder(path, tree).routes())
+            builder = Builder(path, tree)
+            routes = builder.routes()
+            model.routes.extend(routes)
+            model.origin_allowlists.extend(builder.unused_origin_matchers(routes))
         except RecursionError:
             model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
     model.problems.extend(loader.problems)
@@ -453,6 +456,18 @@ class Builder:
         chain = [http, Level("server", [], source, f"snippet {base}"),
                  Level("location", directives, source, base)]
         return [self._route(chain, info, "/")]
+
+    def unused_origin_matchers(self, routes: list[Route]) -> list[OriginMatcher]:
+        """Entries of maps on $http_origin that no route reads."""
+        used = {m for r in routes for m in r.origin_matchers()}
+        out: list[OriginMatcher] = []
+        for d in self.maps.values():
+            if d.args[:1] != ["$http_origin"]:
+                continue
+            for part in Simulation(self, [], "GET")._map_value(d, None, 0).parts:
+                if isinstance(part, OriginMap):
+                    out.extend(e.matcher for e in part.entries if e.matcher not in used)
+        return out
 
     def _collect_maps(self, directives: list[Directive]) -> None:
         for d in directives:

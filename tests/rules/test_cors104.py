@@ -1,17 +1,40 @@
+import re
+from pathlib import Path
+
 import pytest
 
-from ruletools import FIXTURES, assert_fixture, fixtures
+from corslint.checks import cors104_null_origin_allowed as rule
+from corslint.model import Branch, HeaderEmission, OriginMatcher, OriginTest, Outcome, PolicyModel, Route, Source, Value
+from ruletools import FIXTURES, assert_fixture, fixtures, found
 
 CODE = "CORS104"
+FRONTENDS = ("nginx", "apache", "django", "flask", "starlette", "express")
+ALL_FIXTURES = [p for fe in FRONTENDS for p in fixtures(CODE, fe)]
 
 
-@pytest.mark.parametrize("path", fixtures(CODE), ids=lambda p: p.name)
+def check_fixture(path: Path, code: str = CODE) -> list:
+    """ruletools' check, with JavaScript's ``// expect:`` markers too."""
+    if path.suffix != ".js":
+        return assert_fixture(path, code)
+    findings = found(path, code)
+    want = {i for i, line in enumerate(path.read_text().splitlines(), 1)
+            if re.search(rf"//\s*expect:.*\b{code}\b", line)}
+    got = {f.line for f in findings}
+    if path.stem.endswith("_fp"):
+        assert not findings and not want, [f.message for f in findings]
+    else:
+        assert want and got == want, (want, [f"{f.line}: {f.message}" for f in findings])
+    return findings
+
+
+@pytest.mark.parametrize("path", ALL_FIXTURES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
 def test_fixture(path):
-    assert_fixture(path, CODE)
+    check_fixture(path)
 
 
-def test_fixture_set_has_both_kinds():
-    names = [p.stem for p in fixtures(CODE)]
+@pytest.mark.parametrize("frontend", FRONTENDS)
+def test_fixture_set_has_both_kinds_per_engine(frontend):
+    names = [p.stem for p in fixtures(CODE, frontend)]
     assert any(n.endswith("_fp") for n in names) and any(not n.endswith("_fp") for n in names)
 
 
@@ -28,3 +51,45 @@ def test_credentials_make_it_an_error():
     assert finding.severity == "error"
     assert "Origin allowlist entry 'null'" in finding.message
     assert "Access-Control-Allow-Credentials: true" in finding.message
+
+
+def test_regex_alternative_null_with_credentials():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "optional_scheme_group_null.conf", CODE)
+    assert finding.severity == "error"
+    assert "matches the origin 'null' and echoes it" in finding.message
+
+
+def test_gate_admitting_null_is_judged_on_the_pattern():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "gate_admits_null.conf", CODE)
+    assert finding.severity == "info"
+    assert "matches the origin 'null'" in finding.message and "whatever this check guards" in finding.message
+
+
+def test_framework_null_entries():
+    for frontend, name in (("flask", "null_entry.py"), ("starlette", "null_in_list.py"),
+                           ("django", "regex_null.py"), ("express", "null_in_array.js")):
+        [finding] = check_fixture(FIXTURES / frontend / CODE / name)
+        assert "null" in finding.message and finding.severity == "warning", (frontend, finding.message)
+
+
+SRC = Source("httpd.conf", 2, 1)
+
+
+def _apache_route(matcher: OriginMatcher) -> Route:
+    """``SetEnvIfNoCase Origin "<pattern>" ORIGIN_OK`` + ``Header always set
+    Access-Control-Allow-Origin %{HTTP:Origin}e env=ORIGIN_OK``, built by hand."""
+    acao = HeaderEmission("Access-Control-Allow-Origin", Value.origin(), Source("httpd.conf", 3, 1),
+                          always=True)
+    return Route("vhost", SRC, [
+        Branch(Outcome(200, SRC), headers=(acao,), origin_tests=(OriginTest(matcher, True),)),
+        Branch(Outcome(200, SRC), origin_tests=(OriginTest(matcher, False),)),
+    ], https=True)
+
+
+def test_apache_pattern_that_admits_null():
+    loose = OriginMatcher(r"^(https://app\.example\.com|NULL)$", "pcre-search", ignore_case=True, source=SRC)
+    [finding] = rule.check(PolicyModel(routes=[_apache_route(loose)]))
+    assert finding.line == 2 and "matches the origin 'null'" in finding.message
+    # case-sensitive: 'NULL' is not the 'null' browsers send
+    strict = OriginMatcher(r"^(https://app\.example\.com|NULL)$", "pcre-search", ignore_case=False, source=SRC)
+    assert list(rule.check(PolicyModel(routes=[_apache_route(strict)]))) == []

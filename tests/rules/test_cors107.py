@@ -1,17 +1,40 @@
+import re
+from pathlib import Path
+
 import pytest
 
-from ruletools import FIXTURES, assert_fixture, fixtures
+from corslint.checks import cors107_insecure_origin_trusted as rule
+from corslint.model import Branch, HeaderEmission, OriginMatcher, OriginTest, Outcome, PolicyModel, Route, Source, Value
+from ruletools import FIXTURES, assert_fixture, fixtures, found
 
 CODE = "CORS107"
+FRONTENDS = ("nginx", "apache", "django", "flask", "starlette", "express")
+ALL_FIXTURES = [p for fe in FRONTENDS for p in fixtures(CODE, fe)]
 
 
-@pytest.mark.parametrize("path", fixtures(CODE), ids=lambda p: p.name)
+def check_fixture(path: Path, code: str = CODE) -> list:
+    """ruletools' check, with JavaScript's ``// expect:`` markers too."""
+    if path.suffix != ".js":
+        return assert_fixture(path, code)
+    findings = found(path, code)
+    want = {i for i, line in enumerate(path.read_text().splitlines(), 1)
+            if re.search(rf"//\s*expect:.*\b{code}\b", line)}
+    got = {f.line for f in findings}
+    if path.stem.endswith("_fp"):
+        assert not findings and not want, [f.message for f in findings]
+    else:
+        assert want and got == want, (want, [f"{f.line}: {f.message}" for f in findings])
+    return findings
+
+
+@pytest.mark.parametrize("path", ALL_FIXTURES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
 def test_fixture(path):
-    assert_fixture(path, CODE)
+    check_fixture(path)
 
 
-def test_fixture_set_has_both_kinds():
-    names = [p.stem for p in fixtures(CODE)]
+@pytest.mark.parametrize("frontend", FRONTENDS)
+def test_fixture_set_has_both_kinds_per_engine(frontend):
+    names = [p.stem for p in fixtures(CODE, frontend)]
     assert any(n.endswith("_fp") for n in names) and any(not n.endswith("_fp") for n in names)
 
 
@@ -24,3 +47,50 @@ def test_messages_name_the_insecure_origin():
             "http://admin.example.com") in pattern.message
     assert "HTTPS service" in pattern.message
     assert not any("localhost" in f.message for f in findings)
+
+
+def test_open_scheme_admits_http():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "open_scheme.conf", CODE)
+    assert "also admits the plain-HTTP origin http://app.example.com" in finding.message
+
+
+def test_unknown_scheme_needs_the_https_twin():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "snippet_https_twin.conf", CODE)
+    assert "the allowlist also trusts https://app.example.com" in finding.message
+    assert finding.severity == "warning"
+
+
+def test_gate_on_an_https_service_is_judged_on_the_pattern():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "gate_on_https_service.conf", CODE)
+    assert finding.severity == "info"
+    assert "admits the plain-HTTP origin http://app.example.com on an HTTPS service" in finding.message
+
+
+def test_framework_twins():
+    for frontend, name in (("django", "https_twin_regex.py"), ("flask", "twin_entries.py"),
+                           ("starlette", "regex_twin.py"), ("express", "regexp_twin.js")):
+        [finding] = check_fixture(FIXTURES / frontend / CODE / name)
+        assert "http://app.example.com" in finding.message, frontend
+        assert "https://app.example.com" in finding.message, frontend
+
+
+SRC = Source("httpd.conf", 2, 1)
+
+
+def _apache_route(matcher: OriginMatcher, https: bool | None) -> Route:
+    acao = HeaderEmission("Access-Control-Allow-Origin", Value.origin(), Source("httpd.conf", 3, 1),
+                          always=True)
+    return Route("vhost", SRC, [
+        Branch(Outcome(200, SRC), headers=(acao,), origin_tests=(OriginTest(matcher, True),)),
+        Branch(Outcome(200, SRC), origin_tests=(OriginTest(matcher, False),)),
+    ], https=https)
+
+
+def test_apache_vhost_scheme_decides():
+    http_only = OriginMatcher(r"^http://app\.example\.com$", "pcre-search", True, SRC)
+    # an https vhost trusting a plain-HTTP page
+    [finding] = rule.check(PolicyModel(routes=[_apache_route(http_only, True)]))
+    assert "http://app.example.com on an HTTPS service" in finding.message
+    # a plain-HTTP vhost, or one whose scheme is unknown with no https twin: nothing to say
+    assert list(rule.check(PolicyModel(routes=[_apache_route(http_only, False)]))) == []
+    assert list(rule.check(PolicyModel(routes=[_apache_route(http_only, None)]))) == []
