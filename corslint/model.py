@@ -158,9 +158,14 @@ class OriginRef:
 
 @dataclass(frozen=True)
 class Unknown:
-    """A value corslint cannot resolve (a variable set at run time, an env var)."""
+    """A value corslint cannot resolve (a variable set at run time, an env var).
+
+    ``meaning`` says what a request variable stands for, whatever its server
+    calls it: "host" (the request's host), "scheme", "path" (path and query),
+    "query"; empty when it is none of these."""
 
     name: str
+    meaning: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,8 +218,8 @@ class Value:
         (e.g. a redirect's $host and $request_uri when building an example)."""
         out: list[str] = []
         for part in self.parts:
-            if isinstance(part, Unknown) and known is not None and part.name in known:
-                out.append(known[part.name])
+            if isinstance(part, Unknown) and known is not None and part.meaning in known:
+                out.append(known[part.meaning])
                 continue
             text = _evaluate_part(part, origin)
             if text is None:

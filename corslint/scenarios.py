@@ -105,11 +105,7 @@ def location_stand_ins(route: Route | None) -> dict[str, str]:
     url = api_url(route)
     scheme, rest = url.split("://", 1)
     host, _, path = rest.partition("/")
-    return {
-        "$host": host, "$http_host": host, "$server_name": host,
-        "$request_uri": "/" + path, "$uri": "/" + path, "$document_uri": "/" + path,
-        "$scheme": scheme, "$args": "", "$is_args": "", "$query_string": "",
-    }
+    return {"host": host, "path": "/" + path, "scheme": scheme, "query": ""}
 
 
 def api_url(route: Route) -> str:
@@ -197,8 +193,13 @@ def _regex_examples(pattern: str) -> list[str]:
     p = p.replace("https?", "https").replace("http(s)?", "https").replace("(https|http)", "https")
     p = p.replace("(http|https)", "https")
     # optional groups vanish; a required group keeps its first alternative
-    p = re.sub(r"\((?:\?:)?[^()]*\)\?", "", p)
-    p = re.sub(r"\((?:\?:|\?P?<\w+>)?([^()|]*)(?:\|[^()]*)?\)", r"\1", p)
+    # innermost groups first, until none is left: nested groups unwrap too
+    while True:
+        collapsed = re.sub(r"\((?:\?:)?[^()]*\)\?", "", p)
+        collapsed = re.sub(r"\((?:\?:|\?P?<\w+>)?([^()|]*)(?:\|[^()]*)?\)", r"\1", collapsed)
+        if collapsed == p:
+            break
+        p = collapsed
     p = re.sub(r"\[[^\]]*\][+*]", "app", p)
     p = re.sub(r"\[[^\]]*\]", "a", p)
     p = re.sub(r"\.[+*]", "app", p)

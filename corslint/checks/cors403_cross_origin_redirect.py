@@ -38,11 +38,6 @@ report = reporter(CODE, SEVERITY, FIX)
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
 
-# Variables that stand for the request's own host or scheme.
-HOST_VARS = frozenset({"$host", "$http_host", "$server_name"})
-SCHEME_VARS = frozenset({"$scheme"})
-PATH_VARS = frozenset({"$request_uri", "$uri", "$document_uri"})
-EMPTY_VARS = frozenset({"$args", "$query_string", "$is_args"})
 
 _UNKNOWN = "\ue000"   # stands for a value nobody can know statically
 _SAME_HOST = "\ue001"
@@ -76,19 +71,19 @@ def parse_location(value: Value, route: Route) -> Location | None:
         if isinstance(part, Lit):
             marked.append(part.text)
             concrete.append(part.text)
-        elif isinstance(part, Unknown) and part.name in HOST_VARS:
+        elif isinstance(part, Unknown) and part.meaning == "host":
             marked.append(_SAME_HOST)
             concrete.append(api_host)
             host_var = host_var or part.name
-        elif isinstance(part, Unknown) and part.name in SCHEME_VARS:
+        elif isinstance(part, Unknown) and part.meaning == "scheme":
             marked.append(_SAME_SCHEME)
             concrete.append(api_scheme)
         else:
-            name = part.name if isinstance(part, Unknown) else ""
-            marked.append(_PATH if name in PATH_VARS | EMPTY_VARS else _UNKNOWN)
-            if name in PATH_VARS:
+            meaning = part.meaning if isinstance(part, Unknown) else ""
+            marked.append(_PATH if meaning in ("path", "query") else _UNKNOWN)
+            if meaning == "path":
                 concrete.append(example_path(route.path))
-            elif name in EMPTY_VARS:
+            elif meaning == "query":
                 concrete.append("")
             else:
                 concrete.append("x")
@@ -155,9 +150,11 @@ def _other_origin(loc: Location, route: Route) -> tuple[bool, str] | None:
     api = api_url(route)
     api_scheme = api.split("://", 1)[0]
     if loc.scheme is not None and loc.scheme != api_scheme:
-        if loc.host is None or loc.same_host:
-            what = loc.host_var or "a variable"
-            return True, (f"Location's host is unknown ({what}), but the scheme changes from "
+        if loc.same_host:
+            return True, (f"Location's host is the request's own ({loc.host_var}), but the scheme "
+                          f"changes from {api_scheme} to {loc.scheme}")
+        if loc.host is None:
+            return True, (f"Location's host is unknown, but the scheme changes from "
                           f"{api_scheme} to {loc.scheme}")
         return True, f"{loc.scheme}://{loc.host}{(':' + loc.port) if loc.port else ''}"
     if loc.host is None or loc.same_host:

@@ -67,6 +67,14 @@ from ..model import (
     Value,
 )
 
+# httpd variables that stand for parts of the request, in the model's words.
+_REQUEST_VARIABLE_MEANINGS = {
+    "HTTP_HOST": "host", "SERVER_NAME": "host", "HTTP:HOST": "host",
+    "REQUEST_SCHEME": "scheme",
+    "REQUEST_URI": "path",
+    "QUERY_STRING": "query",
+}
+
 NAME = "apache"
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -1801,7 +1809,7 @@ class Simulation:
             return _lit("on" if self.ctx.server.https else "off")
         if upper.startswith("ENV:"):
             return Value((Unknown(f"%{{{name}}}"),))
-        return Value((Unknown(f"%{{{name}}}"),))
+        return Value((Unknown(f"%{{{name}}}", _REQUEST_VARIABLE_MEANINGS.get(upper, "")),))
 
     def _conds(self, conds: list[Directive], p: Path, backrefs: dict[int, Value],
                vary_sources: list[Source]) -> Cond:

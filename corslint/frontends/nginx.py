@@ -104,6 +104,8 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
     if not nginx_name and not named:
         return False
     if text is None:
+        if not os.path.isfile(path):
+            return named  # a FIFO or device: reading it to sniff would consume or block it
         try:
             with open(path, "rb") as fh:
                 head = fh.read(65536)
@@ -599,6 +601,13 @@ class Builder:
 
 
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+# nginx variables that stand for parts of the request, in the model's words.
+REQUEST_VARIABLE_MEANINGS = {
+    "host": "host", "http_host": "host", "server_name": "host",
+    "scheme": "scheme",
+    "request_uri": "path", "uri": "path", "document_uri": "path",
+    "args": "query", "is_args": "query", "query_string": "query",
+}
 
 
 def _walk(directives: list[Directive], into_locations: bool = True) -> Iterator[Directive]:
@@ -882,7 +891,7 @@ class Simulation:
             return Value.literal(self.method)
         if name in self.builder.maps and depth < 8:
             return self._map_value(self.builder.maps[name], p, depth)
-        return Value((Unknown("$" + name),))
+        return Value((Unknown("$" + name, REQUEST_VARIABLE_MEANINGS.get(name, "")),))
 
     def _map_value(self, d: Directive, p: Path | None, depth: int) -> Value:
         src = d.args[0]

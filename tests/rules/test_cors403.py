@@ -19,7 +19,8 @@ def test_fixture_set_has_both_kinds():
 def test_scheme_change_with_unknown_host():
     [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "http_to_https.conf", CODE)
     assert finding.severity == "warning"
-    assert "Location's host is unknown ($host), but the scheme changes from http to https" in finding.message
+    assert ("Location's host is the request's own ($host), but the scheme changes from http to https"
+            in finding.message)
     assert "'Origin: null'" in finding.message
     # the 301 carries ACAO, so the browser follows it; the https answer then
     # meets 'Origin: null' (tainted by the cross-origin redirect) and fails
