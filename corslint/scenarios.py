@@ -130,8 +130,14 @@ def example_path(path: str) -> str:
 
 
 def request(route: Route, origin: str, method: str = "GET", headers: tuple[tuple[str, str], ...] = (),
-            credentials: bool = False) -> CorsRequest:
-    return CorsRequest(url=api_url(route), origin=origin, method=method, headers=headers,
+            credentials: bool = False, missing_file: bool = False) -> CorsRequest:
+    """The request a page on ``origin`` makes to this route. ``missing_file``
+    asks for a file under the route's path that is not there (a directory
+    URL is answered by an index, a listing or a 403, not a 404)."""
+    url = api_url(route)
+    if missing_file:
+        url = (url if url.endswith("/") else url + "/") + "missing.json"
+    return CorsRequest(url=url, origin=origin, method=method, headers=headers,
                        credentials=credentials)
 
 

@@ -95,7 +95,8 @@ def _judge(route: Route, branch: Branch, origin: str, method: str, credentials: 
     ans = answer_branch(branch, origin, credentials=credentials, status=_error_status(branch))
     if not ans.complete:
         return None, None
-    req = request(route, origin, method=method, credentials=credentials)
+    req = request(route, origin, method=method, credentials=credentials,
+                  missing_file=branch.outcome.delegate == "files" and ans.response.status == 404)
     failure = engine.check_cors(req, ans.response)
     return (failure, req) if failure is not None else (None, None)
 

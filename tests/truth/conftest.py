@@ -57,7 +57,8 @@ class TruthRecord:
         for frontend in sorted({f for f, _ in list(self.broken_expected) + list(self.fixed)}):
             b = [c for f, c in broken if f == frontend]
             x = [c for f, c in fixed if f == frontend]
-            out.append(f"{frontend}: {len(b)} broken samples, {len(x)} fixed twins")
+            out.append(f"{frontend}: {len(b)} broken samples, {len(x)} fixed twins; "
+                       f"codes: {', '.join(b) or '-'}")
         return out
 
 

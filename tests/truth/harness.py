@@ -14,8 +14,9 @@ sample file and without a fixed port:
 * ``NginxAdapter`` writes a wrapper config in a temporary prefix that includes
   a rewritten copy of the sample (listen ports, the upstream, htpasswd and
   document roots moved into the prefix) and runs Debian's nginx on it in the
-  foreground. An Apache adapter implements the same ``ServerAdapter``
-  interface.
+  foreground. ``ApacheAdapter`` does the same for Debian's apache2 (a
+  generated httpd.conf in a temporary ServerRoot that includes the rewritten
+  ``<VirtualHost>`` sections, or serves a .htaccess from its document root).
 * ``StubUpstream`` stands in for the application behind ``proxy_pass``: it
   answers every method with the status the request description asks for and
   sends no CORS header of its own; ``PageServer`` serves the page that makes
@@ -27,6 +28,8 @@ Everything listens on 127.0.0.1 only and is stopped by whoever started it
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.server
 import os
 import re
@@ -628,7 +631,272 @@ def _world_readable(root: Path) -> None:
             os.chmod(os.path.join(dirpath, f), 0o644)
 
 
-ADAPTERS: dict[str, ServerAdapter] = {"nginx": NginxAdapter()}
+# --------------------------------------------------------------- Apache httpd
+
+APACHE_MODULE_DIR = Path("/usr/lib/apache2/modules")
+# What the Apache samples use (plus what tests/apache_httpd.py loads for
+# ``apache2 -t``, so that every sample that passes the config test also starts here).
+APACHE_MODULES = (
+    "mpm_event", "authz_core", "authz_host", "authz_user", "authz_groupfile", "authn_core", "authn_file",
+    "auth_basic", "access_compat", "headers", "rewrite", "setenvif", "alias", "dir", "mime", "env", "proxy",
+    "proxy_http", "proxy_fcgi", "socache_shmcb", "ssl", "expires", "deflate", "filter", "autoindex",
+)
+
+_VHOST_OPEN = re.compile(r"^(\s*)<VirtualHost\s+([^>]*)>\s*$", re.I)
+_VHOST_CLOSE = re.compile(r"^\s*</VirtualHost\s*>", re.I)
+_DIRECTIVE = re.compile(r"^(\s*)([A-Za-z][A-Za-z0-9_]*)(\s+)(.*?)\s*$")
+# A scheme://host:port whose host is a regular expression (``(app|admin)\.localtest``):
+# UrlMap leaves it alone, the Apache adapter maps it when the expression matches a page's host.
+_REGEX_HOST_URL = re.compile(r"(?P<scheme>https?)://(?P<host>[A-Za-z0-9\\.|()?*+\[\]-]*[(|][A-Za-z0-9\\.|()?*+\[\]-]*)"
+                             r":(?P<port>\d+)")
+
+
+def _apache_binary() -> str | None:
+    found = shutil.which("apache2")
+    if found:
+        return found
+    return "/usr/sbin/apache2" if os.access("/usr/sbin/apache2", os.X_OK) else None
+
+
+def _vhost_listens(addresses: str, ssl_on: bool) -> list[tuple[str, int]]:
+    """(scheme, port) for each address of a ``<VirtualHost>``."""
+    out = []
+    for addr in addresses.split():
+        addr = addr.strip('"')
+        if addr.startswith("["):
+            _, _, rest = addr.partition("]")
+            port_text = rest[1:] if rest.startswith(":") else ""
+        else:
+            port_text = addr.rsplit(":", 1)[1] if ":" in addr else ""
+        port = int(port_text) if port_text.isdigit() else (443 if ssl_on else 80)
+        out.append(("https" if ssl_on or port == 443 else "http", port))
+    return out
+
+
+def _sha_htpasswd(user: str, password: str) -> str:
+    """An htpasswd line httpd accepts on every platform ({SHA} scheme)."""
+    digest = base64.b64encode(hashlib.sha1(password.encode()).digest()).decode()
+    return f"{user}:{{SHA}}{digest}\n"
+
+
+class ApacheAdapter(ServerAdapter):
+    """Debian's apache2 on a rewritten copy of a sample (a server-config file
+    of ``<VirtualHost>`` sections, or a .htaccess served from the document
+    root), from a temporary ServerRoot, in the foreground."""
+
+    name = "apache"
+
+    def available(self) -> str | None:
+        return _apache_binary()
+
+    def _binary(self) -> str:
+        binary = self.available()
+        if binary is None:
+            raise ServerError("apache2 is not installed: run tests/install-system-deps.sh")
+        return binary
+
+    def version(self) -> str:
+        run = subprocess.run([self._binary(), "-v"], capture_output=True, text=True, timeout=30)
+        m = re.search(r"Apache/(\S+)", run.stdout)
+        return m.group(1) if m else run.stdout.strip()
+
+    @staticmethod
+    def _is_htaccess(sample: Path) -> bool:
+        return sample.name.endswith(".htaccess")
+
+    @staticmethod
+    def _vhosts(lines: list[str]) -> list[tuple[int, int, str, bool]]:
+        """(first line, last line, addresses, ssl) of every <VirtualHost>."""
+        found = []
+        start = addresses = None
+        ssl_on = False
+        for i, line in enumerate(lines):
+            m = _VHOST_OPEN.match(line)
+            if m:
+                start, addresses, ssl_on = i, m.group(2), False
+                continue
+            if start is not None and re.match(r"^\s*SSLEngine\s+on\b", line, re.I):
+                ssl_on = True
+            if start is not None and _VHOST_CLOSE.match(line):
+                found.append((start, i, addresses, ssl_on))
+                start = None
+        return found
+
+    def listens(self, sample: Path) -> set[tuple[str, int]]:
+        if self._is_htaccess(sample):
+            return {("http", 80)}
+        lines = sample.read_text(encoding="utf-8").splitlines()
+        found: set[tuple[str, int]] = set()
+        for _, _, addresses, ssl_on in self._vhosts(lines):
+            found.update(_vhost_listens(addresses, ssl_on))
+        if not found:
+            found.add(("http", 80))
+        return found
+
+    # -- the rewritten copy
+
+    @staticmethod
+    def _map_regex_hosts(text: str, urls: UrlMap) -> str:
+        r"""Ports of origins written as a regular expression (``http://(app|admin)\.localtest:8081``)
+        moved like the page origins that expression matches."""
+
+        def repl(m: re.Match) -> str:
+            scheme, pattern, port = m.group("scheme").lower(), m.group("host"), int(m.group("port"))
+            try:
+                compiled = re.compile(pattern, re.I)
+            except re.error:
+                return m.group(0)
+            for (s, host, p), real in urls.pages.items():
+                if s == scheme and p == port and compiled.fullmatch(host):
+                    return f"{m.group('scheme')}://{pattern}:{real}"
+            real = urls.listen.get((scheme, port))
+            return m.group(0) if real is None else f"{m.group('scheme')}://{pattern}:{real}"
+
+        return _REGEX_HOST_URL.sub(repl, text)
+
+    def _rewrite_line(self, line: str, site: Site, prefix: Path, roots: list[str]) -> str | None:
+        """One line of the sample as it runs here; None drops it."""
+        www = prefix / "www"
+        m = _DIRECTIVE.match(line)
+        if m is None:
+            section = re.match(r"^(\s*)<Directory\s+\"?([^\">]+)\"?\s*>\s*$", line, re.I)
+            if section:
+                # A directory the sample configures exists where it is deployed.
+                path = section.group(2)
+                for root in roots:
+                    if path.startswith(root.rstrip("/")):
+                        path = str(www) + path[len(root.rstrip("/")):]
+                        break
+                if path.startswith(str(www)):
+                    Path(path).mkdir(parents=True, exist_ok=True)
+                return f'{section.group(1)}<Directory "{path}">'
+            return self._map_regex_hosts(site.urls.rewrite(line), site.urls)
+        indent, name, space, rest = m.groups()
+        key = name.lower()
+        if key == "listen":
+            return None  # the wrapper listens where the harness says
+        if key in ("proxypass", "proxypassmatch", "proxypassreverse", "balancermember"):
+            upstream = f"http://{LOOPBACK}:{site.upstream_port}"
+            return indent + name + space + re.sub(r"(?:https?|h2c?|wss?)://[^/\s\"]+", upstream, rest)
+        if key == "sslcertificatefile":
+            return f"{indent}{name} {site.tls.cert}"
+        if key == "sslcertificatekeyfile":
+            return f"{indent}{name} {site.tls.key}"
+        if key in ("sslcertificatechainfile", "sslcacertificatefile"):
+            return None
+        if key == "authuserfile":
+            return f"{indent}{name} {prefix / 'htpasswd'}"
+        if key == "documentroot":
+            return f'{indent}{name} "{www}"'
+        if key in ("errorlog", "customlog", "transferlog"):
+            return None
+        if key in ("alias", "aliasmatch") and len(rest.split()) >= 2:
+            url_path, target = rest.split(None, 1)
+            target = target.strip('"')
+            for root in roots:
+                if target.startswith(root.rstrip("/")):
+                    target = str(www) + target[len(root.rstrip("/")):]
+                    break
+            else:
+                target = str(www / url_path.strip("/"))
+            return f'{indent}{name} {url_path} "{target}"'
+        return self._map_regex_hosts(site.urls.rewrite(line), site.urls)
+
+    def _rewrite(self, sample: Path, site: Site, prefix: Path) -> Path:
+        """The rewritten copy of ``sample`` (server-config context), in the prefix."""
+        text = sample.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        roots = [m.group(1).strip('"') for m in re.finditer(r"^\s*DocumentRoot\s+(\S+)", text, re.I | re.M)]
+        vhost_at = {start: (addresses, ssl_on) for start, _, addresses, ssl_on in self._vhosts(lines)}
+        out: list[str] = []
+        for i, line in enumerate(lines):
+            if i in vhost_at:
+                addresses, ssl_on = vhost_at[i]
+                real = " ".join(f"{LOOPBACK}:{site.bind[key]}" for key in
+                                dict.fromkeys(_vhost_listens(addresses, ssl_on)))
+                out.append(f"{_VHOST_OPEN.match(line).group(1)}<VirtualHost {real}>")
+                continue
+            new = self._rewrite_line(line, site, prefix, roots)
+            if new is not None:
+                out.append(new)
+        copy = prefix / "conf" / "site.conf"
+        copy.write_text("\n".join(out) + "\n", encoding="utf-8")
+        return copy
+
+    def _main_conf(self, prefix: Path, site: Site, body: str) -> str:
+        lines = [
+            f'ServerRoot "{prefix}"',
+            f'DefaultRuntimeDir "{prefix}/run"',
+            f'PidFile "{prefix}/run/httpd.pid"',
+            f'ErrorLog "{prefix}/logs/error.log"',
+            "LogLevel warn rewrite:trace1",
+            "ServerName localhost",
+            "StartServers 1",
+            "ServerLimit 1",
+            "ThreadsPerChild 16",
+            "MaxRequestWorkers 16",
+            "KeepAliveTimeout 2",
+            f'DocumentRoot "{prefix}/www"',
+            "TypesConfig /etc/mime.types",
+        ]
+        for name in APACHE_MODULES:
+            so = APACHE_MODULE_DIR / f"mod_{name}.so"
+            if so.is_file():
+                lines.append(f"LoadModule {name}_module {so}")
+        if os.geteuid() == 0:
+            lines += ["User www-data", "Group www-data"]
+        for (scheme, _port), real in sorted(site.bind.items()):
+            lines.append(f"Listen {LOOPBACK}:{real}" + (" https" if scheme == "https" else ""))
+        lines.append('LogFormat "%h %l %u %t \\"%r\\" %>s %b" common')
+        lines.append(f'CustomLog "{prefix}/logs/access.log" common')
+        lines.append(body)
+        return "\n".join(lines) + "\n"
+
+    def start(self, sample: Path, site: Site) -> RunningServer:
+        binary = self._binary()
+        prefix = site.workdir
+        for sub in ("logs", "run", "conf", "www"):
+            (prefix / sub).mkdir(parents=True, exist_ok=True)
+        (prefix / "htpasswd").write_text(_sha_htpasswd(site.htpasswd_user, site.htpasswd_password))
+        if self._is_htaccess(sample):
+            copy = prefix / "www" / ".htaccess"
+            copy.write_text(self._map_regex_hosts(site.urls.rewrite(sample.read_text(encoding="utf-8")),
+                                                  site.urls), encoding="utf-8")
+            body = (f'<Directory "{prefix}/www">\n    AllowOverride All\n</Directory>')
+            shown = copy
+        else:
+            shown = self._rewrite(sample, site, prefix)
+            body = f'Include "{shown}"'
+        # The request paths are not created as files under the document root
+        # (the Apache samples proxy their API; one that serves files is about
+        # a missing one); the directories its <Directory> sections name are.
+        main = prefix / "httpd.conf"
+        main.write_text(self._main_conf(prefix, site, body), encoding="utf-8")
+        _world_readable(prefix)
+        log = prefix / "logs" / "error.log"
+        env = dict(os.environ, APACHE_RUN_DIR=str(prefix / "run"), APACHE_LOG_DIR=str(prefix / "logs"),
+                   APACHE_LOCK_DIR=str(prefix / "run"), APACHE_PID_FILE=str(prefix / "run" / "httpd.pid"),
+                   APACHE_RUN_USER="www-data", APACHE_RUN_GROUP="www-data")
+        out = open(prefix / "logs" / "stderr.log", "wb")
+        try:
+            proc = subprocess.Popen([binary, "-f", str(main), "-DFOREGROUND"],
+                                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True, env=env)
+        finally:
+            out.close()
+        server = RunningServer("apache", proc, log)
+        try:
+            for port in sorted(set(site.bind.values())):
+                wait_for_port(port, proc)
+        except ServerError as e:
+            server.stop()
+            stderr = (prefix / "logs" / "stderr.log").read_text(errors="replace")
+            raise ServerError(f"apache2 did not start on {sample}: {e}\n{stderr}{server.log_text()}\n"
+                              f"--- rewritten config ---\n{shown.read_text()}") from None
+        return server
+
+
+ADAPTERS: dict[str, ServerAdapter] = {"nginx": NginxAdapter(), "apache": ApacheAdapter()}
 
 
 # --------------------------------------------------------------- deployments
