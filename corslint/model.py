@@ -534,12 +534,16 @@ class PolicyModel:
     # Origin allowlist entries no route consults (a map in a snippet that
     # nothing uses yet): still judged on the pattern alone.
     origin_allowlists: list[OriginMatcher] = field(default_factory=list)
+    # Absolute paths of files another linted file includes: analysed in their
+    # includer's context, not on their own.
+    included_files: set[str] = field(default_factory=set)
 
     def extend(self, other: "PolicyModel") -> None:
         self.routes.extend(other.routes)
         self.problems.extend(other.problems)
         self.files.extend(other.files)
         self.origin_allowlists.extend(other.origin_allowlists)
+        self.included_files |= other.included_files
 
 
 def header_names(emissions: Iterable[HeaderEmission]) -> set[str]:

@@ -922,6 +922,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         except RecursionError:
             model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
     model.problems.extend(loader.problems)
+    model.included_files |= loader.included
     return model
 
 

@@ -180,6 +180,9 @@ class Loader:
         if path in self.cache:
             return self.cache[path]
         text = self.read(path)
+        if text.startswith("\ufeff"):
+            raise ParseError(path, 1, "the file starts with a UTF-8 byte order mark (BOM), which nginx "
+                                      "reads as part of the first directive's name: save it without one")
         if TEMPLATE_MARKERS.search(text):
             line = text[: TEMPLATE_MARKERS.search(text).start()].count("\n") + 1
             raise ParseError(path, line, "template markup ({{ }} / {% %}), not plain nginx: lint the rendered config")
@@ -200,6 +203,8 @@ class Loader:
                 target, single=True, comments=True, check_ctx=False, check_args=False,
                 catch_errors=False,
             )
+        except RecursionError:
+            raise ParseError(path, None, _TOO_DEEP)
         except Exception as exc:  # crossplane raises its own error types
             line = getattr(exc, "lineno", None)
             message = getattr(exc, "strerror", None) or str(exc)
@@ -210,8 +215,14 @@ class Loader:
                 os.unlink(tmp)
         if payload["errors"]:
             err = payload["errors"][0]
-            message = re.sub(r"\s+in \S+:\d+$", "", err["error"])
-            raise ParseError(path, err.get("line"), message)
+            message = re.sub(r"\s+in \S+:\d+$", "", err["error"]).strip()
+            line = err.get("line")
+            if not message:
+                # crossplane stops on some malformed input without saying why
+                line, message = _diagnose_tokens(target)
+            elif "maximum recursion depth" in message:
+                line, message = None, _TOO_DEEP
+            raise ParseError(path, line, message)
         parsed = payload["config"][0]["parsed"] if payload["config"] else []
         self.cache[path] = parsed
         return parsed
@@ -289,6 +300,35 @@ def _crossplane():
 
         _CROSSPLANE = crossplane
     return _CROSSPLANE
+
+
+_TOO_DEEP = "blocks nested too deep to analyse (more than a few hundred levels)"
+
+
+def _diagnose_tokens(path: str) -> tuple[int | None, str]:
+    """Say what is wrong where crossplane gave no message: a ';' where a
+    directive name belongs, or a statement cut off by the end of the file."""
+    pending_line = None
+    last_line = None
+    try:
+        for token, line, quoted in _crossplane().lex(path):
+            last_line = line
+            if quoted:
+                pending_line = pending_line or line
+                continue
+            if token == ";":
+                if pending_line is None:
+                    return line, 'unexpected ";" (a semicolon with no directive before it)'
+                pending_line = None
+            elif token in ("{", "}"):
+                pending_line = None
+            else:
+                pending_line = pending_line or line
+    except Exception as exc:  # the lexer's own complaint is the best we have
+        return getattr(exc, "lineno", None), re.sub(r"\s+in \S+:\d+$", "", str(exc)) or "not nginx syntax"
+    if pending_line is not None:
+        return last_line, 'unexpected end of file, expecting ";" or "}"'
+    return last_line, "not nginx syntax"
 
 
 def _column(lines: list[str], line: int, name: str) -> int:
@@ -399,7 +439,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
             model.problems.append(exc.problem)
             continue
         except RecursionError:
-            model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
+            model.problems.append(ParseProblem(path, None, _TOO_DEEP))
             continue
         loaded.append((path, tree))
     for path, tree in loaded:
@@ -412,8 +452,9 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
             model.routes.extend(routes)
             model.origin_allowlists.extend(builder.unused_origin_matchers(routes))
         except RecursionError:
-            model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
+            model.problems.append(ParseProblem(path, None, _TOO_DEEP))
     model.problems.extend(loader.problems)
+    model.included_files |= loader.included
     return model
 
 

@@ -11,6 +11,7 @@ without further changes.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Callable, TextIO
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,14 +38,18 @@ def get_reporter(name: str) -> Reporter:
         raise KeyError(f"unknown format {name!r}; known: {', '.join(sorted(REPORTERS))}") from None
 
 
-from . import github as _github  # noqa: E402
-from . import json as _json  # noqa: E402
-from . import sarif as _sarif  # noqa: E402
-from . import text as _text  # noqa: E402
+def _lazy(module: str) -> Reporter:
+    """A reporter that imports its module on first use: `corslint --version`
+    and a plain text lint never load the SARIF object model."""
+    def report(result, findings, stream, color):
+        implementation = importlib.import_module(f"{__name__}.{module}")
+        return implementation.report(result, findings, stream, color)
 
-register("text", _text.report)
-register("json", _json.report)
-register("sarif", _sarif.report)
-register("github", _github.report)
+    report.__name__ = report.__qualname__ = f"{module}_report"
+    return report
+
+
+for _name in ("text", "json", "sarif", "github"):
+    register(_name, _lazy(_name))
 
 __all__ = ["REPORTERS", "Reporter", "register", "get_reporter"]
