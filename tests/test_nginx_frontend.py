@@ -77,10 +77,11 @@ def test_missing_include_is_a_notice_and_the_file_is_linted():
     assert [f.line for f in result.findings] == [5]
 
 
-def test_non_utf8_file_is_a_problem():
+def test_non_utf8_file_is_linted_with_a_notice():
     result = lint([str(HERE / "latin1.conf")])
     [problem] = result.problems
-    assert problem.line == 3 and "UTF-8" in problem.message
+    assert problem.line == 3 and "UTF-8" in problem.message and not problem.fatal
+    assert result.files == [str(HERE / "latin1.conf")]
 
 
 def test_snippet_without_server_is_analysed(tmp_path):

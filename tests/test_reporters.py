@@ -26,7 +26,14 @@ def render(name, result, findings, color=False):
 
 def test_registry_has_text_and_json():
     assert {"text", "json"} <= set(reporters.REPORTERS)
-    assert reporters.get_reporter("json") is json_reporter.report
+    import io
+
+    from corslint.lint import LintResult
+
+    ours, theirs = io.StringIO(), io.StringIO()
+    reporters.get_reporter("json")(LintResult(), [], ours, False)
+    json_reporter.report(LintResult(), [], theirs, False)
+    assert ours.getvalue() == theirs.getvalue() and '"findings": []' in ours.getvalue()
 
 
 def test_register_new_format(monkeypatch):

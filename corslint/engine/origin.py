@@ -13,7 +13,7 @@ import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 SPECIAL_SCHEMES = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21, "file": None}
 
@@ -195,7 +195,9 @@ def _canonical_host(raw: str, special: bool) -> str | None:
     if not special:
         if any(c in _FORBIDDEN_HOST for c in raw):
             return None
-        return raw
+        # an opaque host keeps its text, C0 controls and non-ASCII
+        # percent-encoded (URL standard's opaque-host parser)
+        return "".join(c if 0x20 < ord(c) < 0x7F else quote(c, safe="") for c in raw)
     domain = unquote(raw, errors="replace")
     if not domain:
         return None

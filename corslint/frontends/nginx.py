@@ -75,6 +75,7 @@ NGINX_NAMES = re.compile(r"(^|/)(nginx\.conf|.*\.nginx|.*\.conf|.*\.vhost|defaul
 NGINX_DIRS = ("sites-available", "sites-enabled", "conf.d", "snippets", "nginx", "vhosts.d")
 REDIRECT_CODES = {301, 302, 303, 307, 308}
 MAX_PATHS = 64   # forks per route and method before conditions become opaque
+MAX_BYTES = 16_000_000  # larger files are refused: a geo blocklist, not CORS configuration
 
 # Request headers a browser sends by itself or a proxy adds: reading them in a
 # config says nothing about what a page's script must be allowed to send.
@@ -160,6 +161,9 @@ class Loader:
             text = self.stdin[path]
         else:
             try:
+                if os.path.getsize(path) > MAX_BYTES:
+                    raise ParseError(path, None, f"file too large to analyse (over "
+                                                 f"{MAX_BYTES // 1_000_000} MB); not linted")
                 with open(path, "rb") as fh:
                     data = fh.read()
             except IsADirectoryError:
@@ -171,8 +175,11 @@ class Loader:
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as exc:
+                # nginx reads bytes: a Latin-1 comment is no error to it
                 line = data[: exc.start].count(b"\n") + 1
-                raise ParseError(path, line, "not valid UTF-8 text")
+                self.problems.append(ParseProblem(
+                    path, line, "not valid UTF-8 (read as Latin-1); linted anyway", fatal=False))
+                text = data.decode("latin-1")
         self.texts[path] = text
         return text
 
@@ -256,7 +263,7 @@ class Loader:
                  via: tuple[Source, ...], stack: tuple[str, ...]) -> list[Directive]:
         files = resolve_include(pattern, os.path.dirname(path), root_dir)
         if not files:
-            if not glob.has_magic(pattern) and not pattern.endswith(("mime.types",)):
+            if not pattern.endswith("mime.types"):  # never about CORS, and rarely in a repo
                 self.problems.append(ParseProblem(
                     path, source.line, f"include '{pattern}' matches no file here; linted without it",
                     fatal=False))
