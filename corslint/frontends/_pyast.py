@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ..model import ParseProblem, Source
+from ..model import ParseProblem, PolicyModel, Source
 
 
 class _Unknown:
@@ -859,3 +859,25 @@ class _LineNode(ast.AST):
         super().__init__()
         self.lineno = lineno
         self.col_offset = col_offset
+
+
+def parse_each(paths: list[str], stdin: dict[str, str] | None, texts: dict[str, str] | None,
+               routes_of, known_imports=None) -> PolicyModel:
+    """A Python frontend's parse_files: read and parse each file (never
+    importing it), then ``routes_of(path, module, problems)`` gives its routes."""
+    model = PolicyModel()
+    for path in paths:
+        text = read_source(path, stdin, texts, model.problems)
+        if text is None:
+            continue
+        tree = parse_python(path, text, model.problems)
+        if tree is None:
+            continue
+        model.files.append(path)
+        try:
+            extra = {} if known_imports is None else {"known_imports": known_imports}
+            module = Module(path, tree, text, **extra)
+            model.routes.extend(routes_of(path, module, model.problems))
+        except RecursionError:
+            model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
+    return model

@@ -46,6 +46,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
+from ._files import ParseError, read_config_text
 from ..model import (
     ALL_METHODS,
     Branch,
@@ -149,12 +150,6 @@ def _grammar():
     return apache
 
 
-class ParseError(Exception):
-    def __init__(self, file: str, line: int | None, message: str):
-        super().__init__(message)
-        self.problem = ParseProblem(file, line, message)
-
-
 @dataclass
 class Directive:
     """A directive or section with its source position (include chain kept)."""
@@ -200,27 +195,7 @@ class Loader:
         if path in self.stdin:
             text = self.stdin[path]
         else:
-            try:
-                if os.path.getsize(path) > MAX_BYTES and stat.S_ISREG(os.stat(path).st_mode):
-                    raise ParseError(path, None, f"file too large to analyse (over {MAX_BYTES // 1_000_000} MB)")
-                with open(path, "rb") as fh:
-                    data = fh.read(MAX_BYTES + 1)
-            except IsADirectoryError:
-                raise ParseError(path, None, "is a directory")
-            except OSError as exc:
-                raise ParseError(path, None, f"cannot read: {exc.strerror or exc}")
-            if len(data) > MAX_BYTES:
-                raise ParseError(path, None, f"file too large to analyse (over {MAX_BYTES // 1_000_000} MB)")
-            if b"\x00" in data[:8192]:
-                raise ParseError(path, None, "binary file, not an Apache config")
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                # httpd reads bytes: lint the file, and say which line is not UTF-8
-                line = data[: exc.start].count(b"\n") + 1
-                self.problems.append(ParseProblem(
-                    path, line, "not valid UTF-8 text; read as Latin-1", fatal=False))
-                text = data.decode("latin-1")
+            text = read_config_text(path, "an Apache config", MAX_BYTES, self.problems)
         self.texts[path] = text
         return text
 

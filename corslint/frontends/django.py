@@ -93,24 +93,11 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None) -> PolicyModel:
-    model = PolicyModel()
-    for path in paths:
-        text = _pyast.read_source(path, stdin, texts, model.problems)
-        if text is None:
-            continue
-        tree = _pyast.parse_python(path, text, model.problems)
-        if tree is None:
-            continue
-        model.files.append(path)
-        try:
-            module = _pyast.Module(path, tree, text, known_imports=KNOWN_IMPORTS)
-            route = Settings(path, module, model.problems).route()
-        except RecursionError:
-            model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
-            continue
-        if route is not None:
-            model.routes.append(route)
-    return model
+    def routes_of(path, module, problems):
+        route = Settings(path, module, problems).route()
+        return [route] if route is not None else []
+
+    return _pyast.parse_each(paths, stdin, texts, routes_of, known_imports=KNOWN_IMPORTS)
 
 
 class Settings:

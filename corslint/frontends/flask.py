@@ -28,7 +28,6 @@ from ..model import (
     Branch,
     OriginMatcher,
     Outcome,
-    ParseProblem,
     PolicyModel,
     Route,
     Source,
@@ -57,21 +56,8 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None) -> PolicyModel:
-    model = PolicyModel()
-    for path in paths:
-        text = _pyast.read_source(path, stdin, texts, model.problems)
-        if text is None:
-            continue
-        tree = _pyast.parse_python(path, text, model.problems)
-        if tree is None:
-            continue
-        model.files.append(path)
-        try:
-            module = _pyast.Module(path, tree, text)
-            model.routes.extend(FlaskFile(path, module).routes())
-        except RecursionError:
-            model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
-    return model
+    return _pyast.parse_each(paths, stdin, texts,
+                             lambda path, module, problems: FlaskFile(path, module).routes())
 
 
 def probably_regex(pattern: str) -> bool:

@@ -30,6 +30,7 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from ._files import ParseError, read_config_text
 from ..model import (
     ALL_METHODS,
     Branch,
@@ -140,12 +141,6 @@ class Directive:
         return self.block is not None
 
 
-class ParseError(Exception):
-    def __init__(self, file: str, line: int | None, message: str):
-        super().__init__(message)
-        self.problem = ParseProblem(file, line, message)
-
-
 @dataclass
 class Loader:
     """Reads files once, expands includes, records every problem."""
@@ -160,26 +155,7 @@ class Loader:
         if path in self.stdin:
             text = self.stdin[path]
         else:
-            try:
-                if os.path.getsize(path) > MAX_BYTES:
-                    raise ParseError(path, None, f"file too large to analyse (over "
-                                                 f"{MAX_BYTES // 1_000_000} MB); not linted")
-                with open(path, "rb") as fh:
-                    data = fh.read()
-            except IsADirectoryError:
-                raise ParseError(path, None, "is a directory")
-            except OSError as exc:
-                raise ParseError(path, None, f"cannot read: {exc.strerror or exc}")
-            if b"\x00" in data[:8192]:
-                raise ParseError(path, None, "binary file, not an nginx config")
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                # nginx reads bytes: a Latin-1 comment is no error to it
-                line = data[: exc.start].count(b"\n") + 1
-                self.problems.append(ParseProblem(
-                    path, line, "not valid UTF-8 (read as Latin-1); linted anyway", fatal=False))
-                text = data.decode("latin-1")
+            text = read_config_text(path, "an nginx config", MAX_BYTES, self.problems)
         self.texts[path] = text
         return text
 

@@ -29,7 +29,6 @@ from ..model import (
     Branch,
     OriginMatcher,
     Outcome,
-    ParseProblem,
     PolicyModel,
     Route,
     Source,
@@ -57,22 +56,10 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None) -> PolicyModel:
-    model = PolicyModel()
-    for path in paths:
-        text = _pyast.read_source(path, stdin, texts, model.problems)
-        if text is None:
-            continue
-        tree = _pyast.parse_python(path, text, model.problems)
-        if tree is None:
-            continue
-        model.files.append(path)
-        try:
-            module = _pyast.Module(path, tree, text)
-            for call, parents in _middleware_calls(module):
-                model.routes.append(App(path, module, call, parents).route())
-        except RecursionError:
-            model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
-    return model
+    def routes_of(path, module, problems):
+        return [App(path, module, call, parents).route() for call, parents in _middleware_calls(module)]
+
+    return _pyast.parse_each(paths, stdin, texts, routes_of)
 
 
 def _is_cors_middleware(node: ast.AST) -> bool:
