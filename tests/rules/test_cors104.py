@@ -1,35 +1,20 @@
-import re
-from pathlib import Path
 
 import pytest
 
 from corslint.checks import cors104_null_origin_allowed as rule
 from corslint.model import Branch, HeaderEmission, OriginMatcher, OriginTest, Outcome, PolicyModel, Route, Source, Value
-from ruletools import FIXTURES, assert_fixture, fixtures, found
+from ruletools import FIXTURES, assert_fixture, fixtures
 
 CODE = "CORS104"
 FRONTENDS = ("nginx", "apache", "django", "flask", "starlette", "express")
 ALL_FIXTURES = [p for fe in FRONTENDS for p in fixtures(CODE, fe)]
 
 
-def check_fixture(path: Path, code: str = CODE) -> list:
-    """ruletools' check, with JavaScript's ``// expect:`` markers too."""
-    if path.suffix != ".js":
-        return assert_fixture(path, code)
-    findings = found(path, code)
-    want = {i for i, line in enumerate(path.read_text().splitlines(), 1)
-            if re.search(rf"//\s*expect:.*\b{code}\b", line)}
-    got = {f.line for f in findings}
-    if path.stem.endswith("_fp"):
-        assert not findings and not want, [f.message for f in findings]
-    else:
-        assert want and got == want, (want, [f"{f.line}: {f.message}" for f in findings])
-    return findings
 
 
 @pytest.mark.parametrize("path", ALL_FIXTURES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
 def test_fixture(path):
-    check_fixture(path)
+    assert_fixture(path, CODE)
 
 
 @pytest.mark.parametrize("frontend", FRONTENDS)
@@ -68,7 +53,7 @@ def test_gate_admitting_null_is_judged_on_the_pattern():
 def test_framework_null_entries():
     for frontend, name in (("flask", "null_entry.py"), ("starlette", "null_in_list.py"),
                            ("django", "regex_null.py"), ("express", "null_in_array.js")):
-        [finding] = check_fixture(FIXTURES / frontend / CODE / name)
+        [finding] = assert_fixture(FIXTURES / frontend / CODE / name, CODE)
         assert "null" in finding.message and finding.severity == "warning", (frontend, finding.message)
 
 

@@ -1,5 +1,4 @@
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,24 +15,11 @@ FRONTENDS = ("nginx", "apache", "django", "flask", "starlette", "express")
 ALL_FIXTURES = [p for fe in FRONTENDS for p in fixtures(CODE, fe)]
 
 
-def check_fixture(path: Path, code: str = CODE) -> list:
-    """ruletools' check, with JavaScript's ``// expect:`` markers too."""
-    if path.suffix != ".js":
-        return assert_fixture(path, code)
-    findings = found(path, code)
-    want = {i for i, line in enumerate(path.read_text().splitlines(), 1)
-            if re.search(rf"//\s*expect:.*\b{code}\b", line)}
-    got = {f.line for f in findings}
-    if path.stem.endswith("_fp"):
-        assert not findings and not want, [f.message for f in findings]
-    else:
-        assert want and got == want, (want, [f"{f.line}: {f.message}" for f in findings])
-    return findings
 
 
 @pytest.mark.parametrize("path", ALL_FIXTURES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
 def test_fixture(path):
-    check_fixture(path)
+    assert_fixture(path, CODE)
 
 
 @pytest.mark.parametrize("frontend", FRONTENDS)
