@@ -21,7 +21,9 @@ instead of ``.venv-corslint``.
 
 Reproduce the published table (BENCHMARKS.md) with::
 
-    python3 bench/bench.py --markdown BENCHMARKS.table.md
+    python3 bench/bench.py
+
+(``--markdown FILE`` also writes the table to FILE.)
 
 Not part of the test suite: timings depend on the machine and its load.
 """
@@ -406,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tools", default="corslint,crossplane,crossplane-defaults,nginx,gixy",
                         help="which tools to time (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds before a run is abandoned")
-    parser.add_argument("--cell-budget", type=float, default=900.0,
+    parser.add_argument("--cell-budget", type=float, default=600.0,
                         help="gixy-ng at a size whose first run shows RUNS runs would exceed this many "
                              "seconds gets fewer runs (marked in the table; default %(default)s)")
     parser.add_argument("--python-here", action="store_true",
