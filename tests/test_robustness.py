@@ -26,28 +26,7 @@ from click.testing import CliRunner
 
 from corslint.cli import main
 
-NGINX_BAD = """\
-server {
-    listen 80;
-    server_name api.example.com;
-    location /api/ {
-        add_header Access-Control-Allow-Origin * always;
-        add_header Access-Control-Allow-Credentials true always;
-        return 200;
-    }
-}
-"""
-NGINX_BAD_LINE = 5
-
-APACHE_BAD = """\
-<VirtualHost *:80>
-    ServerName api.example.com
-    DocumentRoot /var/www/html
-    Header always set Access-Control-Allow-Origin "*"
-    Header always set Access-Control-Allow-Credentials "true"
-</VirtualHost>
-"""
-APACHE_BAD_LINE = 4
+from bad_configs import APACHE_BAD, APACHE_BAD_LINE, NGINX_BAD, NGINX_BAD_LINE
 
 PYTHON_INTERNALS = re.compile(r"Traceback|recursion|Error\b|object at 0x|StopIteration|NoneType", re.I)
 
