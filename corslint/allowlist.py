@@ -191,6 +191,8 @@ def _psl(only_icann: bool):
 
 
 def _is_ip(host: str) -> bool:
+    if ":" not in host and not host[-1:].isdigit():
+        return False  # an IPv4 address ends in a digit, an IPv6 one has a colon
     try:
         ipaddress.ip_address(host.strip("[]"))
         return True

@@ -21,12 +21,11 @@ from typing import Iterable, Mapping, Sequence, TextIO
 import click
 
 from . import __version__, checks, config as config_mod
-from . import explain as explain_mod
-from . import lint as lint_mod
 from .findings import SEVERITIES, Finding, severity_rank
-from .frontends import frontend_for
 from .reporters import REPORTERS
-from .suppression import filter_suppressed
+
+# The linting machinery (model, engine, frontends, explain) is imported where a
+# command needs it, so `corslint --version` and `--help` start fast.
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -109,6 +108,8 @@ def select_findings(findings: Iterable[Finding], *, codes: Iterable[str] | None 
         if finding.severity in SEVERITIES and severity_rank(finding.severity) < floor:
             continue
         kept.append(finding)
+    from .suppression import filter_suppressed
+
     return sorted(filter_suppressed(kept, texts), key=Finding.sort_key)
 
 
@@ -145,7 +146,9 @@ def _expand_excluded(paths: Sequence[str], exclude: Sequence[str], root) -> list
         if path == "-":
             out.append(path)
         elif os.path.isdir(path):
-            found, _ = lint_mod.discover([path])
+            from .lint import discover
+
+            found, _ = discover([path])
             out.extend(f for f in found if not config_mod.is_excluded(f, exclude, root))
         elif os.path.exists(path):
             if not config_mod.is_excluded(path, exclude, root):
@@ -256,6 +259,9 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
     severity = (min_severity or cfg.min_severity)
     severity = severity.lower() if severity else None
 
+    from . import lint as lint_mod
+    from .frontends import frontend_for
+
     paths_list = list(paths)
     skipped_all = False
     if ignore_unknown and paths_list:
@@ -341,6 +347,8 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
     2 unknown code, text that is no CORS message corslint knows, or a config
     that cannot be parsed.
     """
+    from . import explain as explain_mod
+
     ctx = click.get_current_context()
     text = " ".join(query).strip()
     if not text or text == "-":
@@ -397,3 +405,27 @@ def _explain_exit(report) -> int:
 
 __all__ = ["main", "rule_meta", "rule_doc", "code_for", "select_findings", "want_color", "exit_code",
            "is_fatal", "CorslintError", "EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_ERROR"]
+
+
+def run() -> None:
+    """The console script: ``main`` run as a command, then a hard exit.
+
+    A large lint leaves millions of small objects; freeing them one by one at
+    interpreter exit costs a noticeable share of the run and tells the user
+    nothing, so once the report is written and flushed the process ends
+    without that teardown (mypy does the same)."""
+    try:
+        main()
+        code = EXIT_CLEAN
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or EXIT_CLEAN
+        else:  # sys.exit("message"): Python prints it and exits 1
+            print(exc.code, file=sys.stderr)
+            code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, OSError):
+        pass  # a reader that went away (`corslint . | head`): nothing left to say
+    os._exit(code)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .model import Source
+if TYPE_CHECKING:  # the model loads only when a lint runs (start-up time)
+    from .model import Source
 
 # Ordered weakest first; --min-severity compares by index.
 SEVERITIES = ("info", "warning", "error", "critical")

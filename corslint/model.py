@@ -80,17 +80,33 @@ class OriginMatcher:
             return origin == self.pattern
         if self.flavour == "exact-nocase":
             return origin.lower() == self.pattern.lower()
+        key = (self.pattern, self.ignore_case, self.flavour, origin)
+        verdict = _VERDICTS.get(key)
+        if verdict is None:
+            # the checks ask each allowlist about the same few origins many times
+            find = _FINDERS.get(key[:3])
+            if find is None:
+                find = _FINDERS[key[:3]] = self._finder()
+            verdict = _VERDICTS[key] = find(origin) is not None
+        return verdict
+
+    def _finder(self):
+        """The one call that says whether a text matches this regex entry."""
         rx = self.compiled()
         if rx is None:  # a regex Python cannot compile: nothing we can say
-            return False
+            return lambda text: None
         # Same yes/no as re/PCRE/JS for what origins contain, in linear time: a
         # catastrophic pattern in a config must not hang the linter.
         rx = _compile_linear(self.pattern, self.ignore_case) or rx
         if self.flavour == "python-match":
-            return rx.match(origin) is not None
+            return rx.match
         if self.flavour == "python-fullmatch":
-            return rx.fullmatch(origin) is not None
-        return rx.search(origin) is not None
+            return rx.fullmatch
+        return rx.search
+
+
+_FINDERS: dict[tuple[str, bool, str], object] = {}
+_VERDICTS: dict[tuple[str, bool, str, str], bool] = {}
 
 
 _RX_CACHE: dict[tuple[str, bool], re.Pattern[str] | None] = {}
@@ -216,8 +232,11 @@ class Value:
 
         ``known`` supplies values for variables the caller can stand in for
         (e.g. a redirect's $host and $request_uri when building an example)."""
+        parts = self.parts
+        if len(parts) == 1 and type(parts[0]) is Lit:
+            return parts[0].text  # the common case: a plain header value
         out: list[str] = []
-        for part in self.parts:
+        for part in parts:
             if isinstance(part, Unknown) and known is not None and part.meaning in known:
                 out.append(known[part.meaning])
                 continue
@@ -365,9 +384,9 @@ class HeaderEmission:
     note: str = ""                 # provenance worth saying in a finding, e.g. "the default of
                                    # os.environ.get('CORS_ALLOW_ALL_ORIGINS')"
 
-    @property
-    def lname(self) -> str:
-        return self.name.lower()
+    def __post_init__(self):
+        # asked for on every scenario: computed once (frozen, hence object.__setattr__)
+        object.__setattr__(self, "lname", self.name.lower())
 
     def sent_on(self, status: int | None) -> bool:
         if self.always:

@@ -62,6 +62,23 @@ def answer(route: Route, method: str, origin: str | None, *, credentials: bool =
 def answer_branch(branch: Branch, origin: str | None, *, credentials: bool = False,
                   preflight: bool = False, status: int | None = None,
                   route: Route | None = None) -> Answer:
+    """The response ``branch`` gives. Answers are shared, not copied: the
+    checks ask a route the same few questions, so each is worked out once per
+    route (callers must not change what they get)."""
+    if route is None:
+        return _answer_branch(branch, origin, credentials, preflight, status, None)
+    key = ("answer", id(branch), origin, credentials, preflight, status)
+    cached = route.memo.get(key)
+    # the branch itself is kept beside its answer: an id is unique only while
+    # its object lives
+    if cached is None or cached[0] is not branch:
+        cached = route.memo[key] = (branch, _answer_branch(branch, origin, credentials, preflight,
+                                                           status, route))
+    return cached[1]
+
+
+def _answer_branch(branch: Branch, origin: str | None, credentials: bool, preflight: bool,
+                   status: int | None, route: Route | None) -> Answer:
     outcome = branch.outcome
     auth_blocked = branch.auth is not None and (preflight or not credentials)
     assumed = False
@@ -186,10 +203,13 @@ def example_origin(matcher: OriginMatcher) -> str | None:
     """A readable origin the matcher accepts, or None."""
     if not matcher.is_regex:
         return matcher.pattern if _SERIALIZED.match(matcher.pattern) else None
-    for candidate in _regex_examples(matcher.pattern):
-        if matcher.matches(candidate):
-            return candidate
-    return None
+    key = (matcher.pattern, matcher.flavour, matcher.ignore_case)
+    if key not in _EXAMPLES:  # one allowlist is consulted by many routes
+        _EXAMPLES[key] = next((c for c in _regex_examples(matcher.pattern) if matcher.matches(c)), None)
+    return _EXAMPLES[key]
+
+
+_EXAMPLES: dict[tuple[str, str, bool], str | None] = {}
 
 
 def _regex_examples(pattern: str) -> list[str]:

@@ -324,6 +324,10 @@ def test_version_imports_nothing_heavy(here):
     # the rule modules and frontends load on the first lint, not for --version
     loaded = _heavy_loaded(modules, ("corslint.frontends.", "corslint.checks.cors"))
     assert loaded == [], f"`corslint --version` imports {loaded}"
+    # nor the policy model, the CORS engine or the explainer: only the CLI's own
+    machinery = sorted(m for m in modules if m in ("corslint.model", "corslint.engine",
+                                                     "corslint.explain", "corslint.lint"))
+    assert machinery == [], f"`corslint --version` imports {machinery}"
 
 
 def test_text_lint_of_nginx_skips_sarif_and_other_parsers(here):
@@ -407,3 +411,30 @@ def test_many_files_are_linted_on_several_cores(tmp_path):
         assert len(readers) >= 2, (
             f"{n_files} files were read by a single process on a {cores}-core machine: "
             "linting many files should spread the work over the cores")
+
+
+# ---------------------------------------------------------------- the console script
+
+def _console(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """``corslint ARGS`` through the installed entry point (cli.run, which ends
+    the process without tearing the model down)."""
+    return subprocess.run([sys.executable, "-c", "from corslint.cli import run; run()", *args],
+                          capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL, timeout=120)
+
+
+def test_console_script_keeps_exit_codes_and_flushes_the_report(here):
+    (here / "site.conf").write_text(NGINX_BAD)
+    (here / "ok.conf").write_text("server {\n    listen 80;\n}\n")
+    (here / "broken.conf").write_text("server {\n    listen 80;\n")
+    findings = _console(here, "--format", "json", "site.conf")
+    assert findings.returncode == 1, findings.stderr
+    doc = json.loads(findings.stdout)  # written out in full before the hard exit
+    assert ("CORS201", NGINX_BAD_LINE) in [(f["code"], f["line"]) for f in doc["findings"]]
+    unparsable = _console(here, "broken.conf", "site.conf")
+    assert unparsable.returncode == 2 and "broken.conf:" in unparsable.stderr
+    assert f"site.conf:{NGINX_BAD_LINE}:" in unparsable.stdout  # the other file is still linted
+    assert _console(here, "ok.conf").returncode == 0
+    assert _console(here, "missing.conf").returncode == 2
+    version = _console(here, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("corslint, version ")
+    assert _console(here, "--no-such-option").returncode == 2

@@ -104,6 +104,12 @@ def concrete_text(alt: Alternative, route: Route) -> str | None:
 def valid_page_origin(route: Route) -> str:
     """An origin the route means to allow that a browser could really send
     (not a loopback one when there is a choice), else a stand-in."""
+    if "valid_page_origin" not in route.memo:
+        route.memo["valid_page_origin"] = _valid_page_origin(route)
+    return route.memo["valid_page_origin"]
+
+
+def _valid_page_origin(route: Route) -> str:
     valid = [o for o in intended_origins(route) if engine.origin_value_problem(o) is None and o != "null"]
     remote = [o for o in valid if not re.match(r"https?://(localhost|127\.|\[::1\])", o)]
     return (remote or valid or [DEFAULT_PAGE_ORIGIN])[0]

@@ -446,12 +446,15 @@ class Builder:
         self.path = path
         self.tree = tree
         self.maps: dict[str, Directive] = {}
+        self.method_maps = False
 
     # -- finding servers and locations
 
     def routes(self) -> list[Route]:
         top = Level("main", self.tree, Source(self.path, 1, 1), "main")
         self._collect_maps(self.tree)
+        # A map keyed on the method makes every method a way of its own.
+        self.method_maps = any(m.args and m.args[0] == "$request_method" for m in self.maps.values())
         names = {d.name for d in self.tree}
         routes: list[Route] = []
         if "http" in names:
@@ -559,7 +562,7 @@ class Builder:
         configuration looks at: `if ($request_method ...)` conditions,
         limit_except, dav_methods, and the static handler's GET/HEAD."""
         singletons = [[m] for m in ALL_METHODS]
-        if any(m.args and m.args[0] == "$request_method" for m in self.maps.values()):
+        if self.method_maps:
             return singletons
         conditions: list[list[str]] = []
         for level in chain:
