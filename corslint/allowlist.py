@@ -481,11 +481,24 @@ def redos_risk(pattern: str, ignore_case: bool = False) -> str | None:
     Judged from the pattern's structure alone, before anything is matched:
     nested quantifiers without a delimiter, repeated overlapping alternatives,
     four or more unbounded wildcards."""
-    try:
-        tree = _sre_parse.parse(pattern)
-    except Exception:
+    tree = _parse(pattern)
+    if tree is None:
         return None  # does not compile: the matcher matches nothing
     return _walk_risk(list(tree), _flags_case(tree.state.flags, ignore_case))
+
+
+def _parse(pattern: str):
+    """The pattern's parse tree (read, never changed), or None. The risk
+    check, the samples and the exact language all start from it: parsed once."""
+    if pattern not in _TREES:
+        try:
+            _TREES[pattern] = _sre_parse.parse(pattern)
+        except Exception:
+            _TREES[pattern] = None
+    return _TREES[pattern]
+
+
+_TREES: dict[str, object] = {}
 
 
 # ---------------------------------------------------------------- readable samples
@@ -604,9 +617,8 @@ class _Sampler:
 
 
 def _samples(pattern: str, ignore_case: bool) -> list[tuple[str, tuple[int, ...]]]:
-    try:
-        tree = _sre_parse.parse(pattern)
-    except Exception:
+    tree = _parse(pattern)
+    if tree is None:
         return []
     ic = _flags_case(tree.state.flags, ignore_case)
     out: list[tuple[str, tuple[int, ...]]] = []
@@ -618,6 +630,108 @@ def _samples(pattern: str, ignore_case: bool) -> list[tuple[str, tuple[int, ...]
             seen.add(text)
             out.append((text, flags))
     return out
+
+
+# ---------------------------------------------------------------- exact languages
+
+MAX_LANGUAGE = 64         # strings an enumerable pattern may stand for
+
+
+def exact_language(matcher: OriginMatcher) -> frozenset[str] | None:
+    """Every text ``matcher`` accepts, when that is a short list: a regex of
+    literals, alternatives, small character classes and bounded repeats,
+    anchored at both ends by its engine's rule (``^https://(www|api)\\.example\\.com$``,
+    the most common allowlist). Lowercased when the match ignores case.
+    None for anything else (wildcards, an open end, lookarounds, non-ASCII).
+
+    Asking the set answers exactly what the matcher answers for texts without
+    a newline (``$`` may match before a final one); :func:`in_language` says so."""
+    if not matcher.is_regex or matcher.compiled() is None:
+        return None
+    tree = _parse(matcher.pattern)
+    if tree is None:
+        return None
+    items = list(tree)
+    ic = _flags_case(tree.state.flags, matcher.ignore_case)
+    begins = (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
+    ends = (_sre.AT_END, _sre.AT_END_STRING)
+    if items and items[0][0] is _sre.AT and items[0][1] in begins:
+        items = items[1:]
+    elif matcher.flavour not in ("python-match", "python-fullmatch"):
+        return None  # a search can start anywhere
+    if items and items[-1][0] is _sre.AT and items[-1][1] in ends:
+        items = items[:-1]
+    elif matcher.flavour != "python-fullmatch":
+        return None  # open at the end
+    words = _words(items, ic)
+    if words is None or not all(w.isascii() for w in words):
+        return None  # non-ASCII case folding is the engine's business
+    return frozenset(w.lower() for w in words) if ic else frozenset(words)
+
+
+def in_language(language: frozenset[str], text: str, ignore_case: bool) -> bool | None:
+    """Whether ``text`` is in ``language``; None when only the matcher can say."""
+    if "\n" in text or not text.isascii():
+        return None
+    return (text.lower() if ignore_case else text) in language
+
+
+def _words(items, ic: bool) -> set[str] | None:
+    """The texts a sequence of regex items matches, or None (not a short list)."""
+    out = {""}
+    for op, av in items:
+        options = _word_options(op, av, ic)
+        if options is None:
+            return None
+        out = {a + b for a in out for b in options}
+        if len(out) > MAX_LANGUAGE:
+            return None
+    return out
+
+
+def _word_options(op, av, ic: bool) -> set[str] | None:
+    if op is _sre.LITERAL:
+        return {chr(av)}
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for iop, iav in av:
+            if iop is _sre.LITERAL:
+                chars.add(chr(iav))
+            elif iop is _sre.RANGE and iav[1] - iav[0] < 16:
+                chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
+            else:
+                return None  # a negation, a category or a wide range
+        return chars
+    if op is _sre.SUBPATTERN:
+        _group, add_flags, del_flags, body = av
+        if (add_flags | del_flags) & _sre.SRE_FLAG_IGNORECASE:
+            return None  # case rules that change inside the pattern
+        return _words(body, ic)
+    if op is _sre.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            words = _words(alt, ic)
+            if words is None:
+                return None
+            out |= words
+        return out
+    if op in _REPEATS:
+        lo, hi, body = av
+        if hi > 4:
+            return None
+        words = _words(body, ic)
+        if words is None:
+            return None
+        out = set()
+        for n in range(lo, hi + 1):
+            repeated = {""}
+            for _ in range(n):
+                repeated = {a + b for a in repeated for b in words}
+                if len(repeated) > MAX_LANGUAGE:
+                    return None
+            out |= repeated
+        return out
+    return None  # any character, anchors inside, lookarounds, references
 
 
 # ---------------------------------------------------------------- the analysis
@@ -632,12 +746,26 @@ class _Probe:
         self.attempts = 0
         self.exhausted = False
         self.cache: dict[str, bool] = {}
+        # a pattern that stands for a short list is answered from the list:
+        # no match attempt, no cost to bound
+        self.language = exact_language(matcher)
+        self.ignore_case = self.language is not None and _flags_case(
+            _parse(matcher.pattern).state.flags, matcher.ignore_case)
+
+    @property
+    def free(self) -> bool:
+        """Answers cost nothing (the exact language is known)."""
+        return self.language is not None
 
     def __call__(self, text: str) -> bool:
         if text in self.cache:
             return self.cache[text]
         if len(text) > MAX_CANDIDATE_LEN:
             return False
+        if self.language is not None:
+            known = in_language(self.language, text, self.ignore_case)
+            if known is not None:
+                return known
         if self.attempts >= self.limit:
             self.exhausted = True
             return False
@@ -841,6 +969,8 @@ def _analyse(matcher: OriginMatcher) -> Analysis:
             for kind, candidate, why in _candidates(m, special=i < MAX_SPECIAL):
                 if candidate in attacks:
                     continue
+                if probe.free and not probe(candidate + m.tail):
+                    continue  # the list answers at once: skip the costlier tests
                 origin = _valid_origin(candidate)
                 if origin is None:
                     continue

@@ -222,13 +222,28 @@ def provenance_notes(model: PolicyModel) -> dict:
     return notes
 
 
+# From this many routes on, the rules run on several cores: one group of rules
+# per process, each process reading the whole model (forked, so nothing is
+# copied), which gives exactly what one process gives.
+PARALLEL_MIN_ROUTES = 400
+# Relative cost of the rules on large configs (bench/bench.py, profiled): the
+# allowlist analysis dominates; the rest cost about the same each.
+RULE_WEIGHTS = {"CORS106": 16, "CORS101": 5}
+
+
 def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[Finding]:
+    codes = list(codes or checks.REGISTRY)
+    by_code = None
+    workers = min(_usable_cores(), 4, len(codes))
+    if len(model.routes) >= PARALLEL_MIN_ROUTES and workers > 1:
+        by_code = _run_rules_forked(model, _rule_groups(codes, workers))
+    if by_code is None:
+        by_code = _run_rules(model, codes)
     findings: list[Finding] = []
     seen: set[tuple] = set()
     notes = provenance_notes(model)
-    for code in codes or checks.REGISTRY:
-        rule = checks.load(code)
-        for finding in rule.check(model):
+    for code in codes:
+        for finding in by_code[code]:
             note = notes.get(finding.source)
             if note and note not in finding.message:
                 finding = dataclasses.replace(finding, message=f"{finding.message} ({note})")
@@ -239,6 +254,56 @@ def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[F
                 findings.append(finding)
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _run_rules(model: PolicyModel, codes: Iterable[str]) -> dict[str, list[Finding]]:
+    return {code: list(checks.load(code).check(model)) for code in codes}
+
+
+def _rule_groups(codes: list[str], workers: int) -> list[list[str]]:
+    """``codes`` split into ``workers`` groups of about equal cost, heaviest first."""
+    groups: list[list[str]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for code in sorted(codes, key=lambda c: -RULE_WEIGHTS.get(c, 1)):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(code)
+        loads[lightest] += RULE_WEIGHTS.get(code, 1)
+    return [g for g in groups if g]
+
+
+_FORKED_MODEL: PolicyModel | None = None
+
+
+def _run_forked_group(codes: list[str]) -> dict[str, list[Finding]]:
+    assert _FORKED_MODEL is not None
+    return _run_rules(_FORKED_MODEL, codes)
+
+
+def _run_rules_forked(model: PolicyModel, groups: list[list[str]]) -> dict[str, list[Finding]] | None:
+    """The first group here, the others in forked processes; None where
+    processes cannot be forked (then the caller runs everything here)."""
+    global _FORKED_MODEL
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods() or len(groups) < 2:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    for code in (c for g in groups for c in g):
+        checks.load(code)  # imported once, before the fork
+    _FORKED_MODEL = model
+    try:
+        with ProcessPoolExecutor(max_workers=len(groups) - 1,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run_forked_group, g) for g in groups[1:]]
+            by_code = _run_rules(model, groups[0])
+            for future in futures:
+                by_code.update(future.result())
+    except OSError:  # no processes here (a sandbox, no /dev/shm)
+        return None
+    finally:
+        _FORKED_MODEL = None
+    return by_code
 
 
 def lint(paths: Iterable[str], *, stdin_text: str | None = None,

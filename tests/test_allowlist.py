@@ -235,9 +235,16 @@ def test_attempts_and_candidate_lengths_are_capped():
 
 def test_running_out_of_attempts_is_said(monkeypatch):
     monkeypatch.setattr(allowlist, "MAX_ATTEMPTS", 5)
-    analysis = analyse(CountingMatcher(r"^https://(app|admin)\.example\.com$", "pcre-search"))
+    analysis = analyse(CountingMatcher(r"^https://(app|admin)\.[a-z]+\.com$", "pcre-search"))
     assert len(CALLS) == analysis.attempts == 5
     assert "more than 5 match attempts" in analysis.gave_up
+
+
+def test_a_pattern_that_is_a_short_list_is_answered_from_the_list():
+    analysis = analyse(CountingMatcher(r"^https://(app|admin)\.example\.com$", "pcre-search"))
+    assert CALLS == [] and analysis.attempts == 0 and not analysis.gave_up
+    assert {m.origin for m in analysis.meant} == {"https://app.example.com", "https://admin.example.com"}
+    assert analysis.attacks == ()
 
 
 def test_a_config_full_of_catastrophic_patterns_cannot_hang_corslint(tmp_path):

@@ -24,3 +24,51 @@ def test_parallel_and_sequential_runs_agree(monkeypatch):
     sequential = lint_mod.lint(paths)
     assert _keys(parallel) == _keys(sequential)
     assert parallel.findings  # the comparison is about something
+
+
+def _bench_config(tmp_path: Path, servers: int) -> str:
+    """The benchmark's generated config (bench/bench.py) with ``servers`` servers."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("corslint_bench", ROOT / "bench" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    path = tmp_path / "nginx.conf"
+    path.write_text(bench.generate(servers))
+    return str(path)
+
+
+def test_rules_on_several_cores_agree_with_one(tmp_path, monkeypatch):
+    path = _bench_config(tmp_path, 100)
+    model, _ = lint_mod.build_model([path])
+    assert len(model.routes) >= lint_mod.PARALLEL_MIN_ROUTES  # the forked path is taken
+    forked_groups = []
+    real = lint_mod._run_rules_forked
+
+    def spy(model, groups):
+        forked_groups.append(groups)
+        return real(model, groups)
+
+    monkeypatch.setattr(lint_mod, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(lint_mod, "_run_rules_forked", spy)
+    forked = lint_mod.run_checks(model)
+    assert len(forked_groups) == 1 and len(forked_groups[0]) == 2
+    monkeypatch.setattr(lint_mod, "PARALLEL_MIN_ROUTES", 10**9)
+    fresh, _ = lint_mod.build_model([path])
+    one = lint_mod.run_checks(fresh)
+    key = lambda fs: [(f.code, f.file, f.line, f.column, f.message, f.severity) for f in fs]  # noqa: E731
+    assert key(forked) == key(one)
+    assert {f.code for f in one} >= {"CORS105", "CORS106", "CORS201", "CORS402"}
+
+
+def test_rule_groups_share_out_every_rule_once():
+    codes = list(lint_mod.checks.REGISTRY)
+    for workers in (2, 3, 4):
+        groups = lint_mod._rule_groups(codes, workers)
+        assert sorted(c for g in groups for c in g) == sorted(codes)
+        assert len(groups) == workers
+    # the heaviest rule does not share its process with the next heaviest
+    two = lint_mod._rule_groups(codes, 2)
+    assert not any({"CORS106", "CORS101"} <= set(g) for g in two)

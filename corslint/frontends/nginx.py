@@ -23,6 +23,7 @@ Encodes the nginx semantics the checks must not need to know:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import glob
 import os
 import re
@@ -441,12 +442,28 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
     return model
 
 
+@functools.lru_cache(maxsize=4096)
+def _literal_value(text: str) -> Value:
+    return Value((Lit(text),))
+
+
+def _plain_map(d: Directive) -> bool:
+    """A map whose values name no variable but $http_origin: its value does
+    not depend on anything a request's path through the config sets."""
+    for e in d.block or ():
+        for a in e.args:
+            if "$" in a and any((m.group(1) or m.group(2)) != "http_origin" for m in _VAR.finditer(a)):
+                return False
+    return True
+
+
 class Builder:
     def __init__(self, path: str, tree: list[Directive]):
         self.path = path
         self.tree = tree
         self.maps: dict[str, Directive] = {}
         self.method_maps = False
+        self.origin_maps: dict[int, tuple[Directive, Value]] = {}  # id(map) -> (map, its value)
 
     # -- finding servers and locations
 
@@ -892,6 +909,8 @@ class Simulation:
     # -- values
 
     def value(self, text: str, p: Path | None, source: Source) -> Value:
+        if "$" not in text:
+            return _literal_value(text)
         parts: list = []
         pos = 0
         for m in _VAR.finditer(text):
@@ -921,6 +940,15 @@ class Simulation:
         return Value((Unknown("$" + name, REQUEST_VARIABLE_MEANINGS.get(name, "")),))
 
     def _map_value(self, d: Directive, p: Path | None, depth: int) -> Value:
+        if d.args[0] == "$http_origin" and _plain_map(d):
+            # the same allowlist whatever the request's path took: built once
+            cache = self.builder.origin_maps
+            if id(d) not in cache:
+                cache[id(d)] = (d, self._build_map_value(d, None, depth))
+            return cache[id(d)][1]
+        return self._build_map_value(d, p, depth)
+
+    def _build_map_value(self, d: Directive, p: Path | None, depth: int) -> Value:
         src = d.args[0]
         entries: list[tuple[str, str, Source]] = []
         default = ""
