@@ -11,8 +11,9 @@ The Python tools run in two virtualenvs beside this script, built on first use
 from the interpreter running it (so both start from the same Python and no
 site-wide ``.pth`` hooks of the calling environment weigh on either):
 
-* ``bench/.venv-corslint``: this repository (``pip install -e``) and its
-  crossplane;
+* ``bench/.venv-corslint``: this repository and its crossplane, reinstalled
+  from the working tree on every run as a user installs it (``pip install .``:
+  not editable, modules compiled to bytecode);
 * ``bench/.venv-gixy``: gixy-ng from PyPI. Its parser dependency installs a
   module that is also called ``crossplane``, which is why it lives apart.
 
@@ -427,7 +428,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.python_here:
         py_corslint: Path | None = Path(sys.executable)
     else:
-        py_corslint = ensure_venv(VENV_CORSLINT, ["-e", str(REPO)], log)
+        py_corslint = ensure_venv(VENV_CORSLINT, [str(REPO)], log)
+        if py_corslint is not None:
+            # the working tree as a user installs it: a regular (not editable)
+            # install, whose modules pip compiles to bytecode once
+            log("installing this working tree into .venv-corslint ...")
+            subprocess.run([str(py_corslint), "-m", "pip", "install", "-q", "--no-deps",
+                            "--force-reinstall", str(REPO)], check=True)
     py_gixy = ensure_venv(VENV_GIXY, ["gixy-ng"], log) if "gixy" in wanted else None
 
     workdir = Path(args.keep).resolve() if args.keep else Path(tempfile.mkdtemp(prefix="corslint-bench-"))

@@ -222,12 +222,16 @@ def provenance_notes(model: PolicyModel) -> dict:
     return notes
 
 
-# From this many routes on, the rules run on several cores: one group of rules
-# per process, each process reading the whole model (forked, so nothing is
-# copied), which gives exactly what one process gives.
+# From this many routes on, the rules run on several cores: each rule in one of
+# a few forked processes that all read the same model (nothing is copied in),
+# which gives exactly what one process gives.
 PARALLEL_MIN_ROUTES = 400
+# Rules that share one costly analysis (the allowlist analysis, cached per
+# process) run in the same process, so it is done once.
+RULE_FAMILIES = (("CORS106", "CORS104", "CORS107"),)
 # Relative cost of the rules on large configs (bench/bench.py, profiled): the
-# allowlist analysis dominates; the rest cost about the same each.
+# allowlist analysis dominates. The heaviest are handed out first, so the
+# others fill in around them.
 RULE_WEIGHTS = {"CORS106": 16, "CORS101": 5}
 
 
@@ -236,7 +240,7 @@ def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[F
     by_code = None
     workers = min(_usable_cores(), 4, len(codes))
     if len(model.routes) >= PARALLEL_MIN_ROUTES and workers > 1:
-        by_code = _run_rules_forked(model, _rule_groups(codes, workers))
+        by_code = _run_rules_forked(model, codes, workers)
     if by_code is None:
         by_code = _run_rules(model, codes)
     findings: list[Finding] = []
@@ -260,50 +264,53 @@ def _run_rules(model: PolicyModel, codes: Iterable[str]) -> dict[str, list[Findi
     return {code: list(checks.load(code).check(model)) for code in codes}
 
 
-def _rule_groups(codes: list[str], workers: int) -> list[list[str]]:
-    """``codes`` split into ``workers`` groups of about equal cost, heaviest first."""
-    groups: list[list[str]] = [[] for _ in range(workers)]
-    loads = [0] * workers
-    for code in sorted(codes, key=lambda c: -RULE_WEIGHTS.get(c, 1)):
-        lightest = loads.index(min(loads))
-        groups[lightest].append(code)
-        loads[lightest] += RULE_WEIGHTS.get(code, 1)
-    return [g for g in groups if g]
-
-
 _FORKED_MODEL: PolicyModel | None = None
 
 
-def _run_forked_group(codes: list[str]) -> dict[str, list[Finding]]:
+def _run_forked_rules(codes: tuple[str, ...]) -> dict[str, list[Finding]]:
     assert _FORKED_MODEL is not None
     return _run_rules(_FORKED_MODEL, codes)
 
 
-def _run_rules_forked(model: PolicyModel, groups: list[list[str]]) -> dict[str, list[Finding]] | None:
-    """The first group here, the others in forked processes; None where
-    processes cannot be forked (then the caller runs everything here)."""
+def _rule_tasks(codes: list[str]) -> list[tuple[str, ...]]:
+    """``codes`` as tasks for the processes: families together, heaviest first."""
+    tasks: list[tuple[str, ...]] = []
+    grouped: set[str] = set()
+    for family in RULE_FAMILIES:
+        members = tuple(c for c in family if c in codes)
+        if members:
+            tasks.append(members)
+            grouped.update(members)
+    tasks += [(c,) for c in codes if c not in grouped]
+    return sorted(tasks, key=lambda t: -sum(RULE_WEIGHTS.get(c, 1) for c in t))
+
+
+def _run_rules_forked(model: PolicyModel, codes: list[str], workers: int) -> dict[str, list[Finding]] | None:
+    """Every rule in one of ``workers`` forked processes, heaviest first, each
+    process taking the next task when it is done; None where processes cannot
+    be forked (then the caller runs the rules here)."""
     global _FORKED_MODEL
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods() or len(groups) < 2:
+    if "fork" not in multiprocessing.get_all_start_methods():
         return None
     from concurrent.futures import ProcessPoolExecutor
 
-    for code in (c for g in groups for c in g):
+    for code in codes:
         checks.load(code)  # imported once, before the fork
     _FORKED_MODEL = model
     try:
-        with ProcessPoolExecutor(max_workers=len(groups) - 1,
+        with ProcessPoolExecutor(max_workers=workers,
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run_forked_group, g) for g in groups[1:]]
-            by_code = _run_rules(model, groups[0])
+            futures = [pool.submit(_run_forked_rules, task) for task in _rule_tasks(codes)]
+            by_code: dict[str, list[Finding]] = {}
             for future in futures:
                 by_code.update(future.result())
+            return by_code
     except OSError:  # no processes here (a sandbox, no /dev/shm)
         return None
     finally:
         _FORKED_MODEL = None
-    return by_code
 
 
 def lint(paths: Iterable[str], *, stdin_text: str | None = None,

@@ -44,31 +44,31 @@ def test_rules_on_several_cores_agree_with_one(tmp_path, monkeypatch):
     path = _bench_config(tmp_path, 100)
     model, _ = lint_mod.build_model([path])
     assert len(model.routes) >= lint_mod.PARALLEL_MIN_ROUTES  # the forked path is taken
-    forked_groups = []
+    forked_runs = []
     real = lint_mod._run_rules_forked
 
-    def spy(model, groups):
-        forked_groups.append(groups)
-        return real(model, groups)
+    def spy(model, codes, workers):
+        by_code = real(model, codes, workers)
+        forked_runs.append((workers, by_code is not None))
+        return by_code
 
     monkeypatch.setattr(lint_mod, "_usable_cores", lambda: 2)
     monkeypatch.setattr(lint_mod, "_run_rules_forked", spy)
     forked = lint_mod.run_checks(model)
-    assert len(forked_groups) == 1 and len(forked_groups[0]) == 2
+    assert forked_runs == [(2, True)]
     monkeypatch.setattr(lint_mod, "PARALLEL_MIN_ROUTES", 10**9)
     fresh, _ = lint_mod.build_model([path])
     one = lint_mod.run_checks(fresh)
+    assert len(forked_runs) == 1  # this time in one process
     key = lambda fs: [(f.code, f.file, f.line, f.column, f.message, f.severity) for f in fs]  # noqa: E731
     assert key(forked) == key(one)
     assert {f.code for f in one} >= {"CORS105", "CORS106", "CORS201", "CORS402"}
 
 
-def test_rule_groups_share_out_every_rule_once():
+def test_rule_tasks_hand_out_every_rule_once_heaviest_first():
     codes = list(lint_mod.checks.REGISTRY)
-    for workers in (2, 3, 4):
-        groups = lint_mod._rule_groups(codes, workers)
-        assert sorted(c for g in groups for c in g) == sorted(codes)
-        assert len(groups) == workers
-    # the heaviest rule does not share its process with the next heaviest
-    two = lint_mod._rule_groups(codes, 2)
-    assert not any({"CORS106", "CORS101"} <= set(g) for g in two)
+    tasks = lint_mod._rule_tasks(codes)
+    assert sorted(c for t in tasks for c in t) == sorted(codes)
+    # the rules sharing the allowlist analysis run together, and first
+    assert set(tasks[0]) == {"CORS104", "CORS106", "CORS107"}
+    assert lint_mod._rule_tasks(["CORS201", "CORS107"]) == [("CORS107",), ("CORS201",)]
