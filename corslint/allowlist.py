@@ -5,7 +5,9 @@ regexes, Apache ``SetEnvIf``, Django's ``re.match``, Flask-CORS's ``re.match``
 with ``IGNORECASE``, Starlette's ``re.fullmatch``, Express's unanchored
 ``RegExp.test``, exact lists. It works on the model's :class:`OriginMatcher`
 objects only, whatever frontend made them, and asks every question through
-``OriginMatcher.matches``: the engine's real matching rule with its real flags.
+``OriginMatcher.matches``: the engine's real matching rule with its real flags
+(or, for a regex that stands for a short list of texts, through that list,
+which says the same: :func:`exact_language`).
 
 For each matcher it
 
