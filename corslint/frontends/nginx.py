@@ -464,6 +464,7 @@ class Builder:
         self.maps: dict[str, Directive] = {}
         self.method_maps = False
         self.origin_maps: dict[int, tuple[Directive, Value]] = {}  # id(map) -> (map, its value)
+        self.emissions: dict[int, tuple[Directive, HeaderEmission]] = {}  # id(add_header) -> ...
 
     # -- finding servers and locations
 
@@ -1050,12 +1051,38 @@ class Simulation:
         return frozenset(a.lower() for d in more[-1].all("more_clear_headers")
                          for a in d.args if not a.startswith("-") and "*" not in a)
 
-    def _add_header(self, d: Directive, p: Path) -> HeaderEmission:
+    def _add_header(self, d: Directive, p: Path | None) -> HeaderEmission:
+        shared = self._request_independent(d.args[1], p)
+        if shared:
+            # the same header on every path and method through the file: made once
+            cached = self.builder.emissions.get(id(d))
+            if cached is not None and cached[0] is d:
+                return cached[1]
         always = len(d.args) > 2 and d.args[2] == "always"
-        return HeaderEmission(
+        emission = HeaderEmission(
             name=d.args[0], value=self.value(d.args[1], p, d.source), source=d.source,
             always=always, omit_if_empty=True, raw=d.args[1],
         )
+        if shared:
+            self.builder.emissions[id(d)] = (d, emission)
+        return emission
+
+    def _request_independent(self, text: str, p: Path | None) -> bool:
+        """The value of ``text`` is the same whatever path the request took
+        (no `set` variable, no method): literal text, $http_origin, and maps
+        on $http_origin whose values name nothing else."""
+        if "$" not in text:
+            return True
+        for m in _VAR.finditer(text):
+            name = m.group(1) or m.group(2)
+            if p is not None and name in p.vars:
+                return False
+            if name == "http_origin":
+                continue
+            d = self.builder.maps.get(name)
+            if d is None or d.args[0] != "$http_origin" or not _plain_map(d):
+                return False
+        return True
 
     def _more_set(self, d: Directive, p: Path) -> list[HeaderEmission]:
         out = []
