@@ -295,6 +295,7 @@ def _run_rules_forked(model: PolicyModel, codes: list[str], workers: int) -> dic
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     for code in codes:
         checks.load(code)  # imported once, before the fork
@@ -307,7 +308,9 @@ def _run_rules_forked(model: PolicyModel, codes: list[str], workers: int) -> dic
             for future in futures:
                 by_code.update(future.result())
             return by_code
-    except OSError:  # no processes here (a sandbox, no /dev/shm)
+    except (OSError, BrokenProcessPool):
+        # no processes here (a sandbox, no /dev/shm), or one was killed (out
+        # of memory): the caller runs the rules in this process instead
         return None
     finally:
         _FORKED_MODEL = None

@@ -72,3 +72,20 @@ def test_rule_tasks_hand_out_every_rule_once_heaviest_first():
     # the rules sharing the allowlist analysis run together, and first
     assert set(tasks[0]) == {"CORS104", "CORS106", "CORS107"}
     assert lint_mod._rule_tasks(["CORS201", "CORS107"]) == [("CORS107",), ("CORS201",)]
+
+
+def _killed(codes):
+    """A rule process ending as the kernel's out-of-memory killer ends one."""
+    import os
+
+    os._exit(137)
+
+
+def test_a_rule_process_that_dies_leaves_the_rules_to_this_one(tmp_path, monkeypatch):
+    path = _bench_config(tmp_path, 100)
+    model, _ = lint_mod.build_model([path])
+    monkeypatch.setattr(lint_mod, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(lint_mod, "_run_forked_rules", _killed)
+    assert lint_mod._run_rules_forked(model, ["CORS201"], 2) is None
+    findings = lint_mod.run_checks(model, ["CORS201", "CORS105"])
+    assert {f.code for f in findings} == {"CORS201", "CORS105"}
