@@ -141,10 +141,12 @@ def build_model(files: list[str], *, stdin_text: str | None = None,
                 stdin_filename: str | None = None) -> tuple[PolicyModel, dict[str, str]]:
     workers = min(_usable_cores(), 8, len(files) // (PARALLEL_MIN_FILES // 2) or 1)
     if len(files) >= PARALLEL_MIN_FILES and workers > 1 and "-" not in files:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return _build_in_parallel(files, workers)
-        except (OSError, ImportError):  # no process pool here (sandbox, no /dev/shm)
-            pass
+        except (OSError, ImportError, BrokenProcessPool):
+            pass  # no process pool here (sandbox, no /dev/shm), or a process was killed
     return _build_sequential(files, stdin_text=stdin_text, stdin_filename=stdin_filename)
 
 
