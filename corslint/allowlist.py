@@ -639,15 +639,28 @@ def _samples(pattern: str, ignore_case: bool) -> list[tuple[str, tuple[int, ...]
 MAX_LANGUAGE = 64         # strings an enumerable pattern may stand for
 
 
-def exact_language(matcher: OriginMatcher) -> frozenset[str] | None:
+@dataclass(frozen=True)
+class ExactLanguage:
+    """Every text a matcher accepts: ``words``, lowercased when the match
+    ignores case."""
+
+    words: frozenset[str]
+    ignore_case: bool
+
+    def says(self, text: str) -> bool | None:
+        """Whether the matcher accepts ``text``; None when only the matcher
+        can say (a newline, which ``$`` may match before, or non-ASCII)."""
+        if "\n" in text or not text.isascii():
+            return None
+        return (text.lower() if self.ignore_case else text) in self.words
+
+
+def exact_language(matcher: OriginMatcher) -> ExactLanguage | None:
     """Every text ``matcher`` accepts, when that is a short list: a regex of
     literals, alternatives, small character classes and bounded repeats,
     anchored at both ends by its engine's rule (``^https://(www|api)\\.example\\.com$``,
-    the most common allowlist). Lowercased when the match ignores case.
-    None for anything else (wildcards, an open end, lookarounds, non-ASCII).
-
-    Asking the set answers exactly what the matcher answers for texts without
-    a newline (``$`` may match before a final one); :func:`in_language` says so."""
+    the most common allowlist). None for anything else (wildcards, an open
+    end, lookarounds, non-ASCII)."""
     if not matcher.is_regex or matcher.compiled() is None:
         return None
     tree = _parse(matcher.pattern)
@@ -668,14 +681,7 @@ def exact_language(matcher: OriginMatcher) -> frozenset[str] | None:
     words = _words(items, ic)
     if words is None or not all(w.isascii() for w in words):
         return None  # non-ASCII case folding is the engine's business
-    return frozenset(w.lower() for w in words) if ic else frozenset(words)
-
-
-def in_language(language: frozenset[str], text: str, ignore_case: bool) -> bool | None:
-    """Whether ``text`` is in ``language``; None when only the matcher can say."""
-    if "\n" in text or not text.isascii():
-        return None
-    return (text.lower() if ignore_case else text) in language
+    return ExactLanguage(frozenset(w.lower() for w in words) if ic else frozenset(words), ic)
 
 
 def _words(items, ic: bool) -> set[str] | None:
@@ -751,8 +757,6 @@ class _Probe:
         # a pattern that stands for a short list is answered from the list:
         # no match attempt, no cost to bound
         self.language = exact_language(matcher)
-        self.ignore_case = self.language is not None and _flags_case(
-            _parse(matcher.pattern).state.flags, matcher.ignore_case)
 
     @property
     def free(self) -> bool:
@@ -765,7 +769,7 @@ class _Probe:
         if len(text) > MAX_CANDIDATE_LEN:
             return False
         if self.language is not None:
-            known = in_language(self.language, text, self.ignore_case)
+            known = self.language.says(text)
             if known is not None:
                 return known
         if self.attempts >= self.limit:

@@ -9,6 +9,7 @@ headers it emits, each with its source position.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Union
@@ -448,6 +449,12 @@ class Branch:
     shadowed: tuple[Shadowed, ...] = ()
     source: Source | None = None
     label: str = ""
+
+    @functools.cached_property
+    def uses_origin(self) -> bool:
+        """The answer depends on the request's Origin (a value or a redirect
+        target built from it); asked on every scenario, worked out once."""
+        return self.outcome.location is not None or any(h.value.depends_on_origin for h in self.headers)
 
     def applies(self, method: str, origin: str | None) -> bool:
         if self.methods is not None and method.upper() not in self.methods:

@@ -65,38 +65,25 @@ def answer_branch(branch: Branch, origin: str | None, *, credentials: bool = Fal
     """The response ``branch`` gives. Answers are shared, not copied: the
     checks ask a route the same few questions, so each is worked out once per
     route (callers must not change what they get)."""
+    auth_blocked = branch.auth is not None and (preflight or not credentials)
     if route is None:
-        return _answer_branch(branch, origin, credentials, preflight, status, None)
+        return _answer_branch(branch, origin, auth_blocked, status, None)
     # The answer depends on the request only through what the branch looks at:
     # the Origin where a value or redirect uses it, credentials and preflight
     # where authentication is required, the status where the branch sets none.
-    uses_origin = _uses_origin(route, branch)
-    key = ("answer", id(branch), origin if uses_origin else None,
-           branch.auth is not None and (preflight or not credentials),
+    key = ("answer", id(branch), origin if branch.uses_origin else None, auth_blocked,
            status if branch.outcome.status is None else None)
     cached = route.memo.get(key)
     # the branch itself is kept beside its answer: an id is unique only while
     # its object lives
     if cached is None or cached[0] is not branch:
-        cached = route.memo[key] = (branch, _answer_branch(branch, origin, credentials, preflight,
-                                                           status, route))
+        cached = route.memo[key] = (branch, _answer_branch(branch, origin, auth_blocked, status, route))
     return cached[1]
 
 
-def _uses_origin(route: Route, branch: Branch) -> bool:
-    key = ("uses_origin", id(branch))
-    cached = route.memo.get(key)
-    if cached is None or cached[0] is not branch:
-        uses = branch.outcome.location is not None or any(
-            h.value.depends_on_origin for h in branch.headers)
-        cached = route.memo[key] = (branch, uses)
-    return cached[1]
-
-
-def _answer_branch(branch: Branch, origin: str | None, credentials: bool, preflight: bool,
-                   status: int | None, route: Route | None) -> Answer:
+def _answer_branch(branch: Branch, origin: str | None, auth_blocked: bool, status: int | None,
+                   route: Route | None) -> Answer:
     outcome = branch.outcome
-    auth_blocked = branch.auth is not None and (preflight or not credentials)
     assumed = False
     if auth_blocked:
         code = 401

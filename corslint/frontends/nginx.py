@@ -463,7 +463,8 @@ class Builder:
         self.tree = tree
         self.maps: dict[str, Directive] = {}
         self.method_maps = False
-        self.origin_maps: dict[int, tuple[Directive, Value]] = {}  # id(map) -> (map, its value)
+        self.plain_origin_maps: set[str] = set()
+        self.origin_maps: dict[str, Value] = {}  # values of the plain_origin_maps, by name
         self.emissions: dict[int, tuple[Directive, HeaderEmission]] = {}  # id(add_header) -> ...
 
     # -- finding servers and locations
@@ -473,6 +474,10 @@ class Builder:
         self._collect_maps(self.tree)
         # A map keyed on the method makes every method a way of its own.
         self.method_maps = any(m.args and m.args[0] == "$request_method" for m in self.maps.values())
+        # Maps on the Origin whose values name no other variable: the same
+        # allowlist whatever path a request took.
+        self.plain_origin_maps = {name for name, d in self.maps.items()
+                                  if d.args[0] == "$http_origin" and _plain_map(d)}
         names = {d.name for d in self.tree}
         routes: list[Route] = []
         if "http" in names:
@@ -941,12 +946,13 @@ class Simulation:
         return Value((Unknown("$" + name, REQUEST_VARIABLE_MEANINGS.get(name, "")),))
 
     def _map_value(self, d: Directive, p: Path | None, depth: int) -> Value:
-        if d.args[0] == "$http_origin" and _plain_map(d):
+        name = d.args[1].lstrip("$")
+        if name in self.builder.plain_origin_maps:
             # the same allowlist whatever the request's path took: built once
             cache = self.builder.origin_maps
-            if id(d) not in cache:
-                cache[id(d)] = (d, self._build_map_value(d, None, depth))
-            return cache[id(d)][1]
+            if name not in cache:
+                cache[name] = self._build_map_value(d, None, depth)
+            return cache[name]
         return self._build_map_value(d, p, depth)
 
     def _build_map_value(self, d: Directive, p: Path | None, depth: int) -> Value:
@@ -1077,10 +1083,7 @@ class Simulation:
             name = m.group(1) or m.group(2)
             if p is not None and name in p.vars:
                 return False
-            if name == "http_origin":
-                continue
-            d = self.builder.maps.get(name)
-            if d is None or d.args[0] != "$http_origin" or not _plain_map(d):
+            if name != "http_origin" and name not in self.builder.plain_origin_maps:
                 return False
         return True
 
