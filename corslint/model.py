@@ -456,6 +456,12 @@ class Branch:
         target built from it); asked on every scenario, worked out once."""
         return self.outcome.location is not None or any(h.value.depends_on_origin for h in self.headers)
 
+    @functools.cached_property
+    def answers(self) -> dict:
+        """The responses this branch gives, by what the request varies in
+        (scenarios.answer_branch fills it)."""
+        return {}
+
     def applies(self, method: str, origin: str | None) -> bool:
         if self.methods is not None and method.upper() not in self.methods:
             return False

@@ -63,21 +63,23 @@ def answer_branch(branch: Branch, origin: str | None, *, credentials: bool = Fal
                   preflight: bool = False, status: int | None = None,
                   route: Route | None = None) -> Answer:
     """The response ``branch`` gives. Answers are shared, not copied: the
-    checks ask a route the same few questions, so each is worked out once per
-    route (callers must not change what they get)."""
+    checks ask a branch the same few questions, so each is worked out once
+    (callers must not change what they get)."""
     auth_blocked = branch.auth is not None and (preflight or not credentials)
-    if route is None:
-        return _answer_branch(branch, origin, auth_blocked, status, None)
     # The answer depends on the request only through what the branch looks at:
     # the Origin where a value or redirect uses it, credentials and preflight
-    # where authentication is required, the status where the branch sets none.
-    key = ("answer", id(branch), origin if branch.uses_origin else None, auth_blocked,
-           status if branch.outcome.status is None else None)
-    cached = route.memo.get(key)
-    # the branch itself is kept beside its answer: an id is unique only while
-    # its object lives
-    if cached is None or cached[0] is not branch:
-        cached = route.memo[key] = (branch, _answer_branch(branch, origin, auth_blocked, status, route))
+    # where authentication is required, the status where the branch sets none,
+    # and the route where a redirect's target is built from the request.
+    redirects = branch.outcome.location is not None
+    key = (origin if branch.uses_origin else None, auth_blocked,
+           status if branch.outcome.status is None else None,
+           id(route) if redirects else None)
+    answers = branch.answers
+    cached = answers.get(key)
+    # the route is kept beside its answer: an id is unique only while its
+    # object lives
+    if cached is None or (redirects and cached[0] is not route):
+        cached = answers[key] = (route, _answer_branch(branch, origin, auth_blocked, status, route))
     return cached[1]
 
 
