@@ -45,8 +45,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from . import engine
+from . import engine, regexlang
 from .model import OriginMatcher, PolicyModel, Route
+from .regexlang import REPEATS, ExactLanguage, flags_case, parse_tree
 from .scenarios import answer
 
 try:  # Python 3.11+: the regex parser behind ``re``
@@ -252,8 +253,6 @@ def is_loopback(host: str) -> bool:
 
 _ALPHABET = frozenset(chr(c) for c in range(0x20, 0x7F)) | {"\u00e9", "\u0430"}
 _UNBOUNDED = _sre.MAXREPEAT
-_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | ({getattr(_sre, "POSSESSIVE_REPEAT")}
-                                                  if hasattr(_sre, "POSSESSIVE_REPEAT") else set())
 _WIDE = 30   # a character class this wide counts as a wildcard
 
 
@@ -309,10 +308,6 @@ def _atom_chars(op, av, ignore_case: bool) -> frozenset[str] | None:
     return None
 
 
-def _flags_case(flags: int, ignore_case: bool) -> bool:
-    return ignore_case or bool(flags & _sre.SRE_FLAG_IGNORECASE)
-
-
 def _chars(items, ignore_case: bool) -> frozenset[str]:
     """Every character a sub-pattern can match somewhere."""
     out: set[str] = set()
@@ -320,10 +315,10 @@ def _chars(items, ignore_case: bool) -> frozenset[str]:
         atom = _atom_chars(op, av, ignore_case)
         if atom is not None:
             out |= atom
-        elif op in _REPEATS:
+        elif op in REPEATS:
             out |= _chars(av[2], ignore_case)
         elif op is _sre.SUBPATTERN:
-            out |= _chars(av[3], _flags_case(av[1], ignore_case))
+            out |= _chars(av[3], flags_case(av[1], ignore_case))
         elif op is _sre.BRANCH:
             for alt in av[1]:
                 out |= _chars(alt, ignore_case)
@@ -350,13 +345,13 @@ def _first(items, ignore_case: bool) -> frozenset[str]:
         atom = _atom_chars(op, av, ignore_case)
         if atom is not None:
             return frozenset(out | atom)
-        if op in _REPEATS:
+        if op in REPEATS:
             out |= _first(av[2], ignore_case)
             if av[0] > 0 and _min_width(av[2]) > 0:
                 return frozenset(out)
             continue
         if op is _sre.SUBPATTERN:
-            out |= _first(av[3], _flags_case(av[1], ignore_case))
+            out |= _first(av[3], flags_case(av[1], ignore_case))
             if _min_width(av[3]) > 0:
                 return frozenset(out)
             continue
@@ -378,13 +373,13 @@ def _variable_parts(items, ignore_case: bool) -> list[frozenset[str]]:
     of an enclosing repeat may end early or late."""
     found: list[frozenset[str]] = []
     for op, av in items:
-        if op in _REPEATS:
+        if op in REPEATS:
             lo, hi, body = av
             if lo != hi and not _possessive(op):
                 found.append(_chars(body, ignore_case))
             found += _variable_parts(body, ignore_case)
         elif op is _sre.SUBPATTERN:
-            found += _variable_parts(av[3], _flags_case(av[1], ignore_case))
+            found += _variable_parts(av[3], flags_case(av[1], ignore_case))
         elif op is _sre.BRANCH:
             widths = {_width(alt) for alt in av[1]}
             if len(widths) > 1:
@@ -422,7 +417,7 @@ def _flatten(items, ignore_case: bool):
     for op, av in items:
         if op is _sre.SUBPATTERN:
             yield from _flatten(av[3], ignore_case)
-        elif op in _REPEATS and av[0] >= 1 and av[1] == av[0]:
+        elif op in REPEATS and av[0] >= 1 and av[1] == av[0]:
             yield from _flatten(av[2], ignore_case)
         else:
             yield op, av
@@ -430,7 +425,7 @@ def _flatten(items, ignore_case: bool):
 
 def _branch_overlaps(items, ignore_case: bool) -> bool:
     for op, av in items:
-        if op is _sre.SUBPATTERN and _branch_overlaps(av[3], _flags_case(av[1], ignore_case)):
+        if op is _sre.SUBPATTERN and _branch_overlaps(av[3], flags_case(av[1], ignore_case)):
             return True
         if op is _sre.BRANCH:
             firsts = [_first(alt, ignore_case) for alt in av[1]]
@@ -443,7 +438,7 @@ def _branch_overlaps(items, ignore_case: bool) -> bool:
 def _walk_risk(items, ignore_case: bool) -> str | None:
     wildcards = 0
     for op, av in items:
-        if op in _REPEATS:
+        if op in REPEATS:
             lo, hi, body = av
             if hi > 1 and not _possessive(op):
                 inner = _variable_parts(body, ignore_case)
@@ -458,7 +453,7 @@ def _walk_risk(items, ignore_case: bool) -> str | None:
             if found:
                 return found
         elif op is _sre.SUBPATTERN:
-            found = _walk_risk(av[3], _flags_case(av[1], ignore_case))
+            found = _walk_risk(av[3], flags_case(av[1], ignore_case))
             if found:
                 return found
         elif op is _sre.BRANCH:
@@ -483,24 +478,12 @@ def redos_risk(pattern: str, ignore_case: bool = False) -> str | None:
     Judged from the pattern's structure alone, before anything is matched:
     nested quantifiers without a delimiter, repeated overlapping alternatives,
     four or more unbounded wildcards."""
-    tree = _parse(pattern)
+    tree = parse_tree(pattern)
     if tree is None:
         return None  # does not compile: the matcher matches nothing
-    return _walk_risk(list(tree), _flags_case(tree.state.flags, ignore_case))
+    return _walk_risk(list(tree), flags_case(tree.state.flags, ignore_case))
 
 
-def _parse(pattern: str):
-    """The pattern's parse tree (read, never changed), or None. The risk
-    check, the samples and the exact language all start from it: parsed once."""
-    if pattern not in _TREES:
-        try:
-            _TREES[pattern] = _sre_parse.parse(pattern)
-        except Exception:
-            _TREES[pattern] = None
-    return _TREES[pattern]
-
-
-_TREES: dict[str, object] = {}
 
 
 # ---------------------------------------------------------------- readable samples
@@ -580,7 +563,7 @@ class _Sampler:
                 return [((min(chars).lower(), LIT),)]
             c = _pick(chars)
             return [((c, FILL),)] if c else None
-        if op in _REPEATS:
+        if op in REPEATS:
             lo, hi, body = av
             if len(body) == 1:
                 bop, bav = body[0]
@@ -600,7 +583,7 @@ class _Sampler:
                     out.append(tuple(variant) * n)
             return out or None
         if op is _sre.SUBPATTERN:
-            return self.seq(av[3], _flags_case(av[1], ic)) or None
+            return self.seq(av[3], flags_case(av[1], ic)) or None
         if op is _sre.BRANCH:
             out = []
             for alt in av[1]:
@@ -619,10 +602,10 @@ class _Sampler:
 
 
 def _samples(pattern: str, ignore_case: bool) -> list[tuple[str, tuple[int, ...]]]:
-    tree = _parse(pattern)
+    tree = parse_tree(pattern)
     if tree is None:
         return []
-    ic = _flags_case(tree.state.flags, ignore_case)
+    ic = flags_case(tree.state.flags, ignore_case)
     out: list[tuple[str, tuple[int, ...]]] = []
     seen: set[str] = set()
     for sample in _Sampler(ic).seq(list(tree)):
@@ -636,110 +619,12 @@ def _samples(pattern: str, ignore_case: bool) -> list[tuple[str, tuple[int, ...]
 
 # ---------------------------------------------------------------- exact languages
 
-MAX_LANGUAGE = 64         # strings an enumerable pattern may stand for
-
-
-@dataclass(frozen=True)
-class ExactLanguage:
-    """Every text a matcher accepts: ``words``, lowercased when the match
-    ignores case."""
-
-    words: frozenset[str]
-    ignore_case: bool
-
-    def says(self, text: str) -> bool | None:
-        """Whether the matcher accepts ``text``; None when only the matcher
-        can say (a newline, which ``$`` may match before, or non-ASCII)."""
-        if "\n" in text or not text.isascii():
-            return None
-        return (text.lower() if self.ignore_case else text) in self.words
-
-
 def exact_language(matcher: OriginMatcher) -> ExactLanguage | None:
-    """Every text ``matcher`` accepts, when that is a short list: a regex of
-    literals, alternatives, small character classes and bounded repeats,
-    anchored at both ends by its engine's rule (``^https://(www|api)\\.example\\.com$``,
-    the most common allowlist). None for anything else (wildcards, an open
-    end, lookarounds, non-ASCII)."""
-    if not matcher.is_regex or matcher.compiled() is None:
+    """Every text ``matcher`` accepts, when that is a short list (see
+    :func:`corslint.regexlang.language`); None for anything else."""
+    if not matcher.is_regex:
         return None
-    tree = _parse(matcher.pattern)
-    if tree is None:
-        return None
-    items = list(tree)
-    ic = _flags_case(tree.state.flags, matcher.ignore_case)
-    begins = (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
-    ends = (_sre.AT_END, _sre.AT_END_STRING)
-    if items and items[0][0] is _sre.AT and items[0][1] in begins:
-        items = items[1:]
-    elif matcher.flavour not in ("python-match", "python-fullmatch"):
-        return None  # a search can start anywhere
-    if items and items[-1][0] is _sre.AT and items[-1][1] in ends:
-        items = items[:-1]
-    elif matcher.flavour != "python-fullmatch":
-        return None  # open at the end
-    words = _words(items, ic)
-    if words is None or not all(w.isascii() for w in words):
-        return None  # non-ASCII case folding is the engine's business
-    return ExactLanguage(frozenset(w.lower() for w in words) if ic else frozenset(words), ic)
-
-
-def _words(items, ic: bool) -> set[str] | None:
-    """The texts a sequence of regex items matches, or None (not a short list)."""
-    out = {""}
-    for op, av in items:
-        options = _word_options(op, av, ic)
-        if options is None:
-            return None
-        out = {a + b for a in out for b in options}
-        if len(out) > MAX_LANGUAGE:
-            return None
-    return out
-
-
-def _word_options(op, av, ic: bool) -> set[str] | None:
-    if op is _sre.LITERAL:
-        return {chr(av)}
-    if op is _sre.IN:
-        chars: set[str] = set()
-        for iop, iav in av:
-            if iop is _sre.LITERAL:
-                chars.add(chr(iav))
-            elif iop is _sre.RANGE and iav[1] - iav[0] < 16:
-                chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
-            else:
-                return None  # a negation, a category or a wide range
-        return chars
-    if op is _sre.SUBPATTERN:
-        _group, add_flags, del_flags, body = av
-        if (add_flags | del_flags) & _sre.SRE_FLAG_IGNORECASE:
-            return None  # case rules that change inside the pattern
-        return _words(body, ic)
-    if op is _sre.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            words = _words(alt, ic)
-            if words is None:
-                return None
-            out |= words
-        return out
-    if op in _REPEATS:
-        lo, hi, body = av
-        if hi > 4:
-            return None
-        words = _words(body, ic)
-        if words is None:
-            return None
-        out = set()
-        for n in range(lo, hi + 1):
-            repeated = {""}
-            for _ in range(n):
-                repeated = {a + b for a in repeated for b in words}
-                if len(repeated) > MAX_LANGUAGE:
-                    return None
-            out |= repeated
-        return out
-    return None  # any character, anchors inside, lookarounds, references
+    return regexlang.language(matcher.pattern, matcher.flavour, matcher.ignore_case)
 
 
 # ---------------------------------------------------------------- the analysis
@@ -930,7 +815,7 @@ _CACHE: dict[tuple, Analysis] = {}
 
 def _analyse(matcher: OriginMatcher) -> Analysis:
     result = Analysis(matcher)
-    if matcher.is_regex and matcher.compiled() is None:
+    if not matcher.compilable:
         return result  # a regex Python cannot compile matches nothing
     probe = _Probe(matcher)
     # four characters: cheap for any pattern, however pathological

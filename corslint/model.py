@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Union
 
+from . import regexlang
+
 # nginx's add_header without `always` and similar "on success only" tables send
 # headers on these statuses; other statuses get them only with always.
 SUCCESS_STATUSES = frozenset({200, 201, 204, 206, 301, 302, 303, 304, 307, 308})
@@ -88,22 +90,53 @@ class OriginMatcher:
             find = _FINDERS.get(key[:3])
             if find is None:
                 find = _FINDERS[key[:3]] = self._finder()
-            verdict = _VERDICTS[key] = find(origin) is not None
+            verdict = _VERDICTS[key] = find(origin)
         return verdict
 
+    @property
+    def compilable(self) -> bool:
+        """False for a regex its engine rejects (it then matches nothing)."""
+        return not self.is_regex or self.language() is not None or self.compiled() is not None
+
+    def language(self):
+        """Every text this regex entry accepts, when that is a short list
+        (:func:`corslint.regexlang.language`); None otherwise."""
+        return regexlang.language(self.pattern, self.flavour, self.ignore_case) if self.is_regex else None
+
     def _finder(self):
-        """The one call that says whether a text matches this regex entry."""
+        """The one call that says whether a text matches this regex entry. A
+        short list answers without any regex engine; the engine is compiled
+        only for what the list cannot say (a newline, non-ASCII) or when
+        there is no list."""
+        words = self.language()
+        engine = None
+
+        def find(text: str) -> bool:
+            nonlocal engine
+            if words is not None:
+                said = words.says(text)
+                if said is not None:
+                    return said
+            if engine is None:
+                engine = self._compile_finder()
+            return engine(text)
+
+        return find
+
+    def _compile_finder(self):
         rx = self.compiled()
         if rx is None:  # a regex Python cannot compile: nothing we can say
-            return lambda text: None
+            return lambda text: False
         # Same yes/no as re/PCRE/JS for what origins contain, in linear time: a
         # catastrophic pattern in a config must not hang the linter.
         rx = _compile_linear(self.pattern, self.ignore_case) or rx
         if self.flavour == "python-match":
-            return rx.match
-        if self.flavour == "python-fullmatch":
-            return rx.fullmatch
-        return rx.search
+            found = rx.match
+        elif self.flavour == "python-fullmatch":
+            found = rx.fullmatch
+        else:
+            found = rx.search
+        return lambda text: found(text) is not None
 
 
 _FINDERS: dict[tuple[str, bool, str], object] = {}

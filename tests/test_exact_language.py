@@ -1,6 +1,7 @@
 """An allowlist regex that stands for a short list of origins is answered from
 that list instead of the regex engine: the list must say exactly what the
-matcher says, for every flavour, anchor and case rule."""
+engine says, for every flavour, anchor and case rule. The common shape is read
+without the regex parser; that reading must give the parser's list."""
 
 from __future__ import annotations
 
@@ -9,8 +10,17 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from corslint import regexlang
 from corslint.allowlist import exact_language
 from corslint.model import OriginMatcher
+
+
+def engine_says(pattern: str, flavour: str, ignore_case: bool, text: str) -> bool:
+    """The engine's own answer: Python's re with the flavour's matching rule
+    (PCRE and JavaScript search like re.search for these patterns)."""
+    rx = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    find = {"python-match": rx.match, "python-fullmatch": rx.fullmatch}.get(flavour, rx.search)
+    return find(text) is not None
 
 _ATOMS = ["a", "b", "A", ".", "-", "1", ":", "/"]
 
@@ -76,7 +86,9 @@ def test_the_list_agrees_with_the_matcher(pattern, flavour, ignore_case, data):
     for text in samples:
         said = language.says(text)
         if said is not None:
-            assert said == matcher.matches(text), (pattern, flavour, ignore_case, text)
+            assert said == engine_says(pattern, flavour, ignore_case, text), (pattern, flavour, ignore_case, text)
+            # and the matcher answers from the list what the engine answers
+            assert matcher.matches(text) == said
 
 
 def test_which_patterns_are_lists():
@@ -96,3 +108,48 @@ def test_which_patterns_are_lists():
                     r"^https://(?=a)a\.example\.com$"):
         assert lang(pattern) is None, pattern
     assert lang(r"^https://a\.example\.com", "python-match") is None
+
+
+_PLAIN_ATOMS = ["a", "b", "Z", "0", "-", ":", "/", "_", "@", "%", r"\.", r"\-", r"\/", r"\:"]
+
+
+@st.composite
+def plain_patterns(draw) -> str:
+    """Patterns of the shape read without the parser (and near misses)."""
+
+    def literal() -> str:
+        return "".join(draw(st.lists(st.sampled_from(_PLAIN_ATOMS), min_size=1, max_size=3)))
+
+    pieces = []
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(["lit", "lit", "group", "odd"]))
+        if kind == "lit":
+            pieces.append(literal())
+        elif kind == "group":
+            alts = [literal() for _ in range(draw(st.integers(1, 3)))]
+            pieces.append(draw(st.sampled_from(["(", "(?:"])) + "|".join(alts) + ")")
+        else:
+            pieces.append(draw(st.sampled_from([".", "(|a)", "a?", "[ab]", "(a|(b))", "\\.", "$"])))
+    return draw(st.sampled_from(["^", ""])) + "".join(pieces) + draw(st.sampled_from(["$", ""]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(plain_patterns(), st.sampled_from(["pcre-search", "js-test", "python-match", "python-fullmatch"]),
+       st.booleans())
+@example(r"^https://(www|api)\.example\.com$", "pcre-search", False)
+@example(r"^https://app\.example\.com$", "js-test", True)
+def test_the_common_shape_is_read_as_the_parser_reads_it(pattern, flavour, ignore_case):
+    direct = regexlang._plain_words(pattern, flavour)
+    if direct is None:
+        return
+    parsed = regexlang._tree_words(pattern, flavour, ignore_case)
+    assert parsed is not None, pattern
+    assert direct == parsed[0], pattern
+    assert parsed[1] == ignore_case
+
+
+def test_the_common_shape_skips_the_parser():
+    regexlang._TREES.pop(r"^https://(www|api)\.site9\.example\.org$", None)
+    language = regexlang.language(r"^https://(www|api)\.site9\.example\.org$", "pcre-search", False)
+    assert language.words == {"https://www.site9.example.org", "https://api.site9.example.org"}
+    assert r"^https://(www|api)\.site9\.example\.org$" not in regexlang._TREES

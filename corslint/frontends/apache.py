@@ -495,7 +495,7 @@ _PROBE_ORIGINS = ("https://evil.example", "http://attacker.test:8080", "null", "
 def origin_cond(matcher: OriginMatcher, expect: bool = True) -> Cond:
     """A test on the Origin; one every origin passes (``.``, ``.+``) is simply
     true for CORS requests, which always carry an Origin."""
-    if matcher.is_regex and matcher.compiled() is not None and all(matcher.matches(o) for o in _PROBE_ORIGINS):
+    if matcher.is_regex and matcher.compilable and all(matcher.matches(o) for o in _PROBE_ORIGINS):
         return CConst(expect)
     return COrigin(matcher, expect)
 

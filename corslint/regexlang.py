@@ -1,0 +1,201 @@
+"""Regexes read as text: the parse tree of an allowlist pattern, and the exact
+list of texts a pattern accepts when it stands for a short list.
+
+Most origin allowlists are written as ``^https://(www|api)\\.example\\.com$``:
+a handful of literal origins in regex form. For those the list itself
+answers every "does it match?" (no regex engine, no compilation), and the
+allowlist analysis knows at once that nothing else gets in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+try:  # Python 3.11+: the regex parser behind ``re``
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - older layouts
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+MAX_LANGUAGE = 64         # strings an enumerable pattern may stand for
+
+REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | ({getattr(_sre, "POSSESSIVE_REPEAT")}
+                                                  if hasattr(_sre, "POSSESSIVE_REPEAT") else set())
+
+
+def parse_tree(pattern: str):
+    """The pattern's parse tree (read, never changed), or None. The risk
+    check, the samples and the exact language all start from it: parsed once."""
+    if pattern not in _TREES:
+        try:
+            _TREES[pattern] = _sre_parse.parse(pattern)
+        except Exception:
+            _TREES[pattern] = None
+    return _TREES[pattern]
+
+
+_TREES: dict[str, object] = {}
+
+
+def flags_case(flags: int, ignore_case: bool) -> bool:
+    return ignore_case or bool(flags & _sre.SRE_FLAG_IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ExactLanguage:
+    """Every text a matcher accepts: ``words``, lowercased when the match
+    ignores case."""
+
+    words: frozenset[str]
+    ignore_case: bool
+
+    def says(self, text: str) -> bool | None:
+        """Whether the matcher accepts ``text``; None when only the matcher
+        can say (a newline, which ``$`` may match before, or non-ASCII)."""
+        if "\n" in text or not text.isascii():
+            return None
+        return (text.lower() if self.ignore_case else text) in self.words
+
+
+def language(pattern: str, flavour: str, ignore_case: bool) -> ExactLanguage | None:
+    """Every text the regex ``pattern`` accepts under ``flavour``'s matching
+    rule, when that is a short list: literals, alternatives, small character
+    classes and bounded repeats, anchored at both ends by the engine's rule.
+    None for anything else (wildcards, an open end, lookarounds, non-ASCII,
+    a pattern that does not compile)."""
+    key = (pattern, flavour, ignore_case)
+    if key not in _LANGUAGES:
+        words = _plain_words(pattern, flavour)
+        ic = ignore_case
+        if words is None:
+            found = _tree_words(pattern, flavour, ignore_case)
+            if found is not None:
+                words, ic = found
+        _LANGUAGES[key] = None if words is None else ExactLanguage(
+            frozenset(w.lower() for w in words) if ic else frozenset(words), ic)
+    return _LANGUAGES[key]
+
+
+_LANGUAGES: dict[tuple[str, str, bool], ExactLanguage | None] = {}
+
+
+# ---------------------------------------------------------------- the common shape, read directly
+
+# Literal characters and escaped punctuation, and groups of alternatives made
+# of them: ``^https://(www|api)\.example\.com$``. Anything else (classes,
+# repeats, flags, nesting, an unescaped dot) goes to the regex parser.
+_CHAR = r"(?:[A-Za-z0-9:/_,=@%!~&;'\"<>#`-]|\\[.\-/:])"
+_GROUP = rf"\((?:\?:)?{_CHAR}+(?:\|{_CHAR}+)*\)"
+_PLAIN = re.compile(rf"(\^?)((?:{_CHAR}|{_GROUP})*)(\$?)")
+_PIECE = re.compile(rf"{_GROUP}|{_CHAR}+")
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _plain_words(pattern: str, flavour: str) -> set[str] | None:
+    """The texts a pattern of the common shape matches, read without the
+    regex parser; None when the pattern is not of that shape (then the parse
+    tree decides)."""
+    m = _PLAIN.fullmatch(pattern)
+    if m is None:
+        return None
+    begins, body, ends = m.groups()
+    if not (begins or flavour in ("python-match", "python-fullmatch")):
+        return None  # a search can start anywhere
+    if not (ends or flavour == "python-fullmatch"):
+        return None  # open at the end
+    out = {""}
+    for piece in _PIECE.findall(body):
+        if piece.startswith("("):
+            inner = piece[3:-1] if piece.startswith("(?:") else piece[1:-1]
+            options = {_ESCAPE.sub(r"\1", alt) for alt in inner.split("|")}
+        else:
+            options = {_ESCAPE.sub(r"\1", piece)}
+        out = {a + b for a in out for b in options}
+        if len(out) > MAX_LANGUAGE:
+            return None
+    return out
+
+
+# ---------------------------------------------------------------- any shape, from the parse tree
+
+
+def _tree_words(pattern: str, flavour: str, ignore_case: bool) -> tuple[set[str], bool] | None:
+    tree = parse_tree(pattern)
+    if tree is None:
+        return None
+    items = list(tree)
+    ic = flags_case(tree.state.flags, ignore_case)
+    begins = (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
+    ends = (_sre.AT_END, _sre.AT_END_STRING)
+    if items and items[0][0] is _sre.AT and items[0][1] in begins:
+        items = items[1:]
+    elif flavour not in ("python-match", "python-fullmatch"):
+        return None  # a search can start anywhere
+    if items and items[-1][0] is _sre.AT and items[-1][1] in ends:
+        items = items[:-1]
+    elif flavour != "python-fullmatch":
+        return None  # open at the end
+    words = _words(items, ic)
+    if words is None or not all(w.isascii() for w in words):
+        return None  # non-ASCII case folding is the engine's business
+    return words, ic
+
+
+def _words(items, ic: bool) -> set[str] | None:
+    """The texts a sequence of regex items matches, or None (not a short list)."""
+    out = {""}
+    for op, av in items:
+        options = _word_options(op, av, ic)
+        if options is None:
+            return None
+        out = {a + b for a in out for b in options}
+        if len(out) > MAX_LANGUAGE:
+            return None
+    return out
+
+
+def _word_options(op, av, ic: bool) -> set[str] | None:
+    if op is _sre.LITERAL:
+        return {chr(av)}
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for iop, iav in av:
+            if iop is _sre.LITERAL:
+                chars.add(chr(iav))
+            elif iop is _sre.RANGE and iav[1] - iav[0] < 16:
+                chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
+            else:
+                return None  # a negation, a category or a wide range
+        return chars
+    if op is _sre.SUBPATTERN:
+        _group, add_flags, del_flags, body = av
+        if (add_flags | del_flags) & _sre.SRE_FLAG_IGNORECASE:
+            return None  # case rules that change inside the pattern
+        return _words(body, ic)
+    if op is _sre.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            words = _words(alt, ic)
+            if words is None:
+                return None
+            out |= words
+        return out
+    if op in REPEATS:
+        lo, hi, body = av
+        if hi > 4:
+            return None
+        words = _words(body, ic)
+        if words is None:
+            return None
+        out = set()
+        for n in range(lo, hi + 1):
+            repeated = {""}
+            for _ in range(n):
+                repeated = {a + b for a in repeated for b in words}
+                if len(repeated) > MAX_LANGUAGE:
+                    return None
+            out |= repeated
+        return out
+    return None  # any character, anchors inside, lookarounds, references
