@@ -310,7 +310,22 @@ class Value:
 
     def alternatives(self, limit: int = 64) -> list["Value"]:
         """Every value this may take, with maps and choices expanded (literal
-        alternatives stay literal; an entry that reflects stays OriginRef)."""
+        alternatives stay literal; an entry that reflects stays OriginRef).
+        Worked out once per value (callers must not change the list)."""
+        if limit != 64:
+            return self._alternatives(limit)
+        memo = self.memo
+        if "alternatives" not in memo:
+            memo["alternatives"] = self._alternatives(limit)
+        return memo["alternatives"]
+
+    @functools.cached_property
+    def memo(self) -> dict:
+        """Derived facts the checks share (a value is read by many routes
+        and rules), computed once; not part of the value's identity."""
+        return {}
+
+    def _alternatives(self, limit: int) -> list["Value"]:
         results: list[tuple[Part, ...]] = [()]
         for part in self.parts:
             options = _part_alternatives(part)
@@ -560,8 +575,13 @@ class Route:
                 for h in list(self.all_emissions()) + list(self.configured_headers))
         return self.memo["is_cors"]
 
-    def origin_matchers(self) -> Iterator[OriginMatcher]:
-        """Every origin allowlist entry this route consults."""
+    def origin_matchers(self) -> tuple[OriginMatcher, ...]:
+        """Every origin allowlist entry this route consults, worked out once."""
+        if "origin_matchers" not in self.memo:
+            self.memo["origin_matchers"] = tuple(self._origin_matchers())
+        return self.memo["origin_matchers"]
+
+    def _origin_matchers(self) -> Iterator[OriginMatcher]:
         seen = set()
         for b in self.branches:
             for t in b.origin_tests:

@@ -9,6 +9,7 @@ itself means to allow.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +19,22 @@ from .model import Branch, HeaderEmission, OriginMatcher, Route
 # A stand-in page origin when the config names none (a wildcard or reflection).
 DEFAULT_PAGE_ORIGIN = "https://app.example.com"
 DEFAULT_API_HOST = "api.example.com"
+
+
+def per_route(fact):
+    """``fact(route)`` worked out once per route and kept in ``route.memo``:
+    several checks ask each route the same questions. Callers must not
+    change what they get."""
+    name = fact.__qualname__
+
+    @functools.wraps(fact)
+    def cached(route: Route):
+        memo = route.memo
+        if name not in memo:
+            memo[name] = fact(route)
+        return memo[name]
+
+    return cached
 
 
 @dataclass
@@ -171,11 +188,10 @@ _SERIALIZED = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s,]+$", re.I)
 def intended_origins(route: Route) -> list[str]:
     """Origins the config evidently means to allow: literal ACAO values, exact
     allowlist entries, and a readable example for each regex entry."""
-    if "intended_origins" not in route.memo:
-        route.memo["intended_origins"] = _intended_origins(route)
-    return list(route.memo["intended_origins"])
+    return list(_intended_origins(route))
 
 
+@per_route
 def _intended_origins(route: Route) -> list[str]:
     found: list[str] = []
     # Headers a narrower scope drops still say which origins the author meant.

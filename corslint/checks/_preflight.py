@@ -14,7 +14,7 @@ from typing import Iterator
 
 from .. import engine
 from ..model import CORS_RESPONSE_HEADERS, Branch, HeaderEmission, Route, Source
-from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer, intended_origins, page_origin
+from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer, intended_origins, page_origin, per_route
 from ..scenarios import request as build_request
 from ._base import cors_routes
 
@@ -95,9 +95,19 @@ def _tokens(h: HeaderEmission) -> list[str]:
 
 def route_emissions(route: Route, lname: str, *, branches=None, shadowed: bool = True) -> list[HeaderEmission]:
     """Distinct emissions of a header on ``branches`` (default: all), the ones
-    an inner level hides included when ``shadowed``."""
+    an inner level hides included when ``shadowed``. For all branches, worked
+    out once per route (callers must not change the list)."""
+    if branches is None:
+        key = ("route_emissions", lname, shadowed)
+        if key not in route.memo:
+            route.memo[key] = _route_emissions(route.branches, lname, shadowed)
+        return route.memo[key]
+    return _route_emissions(branches, lname, shadowed)
+
+
+def _route_emissions(branches, lname: str, shadowed: bool) -> list[HeaderEmission]:
     seen: dict[tuple, HeaderEmission] = {}
-    for b in branches if branches is not None else route.branches:
+    for b in branches:
         pool = list(b.headers)
         if shadowed:
             pool += [h for s in b.shadowed for h in s.emissions]
@@ -107,6 +117,7 @@ def route_emissions(route: Route, lname: str, *, branches=None, shadowed: bool =
     return sorted(seen.values(), key=lambda h: (h.source.file, h.source.line, h.source.column))
 
 
+@per_route
 def uses_credentials(route: Route) -> bool:
     """The route sends ``Access-Control-Allow-Credentials: true`` somewhere."""
     for h in route_emissions(route, ACAC):
@@ -115,6 +126,7 @@ def uses_credentials(route: Route) -> bool:
     return False
 
 
+@per_route
 def auth_uses(route: Route) -> list[tuple[Source, str]]:
     """(source, what) for authentication on the route's actual (non-OPTIONS)
     requests: the page must send Authorization to get through."""
@@ -138,6 +150,7 @@ def _refused(route: Route, method: str) -> bool:
 # ---------------------------------------------------------------- what the route needs
 
 
+@per_route
 def needed_methods(route: Route) -> list[Need]:
     """Non-safelisted methods the route evidently accepts cross-origin: the
     ones the config handles explicitly (limit_except, ``if ($request_method
@@ -166,6 +179,7 @@ def proxies_to_app(route: Route) -> bool:
     return any(b.outcome.delegate in ("upstream", "app") for b in route.branches if is_actual_branch(b))
 
 
+@per_route
 def needed_headers(route: Route) -> list[Need]:
     """Request headers the API evidently needs: Authorization when the route
     authenticates, headers the config itself reads, headers its Allow-Headers
@@ -213,6 +227,7 @@ def example_value(header: str) -> str:
 # ---------------------------------------------------------------- preflight expectation
 
 
+@per_route
 def expects_preflight(route: Route) -> bool:
     """Does this route evidently expect preflighted requests?
 
@@ -241,6 +256,7 @@ def expects_preflight(route: Route) -> bool:
 # ---------------------------------------------------------------- asking the engine
 
 
+@per_route
 def preflight_origins(route: Route) -> list[str]:
     """Page origins the config means to allow, the main one first."""
     first = page_origin(route) or DEFAULT_PAGE_ORIGIN

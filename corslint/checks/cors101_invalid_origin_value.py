@@ -15,7 +15,7 @@ from typing import Iterator
 
 from .. import engine
 from ..model import Branch, HeaderEmission, MapEntry, OriginMap, OriginRef, Route, Source, Unknown, Value
-from ..scenarios import DEFAULT_PAGE_ORIGIN, answer, answer_branch, intended_origins, request
+from ..scenarios import DEFAULT_PAGE_ORIGIN, answer, answer_branch, intended_origins, per_route, request
 from ._base import cors_routes, emissions_named, reporter
 
 CODE = "CORS101"
@@ -59,7 +59,16 @@ class Alternative:
 
 def alternatives(value: Value, limit: int = 64) -> list[Alternative]:
     """Every value ``value`` can take (maps and choices expanded), each with
-    the innermost allowlist entry or map default that produces it."""
+    the innermost allowlist entry or map default that produces it. Worked
+    out once per value (callers must not change the list)."""
+    key = ("sourced alternatives", limit)
+    memo = value.memo
+    if key not in memo:
+        memo[key] = _alternatives(value, limit)
+    return memo[key]
+
+
+def _alternatives(value: Value, limit: int) -> list[Alternative]:
     results: list[Alternative] = [Alternative(Value(()))]
     for part in value.parts:
         options = _part_alternatives(part, limit)
@@ -101,15 +110,10 @@ def concrete_text(alt: Alternative, route: Route) -> str | None:
     return engine.http.strip_ows(text)
 
 
+@per_route
 def valid_page_origin(route: Route) -> str:
     """An origin the route means to allow that a browser could really send
     (not a loopback one when there is a choice), else a stand-in."""
-    if "valid_page_origin" not in route.memo:
-        route.memo["valid_page_origin"] = _valid_page_origin(route)
-    return route.memo["valid_page_origin"]
-
-
-def _valid_page_origin(route: Route) -> str:
     valid = [o for o in intended_origins(route) if engine.origin_value_problem(o) is None and o != "null"]
     remote = [o for o in valid if not re.match(r"https?://(localhost|127\.|\[::1\])", o)]
     return (remote or valid or [DEFAULT_PAGE_ORIGIN])[0]
