@@ -52,8 +52,16 @@ class HttpResponse:
     def get_all(self, name: str) -> list[str]:
         """Every value of header ``name`` (case-insensitive), in order, with
         surrounding whitespace removed as an HTTP parser does."""
-        lname = name.lower()
-        return [strip_ows(v) for n, v in self.headers if n.lower() == lname]
+        return list(self._values.get(name.lower(), ()))
+
+    @functools.cached_property
+    def _values(self) -> dict[str, list[str]]:
+        """Header values by lowercased name: a response is asked about its
+        headers many times (answers are shared), so they are indexed once."""
+        values: dict[str, list[str]] = {}
+        for n, v in self.headers:
+            values.setdefault(n.lower(), []).append(strip_ows(v))
+        return values
 
     def combined(self, name: str) -> str | None:
         """The header list value of ``name``: all its values joined with ", "
@@ -62,8 +70,7 @@ class HttpResponse:
         return ", ".join(values) if values else None
 
     def has(self, name: str) -> bool:
-        lname = name.lower()
-        return any(n.lower() == lname for n, _ in self.headers)
+        return name.lower() in self._values
 
     @property
     def location(self) -> str | None:
