@@ -22,7 +22,6 @@ Encodes the nginx semantics the checks must not need to know:
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import glob
 import os
@@ -566,8 +565,7 @@ class Builder:
         name = f"{info.name} {('location ' + path) if where.kind == 'location' else path}".strip()
         branches: list[Branch] = []
         for methods in self._method_classes(chain):
-            for result in Simulation(self, chain, methods[0]).run():
-                branches.append(dataclasses.replace(result, methods=frozenset(methods)))
+            branches += Simulation(self, chain, methods[0], methods).run()
         merged = _merge_branches(branches)
         expected, declared = self._route_expectations(chain)
         sim = Simulation(self, chain, "GET")
@@ -716,10 +714,13 @@ class Path:
 class Simulation:
     """Runs one method through a route and yields a Branch per distinct path."""
 
-    def __init__(self, builder: Builder, chain: list[Level], method: str):
+    def __init__(self, builder: Builder, chain: list[Level], method: str,
+                 methods: list[str] | None = None):
         self.builder = builder
         self.chain = chain
         self.method = method
+        # the methods that take the same way as ``method``: the branches' methods
+        self.methods = frozenset(methods or (method,))
         self.budget = MAX_PATHS
         self.limit_level: Level | None = None
 
@@ -1002,7 +1003,7 @@ class Simulation:
             outcome, auth, auth_what = self._access_and_content(levels, p)
         label = " / ".join(lv.label for lv in levels[1:])
         return Branch(
-            outcome=outcome, headers=headers, methods=frozenset({self.method}),
+            outcome=outcome, headers=headers, methods=self.methods,
             origin_tests=p.tests, opaque_conditions=p.opaque, auth=auth, auth_what=auth_what,
             shadowed=shadowed, source=levels[-1].source, label=label,
         )
