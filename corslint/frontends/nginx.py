@@ -601,13 +601,16 @@ class Builder:
         limits = [set(a.upper() for a in d.args) for d in (locations[-1].all("limit_except") if locations else [])]
         dav = self._innermost_in(chain, "dav_methods")
         dav_set = {a.upper() for a in dav.args} if dav else set()
+        # A location that proxies hands every method to its upstream: the
+        # static handler's GET/HEAD (and WebDAV) never answer there.
+        proxied = bool(locations) and any(d.name in PROXY_DIRECTIVES for d in locations[-1].directives)
 
         def signature(method: str) -> tuple:
             return (
                 tuple(_decide(method, _if_test(args)) for args in conditions),
                 tuple(method in allowed or (method == "HEAD" and "GET" in allowed) for allowed in limits),
-                method in ("GET", "HEAD"),
-                method in dav_set,
+                not proxied and method in ("GET", "HEAD"),
+                not proxied and method in dav_set,
             )
 
         classes: dict[tuple, list[str]] = {}
