@@ -7,7 +7,7 @@ with ``IGNORECASE``, Starlette's ``re.fullmatch``, Express's unanchored
 objects only, whatever frontend made them, and asks every question through
 ``OriginMatcher.matches``: the engine's real matching rule with its real flags
 (or, for a regex that stands for a short list of texts, through that list,
-which says the same: :func:`exact_language`).
+which says the same: :meth:`OriginMatcher.language`).
 
 For each matcher it
 
@@ -45,9 +45,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from . import engine, regexlang
+from . import engine
 from .model import OriginMatcher, PolicyModel, Route
-from .regexlang import REPEATS, ExactLanguage, flags_case, parse_tree
+from .regexlang import REPEATS, flags_case, parse_tree
 from .scenarios import answer
 
 try:  # Python 3.11+: the regex parser behind ``re``
@@ -484,8 +484,6 @@ def redos_risk(pattern: str, ignore_case: bool = False) -> str | None:
     return _walk_risk(list(tree), flags_case(tree.state.flags, ignore_case))
 
 
-
-
 # ---------------------------------------------------------------- readable samples
 
 # A piece of a sample: its text and where it came from.
@@ -617,16 +615,6 @@ def _samples(pattern: str, ignore_case: bool) -> list[tuple[str, tuple[int, ...]
     return out
 
 
-# ---------------------------------------------------------------- exact languages
-
-def exact_language(matcher: OriginMatcher) -> ExactLanguage | None:
-    """Every text ``matcher`` accepts, when that is a short list (see
-    :func:`corslint.regexlang.language`); None for anything else."""
-    if not matcher.is_regex:
-        return None
-    return regexlang.language(matcher.pattern, matcher.flavour, matcher.ignore_case)
-
-
 # ---------------------------------------------------------------- the analysis
 
 
@@ -641,7 +629,7 @@ class _Probe:
         self.cache: dict[str, bool] = {}
         # a pattern that stands for a short list is answered from the list:
         # no match attempt, no cost to bound
-        self.language = exact_language(matcher)
+        self.language = matcher.language()
 
     @property
     def free(self) -> bool:

@@ -98,7 +98,7 @@ class OriginMatcher:
         """False for a regex its engine rejects (it then matches nothing)."""
         return not self.is_regex or self.language() is not None or self.compiled() is not None
 
-    def language(self):
+    def language(self) -> regexlang.ExactLanguage | None:
         """Every text this regex entry accepts, when that is a short list
         (:func:`corslint.regexlang.language`); None otherwise."""
         return regexlang.language(self.pattern, self.flavour, self.ignore_case) if self.is_regex else None

@@ -25,14 +25,12 @@ def per_route(fact):
     """``fact(route)`` worked out once per route and kept in ``route.memo``:
     several checks ask each route the same questions. Callers must not
     change what they get."""
-    name = fact.__qualname__
-
     @functools.wraps(fact)
     def cached(route: Route):
         memo = route.memo
-        if name not in memo:
-            memo[name] = fact(route)
-        return memo[name]
+        if fact not in memo:
+            memo[fact] = fact(route)
+        return memo[fact]
 
     return cached
 

@@ -11,7 +11,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from corslint import regexlang
-from corslint.allowlist import exact_language
 from corslint.model import OriginMatcher
 
 
@@ -27,7 +26,7 @@ _ATOMS = ["a", "b", "A", ".", "-", "1", ":", "/"]
 
 @st.composite
 def list_patterns(draw) -> str:
-    """Regexes made of the pieces exact_language reads, plus some it must refuse."""
+    """Regexes made of the pieces the exact-language reading takes, plus some it must refuse."""
 
     def piece(depth: int) -> str:
         kind = draw(st.sampled_from(["lit", "lit", "class", "group", "opt", "rep", "wild"]
@@ -77,7 +76,7 @@ def texts_near(draw, language: frozenset[str]) -> str:
 @example(r"^https://(www|api)\.example\.com$", "pcre-search", False, None)
 def test_the_list_agrees_with_the_matcher(pattern, flavour, ignore_case, data):
     matcher = OriginMatcher(pattern, flavour, ignore_case)
-    language = exact_language(matcher)
+    language = matcher.language()
     if language is None:
         return
     assert language.ignore_case == (ignore_case or pattern.startswith("(?i)"))
@@ -93,7 +92,7 @@ def test_the_list_agrees_with_the_matcher(pattern, flavour, ignore_case, data):
 
 def test_which_patterns_are_lists():
     def lang(pattern: str, flavour: str = "pcre-search", ic: bool = False):
-        language = exact_language(OriginMatcher(pattern, flavour, ic))
+        language = OriginMatcher(pattern, flavour, ic).language()
         return language.words if language is not None else None
 
     assert lang(r"^https?://(www|api)\.example\.com$") == {
