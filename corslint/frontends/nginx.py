@@ -182,7 +182,7 @@ class Loader:
                 fh.write(text)
             target = tmp
         try:
-            payload = _crossplane().parse(
+            payload = _nginx_lexer().parse(
                 target, single=True, comments=True, check_ctx=False, check_args=False,
                 catch_errors=False,
             )
@@ -273,16 +273,11 @@ def _envsubst_placeholder(text: str) -> re.Match | None:
     return None
 
 
-_CROSSPLANE = None
+def _nginx_lexer():
+    # imported with crossplane on the first nginx file only: keeps --version fast
+    from . import _nginx_lexer
 
-
-def _crossplane():
-    global _CROSSPLANE
-    if _CROSSPLANE is None:
-        import crossplane  # imported on first nginx file only: keeps --version fast
-
-        _CROSSPLANE = crossplane
-    return _CROSSPLANE
+    return _nginx_lexer
 
 
 _TOO_DEEP = "blocks nested too deep to analyse (more than a few hundred levels)"
@@ -294,7 +289,7 @@ def _diagnose_tokens(path: str) -> tuple[int | None, str]:
     pending_line = None
     last_line = None
     try:
-        for token, line, quoted in _crossplane().lex(path):
+        for token, line, quoted in _nginx_lexer().lex(path):
             last_line = line
             if quoted:
                 pending_line = pending_line or line
