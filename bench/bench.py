@@ -5,7 +5,10 @@
 Every tool runs as its own process, the way a user or CI runs it; for each
 (tool, size) the script records the median wall time of N runs and the peak
 resident memory of the process (from ``os.wait4``'s rusage, i.e. what
-``/usr/bin/time -v`` calls "Maximum resident set size").
+``/usr/bin/time -v`` calls "Maximum resident set size"). The quick tools run
+in turn, one run each per round, so a machine whose speed drifts during the
+benchmark (shared cores) weighs on each of them alike; gixy-ng, minutes per
+run at the larger sizes, runs on its own after them.
 
 The Python tools run in two virtualenvs beside this script, built on first use
 from the interpreter running it (so both start from the same Python and no
@@ -238,30 +241,61 @@ class Tool:
     budgeted: bool = False       # may get fewer runs than asked when it is very slow
 
 
+def take_sample(tool: Tool, result: Result, path: str | None, cwd: str, timeout: float) -> Sample | None:
+    """One run of ``tool`` added to ``result``; None (and ``result.error`` set)
+    when it failed or timed out."""
+    argv = tool.argv + ([path] if path else [])
+    try:
+        sample, stderr = run_once(argv, cwd, timeout)
+    except (OSError, TimeoutError) as exc:
+        result.error = str(exc)
+        return None
+    if sample.returncode not in tool.ok_codes:
+        last = stderr.strip().splitlines()[-1:] or ["(no stderr)"]
+        result.error = f"exit {sample.returncode}: {last[0][:160]}"
+        return None
+    result.samples.append(sample)
+    return sample
+
+
+def log_sample(log, tool: Tool, size: int | str, i: int, runs: int, sample: Sample) -> None:
+    log(f"  {tool.name:<22} {str(size):>6}  run {i + 1}/{runs}: {sample.wall:7.3f} s  "
+        f"{sample.maxrss_kb / 1024:7.1f} MB")
+
+
 def measure(tool: Tool, size: int | str, path: str | None, runs: int, cwd: str,
             timeout: float, log, budget: float | None = None) -> Result:
     """``runs`` runs, or fewer when the first one shows they would take more than
     ``budget`` seconds in all (at least one; the table says how many)."""
     result = Result(tool.name, size)
-    argv = tool.argv + ([path] if path else [])
     i = 0
     while i < runs:
-        try:
-            sample, stderr = run_once(argv, cwd, timeout)
-        except (OSError, TimeoutError) as exc:
-            result.error = str(exc)
+        sample = take_sample(tool, result, path, cwd, timeout)
+        if sample is None:
             break
-        if sample.returncode not in tool.ok_codes:
-            last = stderr.strip().splitlines()[-1:] or ["(no stderr)"]
-            result.error = f"exit {sample.returncode}: {last[0][:160]}"
-            break
-        result.samples.append(sample)
         if i == 0 and budget and sample.wall * runs > budget:
             runs = max(1, min(runs, int(budget // sample.wall)))
-        log(f"  {tool.name:<22} {str(size):>6}  run {i + 1}/{runs}: {sample.wall:7.3f} s  "
-            f"{sample.maxrss_kb / 1024:7.1f} MB")
+        log_sample(log, tool, size, i, runs, sample)
         i += 1
     return result
+
+
+def measure_interleaved(tools: list[Tool], size: int | str, path: str | None, runs: int, cwd: str,
+                        timeout: float, log) -> dict[str, Result]:
+    """``runs`` rounds, each running every tool once in turn: a machine that
+    speeds up or slows down during the benchmark (shared cores, CPU steal)
+    then weighs on every tool alike, so the ratios hold even when the
+    absolute times drift."""
+    results = {tool.name: Result(tool.name, size) for tool in tools}
+    for i in range(runs):
+        for tool in tools:
+            result = results[tool.name]
+            if result.error:
+                continue
+            sample = take_sample(tool, result, path, cwd, timeout)
+            if sample is not None:
+                log_sample(log, tool, size, i, runs, sample)
+    return results
 
 
 # ---------------------------------------------------------------- environments
@@ -487,29 +521,31 @@ def main(argv: list[str] | None = None) -> int:
         path = workdir / f"nginx-{n}.conf"
         path.write_text(generate(n), encoding="utf-8")
         log(f"{path.name}: {path.stat().st_size / 1024:.0f} KB")
+        # the quick tools in turn, round by round; a very slow one (gixy-ng)
+        # on its own afterwards, within its time budget
+        quick = [t for t in tools if not t.budgeted]
+        for name, result in measure_interleaved(quick, n, str(path), args.runs, str(workdir),
+                                                args.timeout, log).items():
+            results[(name, n)] = result
         for tool in tools:
-            results[(tool.name, n)] = measure(tool, n, str(path), args.runs, str(workdir), args.timeout,
-                                              log, args.cell_budget if tool.budgeted else None)
+            if tool.budgeted:
+                results[(tool.name, n)] = measure(tool, n, str(path), args.runs, str(workdir), args.timeout,
+                                                  log, args.cell_budget)
+        for tool in tools:
             if results[(tool.name, n)].error:
                 log(f"  {tool.name} at {n}: {results[(tool.name, n)].error}")
 
-    startup: dict[str, Result] = {}
+    starters: list[Tool] = []
     if py_corslint is not None and any(t.name == "corslint" for t in tools):
         argv_c = next(t.argv for t in tools if t.name == "corslint")
-        startup["corslint --version"] = measure(Tool("corslint --version", argv_c + ["--version"], (0,)),
-                                                "startup", None, args.startup_runs, str(workdir),
-                                                args.timeout, log)
+        starters.append(Tool("corslint --version", argv_c + ["--version"], (0,)))
     if py_gixy is not None:
-        startup["gixy --version"] = measure(Tool("gixy --version", [script(py_gixy, "gixy"), "--version"], (0,)),
-                                            "startup", None, args.startup_runs, str(workdir), args.timeout, log)
+        starters.append(Tool("gixy --version", [script(py_gixy, "gixy"), "--version"], (0,)))
     if py_corslint is not None:
-        startup["python -c pass (corslint's venv)"] = measure(
-            Tool("python -c pass", [str(py_corslint), "-c", "pass"], (0,)), "startup", None,
-            args.startup_runs, str(workdir), args.timeout, log)
+        starters.append(Tool("python -c pass (corslint's venv)", [str(py_corslint), "-c", "pass"], (0,)))
     if py_gixy is not None:
-        startup["python -c pass (gixy's venv)"] = measure(
-            Tool("python -c pass", [str(py_gixy), "-c", "pass"], (0,)), "startup", None,
-            args.startup_runs, str(workdir), args.timeout, log)
+        starters.append(Tool("python -c pass (gixy's venv)", [str(py_gixy), "-c", "pass"], (0,)))
+    startup = measure_interleaved(starters, "startup", None, args.startup_runs, str(workdir), args.timeout, log)
 
     table = render(results, tools, sizes, startup, meta, args.runs)
     print(table)
