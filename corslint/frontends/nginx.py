@@ -356,6 +356,9 @@ class Level:
     source: Source
     label: str = ""
     by_name: dict[str, list[Directive]] = field(default_factory=dict, repr=False)
+    # What the routes under this level read from it, worked out once: a
+    # server's level is in the chain of every one of its locations.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Levels are asked for the same directive names once per route and
@@ -460,6 +463,7 @@ class Builder:
         self.plain_origin_maps: set[str] = set()
         self.origin_maps: dict[str, Value] = {}  # values of the plain_origin_maps, by name
         self.emissions: dict[int, tuple[Directive, HeaderEmission]] = {}  # id(add_header) -> ...
+        self.method_classes: dict[tuple, tuple[tuple[str, ...], ...]] = {}  # _method_classes, by what tells methods apart
 
     # -- finding servers and locations
 
@@ -584,14 +588,10 @@ class Builder:
         for level in chain:
             if level.kind == "http":
                 continue  # holds no rewrite directives a request runs; scanning it is quadratic
-            for d in _walk(level.directives, into_locations=False):
-                if not any("request_method" in a for a in d.args):
-                    continue
-                if (d.name == "if" and len(d.args) == 3 and d.args[0] == "$request_method"
-                        and "$" not in d.args[2]):
-                    conditions.append(d.args)
-                else:
-                    return singletons  # the method flows into a value: simulate each
+            tests = _method_tests(level)
+            if tests is None:
+                return singletons  # the method flows into a value: simulate each
+            conditions += tests
         locations = [lv for lv in chain if lv.kind == "location"]
         limits = [set(a.upper() for a in d.args) for d in (locations[-1].all("limit_except") if locations else [])]
         dav = self._innermost_in(chain, "dav_methods")
@@ -599,6 +599,12 @@ class Builder:
         # A location that proxies hands every method to its upstream: the
         # static handler's GET/HEAD (and WebDAV) never answer there.
         proxied = bool(locations) and any(d.name in PROXY_DIRECTIVES for d in locations[-1].directives)
+        # most locations of a config differ in none of this: group once per kind
+        key = (tuple(tuple(args) for args in conditions), tuple(frozenset(a) for a in limits),
+               frozenset(dav_set), proxied)
+        known = self.method_classes.get(key)
+        if known is not None:
+            return [list(c) for c in known]
 
         def signature(method: str) -> tuple:
             return (
@@ -611,6 +617,7 @@ class Builder:
         classes: dict[tuple, list[str]] = {}
         for method in ALL_METHODS:
             classes.setdefault(signature(method), []).append(method)
+        self.method_classes[key] = tuple(tuple(c) for c in classes.values())
         return list(classes.values())
 
     @staticmethod
@@ -627,22 +634,11 @@ class Builder:
         for level in chain:
             if level.kind == "http":
                 continue
-            for d in _walk(level.directives, into_locations=False):
-                if d.name == "log_format":
-                    continue
-                for arg in d.args:
-                    for var in _VAR.findall(arg):
-                        name = var[0] or var[1]
-                        if name.startswith("http_"):
-                            header = name[5:].replace("_", "-")
-                            if header not in NOT_AUTHOR_HEADERS and header not in expected:
-                                expected[header] = ExpectedHeader(header, d.source)
-                if d.name == "if" and d.args and d.args[0] == "$request_method":
-                    for m in _methods_in_condition(d.args):
-                        declared.setdefault(m, d.source)
-                if d.name == "limit_except":
-                    for m in d.args:
-                        declared.setdefault(m.upper(), d.source)
+            level_expected, level_declared = _level_expectations(level)
+            for header in level_expected:
+                expected.setdefault(header.name, header)
+            for method, source in level_declared:
+                declared.setdefault(method, source)
         return tuple(expected.values()), tuple(sorted(declared.items()))
 
 
@@ -654,6 +650,60 @@ REQUEST_VARIABLE_MEANINGS = {
     "request_uri": "path", "uri": "path", "document_uri": "path",
     "args": "query", "is_args": "query", "query_string": "query",
 }
+
+
+def _method_tests(level: Level) -> list[list[str]] | None:
+    """The `if ($request_method = ...)` tests of one level, outside its
+    locations; None when the method reaches a value some other way."""
+    if "method_tests" not in level.memo:
+        tests: list[list[str]] | None = []
+        for d in _walk(level.directives, into_locations=False):
+            if not any("request_method" in a for a in d.args):
+                continue
+            if (d.name == "if" and len(d.args) == 3 and d.args[0] == "$request_method"
+                    and "$" not in d.args[2]):
+                tests.append(d.args)
+            else:
+                tests = None
+                break
+        level.memo["method_tests"] = tests
+    return level.memo["method_tests"]
+
+
+def _level_expectations(level: Level) -> tuple[list[ExpectedHeader], list[tuple[str, Source]]]:
+    """Request headers one level reads ($http_*) and methods it names
+    explicitly, outside its locations, first mention first."""
+    if "expectations" not in level.memo:
+        expected: dict[str, ExpectedHeader] = {}
+        declared: dict[str, Source] = {}
+        for d in _walk(level.directives, into_locations=False):
+            if d.name == "log_format":
+                continue
+            for arg in d.args:
+                for var in _VAR.findall(arg):
+                    name = var[0] or var[1]
+                    if name.startswith("http_"):
+                        header = name[5:].replace("_", "-")
+                        if header not in NOT_AUTHOR_HEADERS and header not in expected:
+                            expected[header] = ExpectedHeader(header, d.source)
+            if d.name == "if" and d.args and d.args[0] == "$request_method":
+                for m in _methods_in_condition(d.args):
+                    declared.setdefault(m, d.source)
+            if d.name == "limit_except":
+                for m in d.args:
+                    declared.setdefault(m.upper(), d.source)
+        level.memo["expectations"] = (list(expected.values()), list(declared.items()))
+    return level.memo["expectations"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _variables(text: str) -> tuple[str, ...]:
+    """The variables ``text`` names, in order ($name and ${name})."""
+    return tuple(m.group(1) or m.group(2) for m in _VAR.finditer(text))
+
+
+# The directives the rewrite phase runs (Simulation._step acts on these only).
+REWRITE_PHASE = frozenset({"set", "break", "return", "rewrite", "if"})
 
 
 def _walk(directives: list[Directive], into_locations: bool = True) -> Iterator[Directive]:
@@ -763,6 +813,8 @@ class Simulation:
 
     def _rewrite(self, directives: list[Directive], paths: list[Path]) -> list[Path]:
         for d in directives:
+            if d.name not in REWRITE_PHASE:
+                continue  # leaves every path as it is
             nxt: list[Path] = []
             for p in paths:
                 if p.result is not None or p.stopped:
@@ -1078,11 +1130,12 @@ class Simulation:
         on $http_origin whose values name nothing else."""
         if "$" not in text:
             return True
-        for m in _VAR.finditer(text):
-            name = m.group(1) or m.group(2)
+        names = _variables(text)
+        plain = self.builder.plain_origin_maps
+        for name in names:
             if p is not None and name in p.vars:
                 return False
-            if name != "http_origin" and name not in self.builder.plain_origin_maps:
+            if name != "http_origin" and name not in plain:
                 return False
         return True
 
