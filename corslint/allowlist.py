@@ -39,11 +39,12 @@ alone.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from . import engine
 from .model import OriginMatcher, PolicyModel, Route
@@ -791,7 +792,7 @@ def _classify(kind: str, origin: engine.Origin, meant: tuple[Meant, ...], own: s
 def analyse(matcher: OriginMatcher) -> Analysis:
     """What ``matcher`` admits. Cached per matcher rule (the same pattern in
     many routes is analysed once)."""
-    key = (type(matcher), matcher.pattern, matcher.flavour, matcher.ignore_case)
+    key = _key(matcher)
     cached = _CACHE.get(key)
     if cached is None:
         cached = _CACHE[key] = _analyse(matcher)
@@ -799,6 +800,34 @@ def analyse(matcher: OriginMatcher) -> Analysis:
 
 
 _CACHE: dict[tuple, Analysis] = {}
+
+
+def _key(matcher: OriginMatcher) -> tuple:
+    # everything the analysis depends on: the same rule gives the same answer
+    return (type(matcher), matcher.pattern, matcher.flavour, matcher.ignore_case)
+
+
+def unanalysed(matchers: Iterable[OriginMatcher]) -> list[OriginMatcher]:
+    """One matcher per rule among ``matchers`` that has no analysis yet."""
+    found: dict[tuple, OriginMatcher] = {}
+    for m in matchers:
+        key = _key(m)
+        if key not in _CACHE and key not in found:
+            found[key] = m
+    return list(found.values())
+
+
+def analyse_apart(matchers: list[OriginMatcher]) -> list[Analysis]:
+    """The analyses of ``matchers``, detached from them so that they can be
+    handed to another process (``keep`` attaches them again)."""
+    return [dataclasses.replace(analyse(m), matcher=None) for m in matchers]
+
+
+def keep(matchers: list[OriginMatcher], analyses: list[Analysis]) -> None:
+    """Take analyses made elsewhere (``analyse_apart`` on the same list) as
+    this process's own."""
+    for matcher, analysis in zip(matchers, analyses):
+        _CACHE.setdefault(_key(matcher), dataclasses.replace(analysis, matcher=matcher))
 
 
 def _analyse(matcher: OriginMatcher) -> Analysis:

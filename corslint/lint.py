@@ -10,6 +10,8 @@ import dataclasses
 import errno
 import gc
 import os
+import pickle
+import select
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -138,7 +140,10 @@ def _usable_cores() -> int:
 
 
 def build_model(files: list[str], *, stdin_text: str | None = None,
-                stdin_filename: str | None = None) -> tuple[PolicyModel, dict[str, str]]:
+                stdin_filename: str | None = None,
+                on_allowlists=None) -> tuple[PolicyModel, dict[str, str]]:
+    """The policy model of ``files``; ``on_allowlists`` is handed to the
+    frontends when they run in this process (see frontends/__init__.py)."""
     workers = min(_usable_cores(), 8, len(files) // (PARALLEL_MIN_FILES // 2) or 1)
     if len(files) >= PARALLEL_MIN_FILES and workers > 1 and "-" not in files:
         from concurrent.futures.process import BrokenProcessPool
@@ -147,7 +152,8 @@ def build_model(files: list[str], *, stdin_text: str | None = None,
             return _build_in_parallel(files, workers)
         except (OSError, ImportError, BrokenProcessPool):
             pass  # no process pool here (sandbox, no /dev/shm), or a process was killed
-    return _build_sequential(files, stdin_text=stdin_text, stdin_filename=stdin_filename)
+    return _build_sequential(files, stdin_text=stdin_text, stdin_filename=stdin_filename,
+                             on_allowlists=on_allowlists)
 
 
 def _build_in_parallel(files: list[str], workers: int) -> tuple[PolicyModel, dict[str, str]]:
@@ -184,7 +190,8 @@ def _in_input_order(model: PolicyModel, files: list[str]) -> None:
 
 
 def _build_sequential(files: list[str], *, stdin_text: str | None = None,
-                      stdin_filename: str | None = None) -> tuple[PolicyModel, dict[str, str]]:
+                      stdin_filename: str | None = None,
+                      on_allowlists=None) -> tuple[PolicyModel, dict[str, str]]:
     model = PolicyModel()
     texts: dict[str, str] = {}
     # Each frontend gets all its files at once, so a file another one includes
@@ -204,7 +211,7 @@ def _build_sequential(files: list[str], *, stdin_text: str | None = None,
         entry[1].append(display)
         entry[2].update(stdin)
     for frontend, paths, stdin in batches.values():
-        model.extend(frontend.parse_files(paths, stdin=stdin, texts=texts))
+        model.extend(frontend.parse_files(paths, stdin=stdin, texts=texts, on_allowlists=on_allowlists))
     _in_input_order(model, files)
     return model, texts
 
@@ -318,17 +325,115 @@ def _run_rules_forked(model: PolicyModel, codes: list[str], workers: int) -> dic
         _FORKED_MODEL = None
 
 
+# The rules that read the allowlist analysis (allowlist.analyse).
+ALLOWLIST_RULES = frozenset({"CORS104", "CORS106", "CORS107"})
+# From this many distinct allowlist entries in one file on, their analysis
+# starts in a helper process while the model is built (AllowlistHeadStart).
+HEAD_START_MIN_ALLOWLISTS = 200
+
+
+class AllowlistHeadStart:
+    """Analyses origin allowlist entries in a forked helper process while
+    this one goes on building the model.
+
+    The model is built on one core while the other idles, and on configs
+    with many allowlists their analysis is a quarter of the rules' work. A
+    frontend names the entries it found (``on_allowlists``) before building
+    its routes; the helper analyses them until the model is built, and
+    hands back what it has done, which becomes this process's cache before
+    the rules run (they analyse the rest themselves). Analyses depend on
+    nothing but the entry's rule, so the findings are the ones the rules
+    would have made on their own; if the helper cannot be started or dies,
+    they do all of it."""
+
+    CHUNK = 32  # analyses before each look at the stop signal
+
+    def __init__(self, minimum: int = HEAD_START_MIN_ALLOWLISTS):
+        self.minimum = minimum
+        self.pid: int | None = None
+        self.results: int | None = None   # the helper writes its analyses here
+        self.stop: int | None = None      # and stops when this one is written to
+        self.matchers: list = []
+
+    def __call__(self, matchers) -> None:
+        if self.pid is not None or not hasattr(os, "fork"):
+            return  # one helper per run: the first large file gets it
+        from . import allowlist
+
+        todo = allowlist.unanalysed(matchers)
+        if len(todo) < self.minimum:
+            return
+        results_r, results_w = os.pipe()
+        stop_r, stop_w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (results_r, results_w, stop_r, stop_w):
+                os.close(fd)
+            return
+        if pid == 0:  # the helper: analyse, send, and leave without cleanup
+            status = 1
+            try:
+                os.close(results_r)
+                os.close(stop_w)
+                done: list = []
+                for i in range(0, len(todo), self.CHUNK):
+                    done += allowlist.analyse_apart(todo[i:i + self.CHUNK])
+                    if select.select([stop_r], [], [], 0)[0]:
+                        break
+                data = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(results_w, "wb") as fh:
+                    fh.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(results_w)
+        os.close(stop_r)
+        self.pid, self.results, self.stop, self.matchers = pid, results_r, stop_w, todo
+
+    def collect(self) -> None:
+        """Stop the helper and keep what it has found."""
+        if self.pid is None:
+            return
+        from . import allowlist
+
+        pid, self.pid = self.pid, None
+        try:
+            try:
+                os.write(self.stop, b"x")
+            except OSError:
+                pass  # it is gone already; its results say how far it got
+            finally:
+                os.close(self.stop)
+            with os.fdopen(self.results, "rb") as fh:
+                data = fh.read()
+            _, status = os.waitpid(pid, 0)
+            if status != 0:
+                return  # killed or failed: the rules analyse for themselves
+            analyses = pickle.loads(data)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return
+        allowlist.keep(self.matchers[:len(analyses)], analyses)
+
+
 def lint(paths: Iterable[str], *, stdin_text: str | None = None,
          stdin_filename: str | None = None, codes: Iterable[str] | None = None) -> LintResult:
     # The model is a mass of small acyclic objects: the cyclic collector's
     # repeated passes over that growing heap cost more than the lint itself.
     collecting = gc.isenabled()
     gc.disable()
+    codes = list(codes or checks.REGISTRY)
+    head_start = AllowlistHeadStart() if ALLOWLIST_RULES & set(codes) else None
     try:
         files, problems = discover(paths)
-        model, texts = build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename)
+        model, texts = build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename,
+                                   on_allowlists=head_start)
+        if head_start is not None:
+            head_start.collect()
         findings = run_checks(model, codes)
     finally:
+        if head_start is not None:
+            head_start.collect()  # never leave the helper behind
         if collecting:
             gc.enable()
     return LintResult(findings=findings, problems=problems + model.problems,

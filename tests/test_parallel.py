@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import corslint.lint as lint_mod
@@ -89,3 +90,81 @@ def test_a_rule_process_that_dies_leaves_the_rules_to_this_one(tmp_path, monkeyp
     assert lint_mod._run_rules_forked(model, ["CORS201"], 2) is None
     findings = lint_mod.run_checks(model, ["CORS201", "CORS105"])
     assert {f.code for f in findings} == {"CORS201", "CORS105"}
+
+
+def _everything(findings):
+    import dataclasses
+
+    return [dataclasses.asdict(f) for f in findings]
+
+
+def test_allowlist_head_start_changes_no_finding(tmp_path, monkeypatch):
+    from corslint import allowlist
+
+    path = _bench_config(tmp_path, 100)   # 300 allowlist entries, one file
+    kept = []
+    real_keep = allowlist.keep
+
+    def spy(matchers, analyses):
+        kept.append(len(analyses))
+        real_keep(matchers, analyses)
+
+    monkeypatch.setattr(allowlist, "keep", spy)
+    monkeypatch.setattr(lint_mod.AllowlistHeadStart, "CHUNK", 10**6)  # all of it, then stop
+    monkeypatch.setattr(allowlist, "_CACHE", {})
+    ahead = lint_mod.lint([path])
+    assert kept == [300]  # the helper analysed every entry and this process kept them
+    monkeypatch.setattr(allowlist, "_CACHE", {})
+    monkeypatch.setattr(lint_mod, "ALLOWLIST_RULES", frozenset())  # no helper this time
+    alone = lint_mod.lint([path])
+    assert kept == [300]
+    assert _everything(ahead.findings) == _everything(alone.findings)
+    assert {"CORS106"} <= {f.code for f in alone.findings}
+
+
+def test_allowlist_head_start_stopped_early_keeps_what_it_has(tmp_path, monkeypatch):
+    from corslint import allowlist
+
+    path = _bench_config(tmp_path, 100)
+    model, _ = lint_mod.build_model([path])
+    matchers = [m for route in model.routes for m in route.origin_matchers()]
+    monkeypatch.setattr(allowlist, "_CACHE", {})
+    monkeypatch.setattr(lint_mod.AllowlistHeadStart, "CHUNK", 5)
+    real_analyse = allowlist._analyse
+
+    def slow(matcher):  # all 300 would take the helper 6 s
+        time.sleep(0.02)
+        return real_analyse(matcher)
+
+    monkeypatch.setattr(allowlist, "_analyse", slow)
+    head_start = lint_mod.AllowlistHeadStart(minimum=1)
+    head_start(matchers)
+    head_start.collect()   # at once: the helper has done a chunk or a few
+    done = dict(allowlist._CACHE)
+    assert 5 <= len(done) < 300
+    for key, analysis in done.items():
+        assert analysis.matcher is not None and allowlist._key(analysis.matcher) == key
+        # the same analysis this process makes itself
+        assert analysis == real_analyse(analysis.matcher)
+
+
+def _helper_killed(matchers):
+    import os
+
+    os._exit(137)
+
+
+def test_a_killed_allowlist_helper_leaves_the_analysis_to_the_rules(tmp_path, monkeypatch):
+    from corslint import allowlist
+
+    path = _bench_config(tmp_path, 100)
+    monkeypatch.setattr(allowlist, "_CACHE", {})
+    alone = lint_mod.lint([path], codes=["CORS106", "CORS105"])
+    monkeypatch.setattr(allowlist, "_CACHE", {})
+    monkeypatch.setattr(allowlist, "analyse_apart", _helper_killed)
+    kept = []
+    monkeypatch.setattr(allowlist, "keep", lambda matchers, analyses: kept.append(analyses))
+    killed = lint_mod.lint([path], codes=["CORS106", "CORS105"])
+    assert kept == []
+    assert _everything(killed.findings) == _everything(alone.findings)
+    assert {f.code for f in killed.findings} == {"CORS105", "CORS106"}

@@ -407,9 +407,10 @@ def parse(path: str, text: str | None = None, texts: dict[str, str] | None = Non
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None) -> PolicyModel:
+                texts: dict[str, str] | None = None, on_allowlists=None) -> PolicyModel:
     """Parse several nginx files; a file included by another one is analysed
-    only as part of its includer."""
+    only as part of its includer. ``on_allowlists`` hears of each file's
+    `map $http_origin` entries before its routes are built."""
     model = PolicyModel()
     loader = Loader(texts if texts is not None else {}, stdin=dict(stdin or {}))
     loaded: list[tuple[str, list[Directive]]] = []
@@ -429,7 +430,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         model.files.append(path)
         try:
             builder = Builder(path, tree)
-            routes = builder.routes()
+            routes = builder.routes(on_allowlists)
             model.routes.extend(routes)
             model.origin_allowlists.extend(builder.unused_origin_matchers(routes))
         except RecursionError:
@@ -467,7 +468,7 @@ class Builder:
 
     # -- finding servers and locations
 
-    def routes(self) -> list[Route]:
+    def routes(self, on_allowlists=None) -> list[Route]:
         top = Level("main", self.tree, Source(self.path, 1, 1), "main")
         self._collect_maps(self.tree)
         # A map keyed on the method makes every method a way of its own.
@@ -476,6 +477,8 @@ class Builder:
         # allowlist whatever path a request took.
         self.plain_origin_maps = {name for name, d in self.maps.items()
                                   if d.args[0] == "$http_origin" and _plain_map(d)}
+        if on_allowlists is not None:
+            on_allowlists(self.origin_map_matchers())
         names = {d.name for d in self.tree}
         routes: list[Route] = []
         if "http" in names:
@@ -507,17 +510,21 @@ class Builder:
                  Level("location", directives, source, base)]
         return [self._route(chain, info, "/")]
 
-    def unused_origin_matchers(self, routes: list[Route]) -> list[OriginMatcher]:
-        """Entries of maps on $http_origin that no route reads."""
-        used = {m for r in routes for m in r.origin_matchers()}
+    def origin_map_matchers(self) -> list[OriginMatcher]:
+        """Entries of every map on $http_origin, in file order."""
         out: list[OriginMatcher] = []
         for d in self.maps.values():
             if d.args[:1] != ["$http_origin"]:
                 continue
             for part in Simulation(self, [], "GET")._map_value(d, None, 0).parts:
                 if isinstance(part, OriginMap):
-                    out.extend(e.matcher for e in part.entries if e.matcher not in used)
+                    out.extend(e.matcher for e in part.entries)
         return out
+
+    def unused_origin_matchers(self, routes: list[Route]) -> list[OriginMatcher]:
+        """Entries of maps on $http_origin that no route reads."""
+        used = {m for r in routes for m in r.origin_matchers()}
+        return [m for m in self.origin_map_matchers() if m not in used]
 
     def _collect_maps(self, directives: list[Directive]) -> None:
         for d in directives:
