@@ -12,6 +12,8 @@ import gc
 import os
 import pickle
 import select
+import signal
+import time
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -352,23 +354,26 @@ class AllowlistHeadStart:
         self.minimum = minimum
         self.pid: int | None = None
         self.results: int | None = None   # the helper writes its analyses here
-        self.stop: int | None = None      # and stops when this one is written to
+        self.stop: int | None = None      # and stops when this one is closed
         self.matchers: list = []
 
     def __call__(self, matchers) -> None:
-        if self.pid is not None or not hasattr(os, "fork"):
-            return  # one helper per run: the first large file gets it
+        if (self.pid is not None or not hasattr(os, "fork") or not hasattr(select, "poll")
+                or _usable_cores() < 2):
+            return  # one helper per run, the first large file's; none without a spare core
         from . import allowlist
 
         todo = allowlist.unanalysed(matchers)
         if len(todo) < self.minimum:
             return
-        results_r, results_w = os.pipe()
-        stop_r, stop_w = os.pipe()
+        fds: list[int] = []
         try:
+            fds += os.pipe()
+            fds += os.pipe()
+            results_r, results_w, stop_r, stop_w = fds
             pid = os.fork()
-        except OSError:
-            for fd in (results_r, results_w, stop_r, stop_w):
+        except OSError:  # out of file descriptors or processes: no head start
+            for fd in fds:
                 os.close(fd)
             return
         if pid == 0:  # the helper: analyse, send, and leave without cleanup
@@ -379,17 +384,20 @@ class AllowlistHeadStart:
                 done: list = []
                 for i in range(0, len(todo), self.CHUNK):
                     done += allowlist.analyse_apart(todo[i:i + self.CHUNK])
-                    if select.select([stop_r], [], [], 0)[0]:
-                        break
+                    if _readable(stop_r, 0):
+                        break  # the stop pipe was closed: the model is built
                 data = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(results_w, "wb") as fh:
                     fh.write(data)
                 status = 0
             finally:
                 os._exit(status)
+        self.pid, self.results, self.stop, self.matchers = pid, results_r, stop_w, todo
         os.close(results_w)
         os.close(stop_r)
-        self.pid, self.results, self.stop, self.matchers = pid, results_r, stop_w, todo
+
+    # The helper stops after at most one chunk once told; past this it is stuck.
+    STOP_TIMEOUT = 60.0
 
     def collect(self) -> None:
         """Stop the helper and keep what it has found."""
@@ -398,22 +406,53 @@ class AllowlistHeadStart:
         from . import allowlist
 
         pid, self.pid = self.pid, None
-        try:
+        # Closing (not writing to) the stop pipe: a write to a pipe whose
+        # reader has exited raises SIGPIPE, which kills a host program that
+        # restored its default action.
+        os.close(self.stop)
+        data = self._read_all(self.results, time.monotonic() + self.STOP_TIMEOUT)
+        if data is None:
             try:
-                os.write(self.stop, b"x")
+                os.kill(pid, signal.SIGKILL)
             except OSError:
-                pass  # it is gone already; its results say how far it got
-            finally:
-                os.close(self.stop)
-            with os.fdopen(self.results, "rb") as fh:
-                data = fh.read()
+                pass
+        try:
             _, status = os.waitpid(pid, 0)
-            if status != 0:
-                return  # killed or failed: the rules analyse for themselves
+        except OSError:
+            return
+        if data is None or status != 0:
+            return  # stuck, killed or failed: the rules analyse for themselves
+        try:
             analyses = pickle.loads(data)
-        except (OSError, EOFError, pickle.UnpicklingError):
+        except Exception:  # a truncated or garbled result is no result
             return
         allowlist.keep(self.matchers[:len(analyses)], analyses)
+
+    @staticmethod
+    def _read_all(fd: int, deadline: float) -> bytes | None:
+        """Everything until the writer closes ``fd``; None past the deadline."""
+        chunks: list[bytes] = []
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not _readable(fd, left):
+                    return None
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    """``fd`` has data or its writer closed it, within ``timeout`` seconds
+    (poll, not select: select cannot watch descriptors past 1023)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP)
+    return bool(poller.poll(max(0, int(timeout * 1000))))
 
 
 def lint(paths: Iterable[str], *, stdin_text: str | None = None,

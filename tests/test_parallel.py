@@ -168,3 +168,65 @@ def test_a_killed_allowlist_helper_leaves_the_analysis_to_the_rules(tmp_path, mo
     assert kept == []
     assert _everything(killed.findings) == _everything(alone.findings)
     assert {f.code for f in killed.findings} == {"CORS105", "CORS106"}
+
+
+def test_allowlist_head_start_survives_a_host_that_restored_sigpipe(tmp_path):
+    """The helper may be gone when it is told to stop; telling it must not
+    raise SIGPIPE, which kills a program that restored the default action."""
+    import subprocess
+    import sys
+
+    script = """
+import signal, time
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+from corslint import allowlist
+from corslint import lint as lint_mod
+from corslint.model import OriginMatcher
+lint_mod._usable_cores = lambda: 2
+matchers = [OriginMatcher(f"https://a{i}.example.com", "exact") for i in range(200)]
+head_start = lint_mod.AllowlistHeadStart()
+head_start(matchers)
+assert head_start.pid is not None
+time.sleep(1.5)            # the helper has sent its few results and exited
+head_start.collect()
+print(len(allowlist._CACHE))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "200"
+
+
+def test_no_file_descriptors_left_means_no_head_start_but_the_same_findings(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from corslint import allowlist
+
+    path = _bench_config(tmp_path, 100)
+    monkeypatch.setattr(allowlist, "_CACHE", {})
+    alone = lint_mod.lint([path], codes=["CORS106"])
+    monkeypatch.setattr(allowlist, "_CACHE", {})
+    opened = []
+    real_pipe = os.pipe
+
+    def pipe():
+        if opened:
+            raise OSError(errno.EMFILE, "Too many open files")
+        opened.append(real_pipe())
+        return opened[-1]
+
+    closed = []
+    real_close = os.close
+
+    def close(fd):
+        closed.append(fd)
+        real_close(fd)
+
+    monkeypatch.setattr(lint_mod.os, "pipe", pipe)
+    monkeypatch.setattr(lint_mod.os, "close", close)
+    starved = lint_mod.lint([path], codes=["CORS106"])
+    monkeypatch.undo()
+    assert len(opened) == 1
+    assert set(opened[0]) <= set(closed)  # the first pipe was closed again
+    assert _everything(starved.findings) == _everything(alone.findings)
+    assert starved.findings
