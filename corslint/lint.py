@@ -13,6 +13,7 @@ import os
 import pickle
 import select
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -359,8 +360,11 @@ class AllowlistHeadStart:
 
     def __call__(self, matchers) -> None:
         if (self.pid is not None or not hasattr(os, "fork") or not hasattr(select, "poll")
-                or _usable_cores() < 2):
-            return  # one helper per run, the first large file's; none without a spare core
+                or _usable_cores() < 2 or threading.active_count() > 1):
+            # one helper per run, the first large file's; none without a spare
+            # core, nor in a threaded host (a lock another thread holds at the
+            # fork would stay held in the helper for good)
+            return
         from . import allowlist
 
         todo = allowlist.unanalysed(matchers)

@@ -230,3 +230,28 @@ def test_no_file_descriptors_left_means_no_head_start_but_the_same_findings(tmp_
     assert set(opened[0]) <= set(closed)  # the first pipe was closed again
     assert _everything(starved.findings) == _everything(alone.findings)
     assert starved.findings
+
+
+def test_no_allowlist_helper_is_forked_from_a_threaded_host(tmp_path, monkeypatch):
+    import threading
+
+    from corslint import allowlist
+
+    path = _bench_config(tmp_path, 100)
+    model, _ = lint_mod.build_model([path])
+    matchers = [m for route in model.routes for m in route.origin_matchers()]
+    monkeypatch.setattr(allowlist, "_CACHE", {})
+    monkeypatch.setattr(lint_mod, "_usable_cores", lambda: 2)
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        head_start = lint_mod.AllowlistHeadStart(minimum=1)
+        head_start(matchers)
+        assert head_start.pid is None
+    finally:
+        release.set()
+        worker.join()
+    head_start(matchers)  # the host is single-threaded again
+    assert head_start.pid is not None
+    head_start.collect()
