@@ -99,8 +99,7 @@ def tokens(text: str) -> tuple[list[Token], tuple[str, int] | None]:
             break
         line += count("\n", counted, pos)
         counted = pos
-        if token is not None:
-            append(token)
+        append(token)
     if depth > 0:
         return out, ('unexpected end of file, expecting "}"', out[-1][1])
     return out, None
@@ -117,7 +116,7 @@ def _unit(text: str, pos: int) -> str:
     return text[pos]
 
 
-def _careful_token(text: str, pos: int, line: int) -> tuple[int, Token | None]:
+def _careful_token(text: str, pos: int, line: int) -> tuple[int, Token]:
     """The token starting at ``pos`` (not whitespace, not a brace or ';', which
     the common path takes) and where the next one may start."""
     c = text[pos]

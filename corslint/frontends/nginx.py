@@ -30,6 +30,7 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from . import _nginx_lexer  # imports crossplane only when a file is parsed
 from ._files import ParseError, read_config_text
 from ..model import (
     ALL_METHODS,
@@ -182,7 +183,7 @@ class Loader:
                 fh.write(text)
             target = tmp
         try:
-            payload = _nginx_lexer().parse(
+            payload = _nginx_lexer.parse(
                 target, single=True, comments=True, check_ctx=False, check_args=False,
                 catch_errors=False,
             )
@@ -273,13 +274,6 @@ def _envsubst_placeholder(text: str) -> re.Match | None:
     return None
 
 
-def _nginx_lexer():
-    # imported with crossplane on the first nginx file only: keeps --version fast
-    from . import _nginx_lexer
-
-    return _nginx_lexer
-
-
 _TOO_DEEP = "blocks nested too deep to analyse (more than a few hundred levels)"
 
 
@@ -289,7 +283,7 @@ def _diagnose_tokens(path: str) -> tuple[int | None, str]:
     pending_line = None
     last_line = None
     try:
-        for token, line, quoted in _nginx_lexer().lex(path):
+        for token, line, quoted in _nginx_lexer.lex(path):
             last_line = line
             if quoted:
                 pending_line = pending_line or line
@@ -464,7 +458,8 @@ class Builder:
         self.plain_origin_maps: set[str] = set()
         self.origin_maps: dict[str, Value] = {}  # values of the plain_origin_maps, by name
         self.emissions: dict[int, tuple[Directive, HeaderEmission]] = {}  # id(add_header) -> ...
-        self.method_classes: dict[tuple, tuple[tuple[str, ...], ...]] = {}  # _method_classes, by what tells methods apart
+        # _method_classes, by what tells methods apart
+        self.method_classes: dict[tuple, tuple[tuple[str, ...], ...]] = {}
 
     # -- finding servers and locations
 
@@ -687,8 +682,7 @@ def _level_expectations(level: Level) -> tuple[list[ExpectedHeader], list[tuple[
             if d.name == "log_format":
                 continue
             for arg in d.args:
-                for var in _VAR.findall(arg):
-                    name = var[0] or var[1]
+                for name in _variables(arg):
                     if name.startswith("http_"):
                         header = name[5:].replace("_", "-")
                         if header not in NOT_AUTHOR_HEADERS and header not in expected:
