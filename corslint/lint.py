@@ -37,6 +37,8 @@ class LintResult:
     problems: list[ParseProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
+    # The policy model the findings were drawn from.
+    model: PolicyModel | None = field(default=None, repr=False, compare=False)
 
 
 def discover(paths: Iterable[str]) -> tuple[list[str], list[ParseProblem]]:
@@ -234,17 +236,27 @@ def provenance_notes(model: PolicyModel) -> dict:
     return notes
 
 
-# From this many routes on, the rules run on several cores: each rule in one of
-# a few forked processes that all read the same model (nothing is copied in),
-# which gives exactly what one process gives.
+# From this many routes on, the rules run on several cores: this process and
+# a few forked ones each run some of the rules on the same model (nothing is
+# copied in), which gives exactly what one process gives.
 PARALLEL_MIN_ROUTES = 400
-# Rules that share one costly analysis (the allowlist analysis, cached per
-# process) run in the same process, so it is done once.
-RULE_FAMILIES = (("CORS106", "CORS104", "CORS107"),)
-# Relative cost of the rules on large configs (bench/bench.py, profiled): the
-# allowlist analysis dominates. The heaviest are handed out first, so the
-# others fill in around them.
-RULE_WEIGHTS = {"CORS106": 16, "CORS101": 5}
+# Rules that share costly work run in the same process, so it is done once:
+# the answers to actual requests and the origins a route means to allow (the
+# first family), the allowlist analysis (the second, cached per process).
+# Split apart, two processes each redo that work for every route.
+RULE_FAMILIES = (
+    ("CORS101", "CORS102", "CORS103", "CORS105", "CORS108", "CORS201", "CORS202", "CORS402"),
+    ("CORS106", "CORS104", "CORS107"),
+)
+# Relative cost of the rules on a large config (bench/bench.py at 2,000
+# servers, each rule timed in one process after the others): what the
+# processes' shares are balanced by. Unlisted rules count 2.
+RULE_WEIGHTS = {
+    "CORS101": 34, "CORS102": 6, "CORS103": 32, "CORS104": 12, "CORS105": 6, "CORS106": 50,
+    "CORS107": 4, "CORS108": 21, "CORS201": 7, "CORS202": 7, "CORS203": 10, "CORS204": 11,
+    "CORS301": 9, "CORS303": 6, "CORS304": 3, "CORS306": 7, "CORS307": 10, "CORS308": 11,
+    "CORS309": 9, "CORS402": 14,
+}
 
 
 def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[Finding]:
@@ -276,56 +288,105 @@ def _run_rules(model: PolicyModel, codes: Iterable[str]) -> dict[str, list[Findi
     return {code: list(checks.load(code).check(model)) for code in codes}
 
 
-_FORKED_MODEL: PolicyModel | None = None
-
-
-def _run_forked_rules(codes: tuple[str, ...]) -> dict[str, list[Finding]]:
-    assert _FORKED_MODEL is not None
-    return _run_rules(_FORKED_MODEL, codes)
-
-
-def _rule_tasks(codes: list[str]) -> list[tuple[str, ...]]:
-    """``codes`` as tasks for the processes: families together, heaviest first."""
-    tasks: list[tuple[str, ...]] = []
+def _rule_shares(codes: list[str], workers: int) -> list[list[str]]:
+    """``codes`` split into at most ``workers`` shares of about equal weight,
+    families kept whole, the heaviest share first; within a share the rules
+    keep their order in ``codes``."""
+    tasks: list[list[str]] = []
     grouped: set[str] = set()
     for family in RULE_FAMILIES:
-        members = tuple(c for c in family if c in codes)
+        members = [c for c in family if c in codes]
         if members:
             tasks.append(members)
             grouped.update(members)
-    tasks += [(c,) for c in codes if c not in grouped]
-    return sorted(tasks, key=lambda t: -sum(RULE_WEIGHTS.get(c, 1) for c in t))
+    tasks += [[c] for c in codes if c not in grouped]
+
+    def weight(rules: list[str]) -> int:
+        return sum(RULE_WEIGHTS.get(c, 2) for c in rules)
+
+    shares: list[list[str]] = [[] for _ in range(min(workers, len(tasks)))]
+    for task in sorted(tasks, key=weight, reverse=True):  # stable: ties keep their order
+        min(shares, key=weight).extend(task)
+    order = {c: i for i, c in enumerate(codes)}
+    return sorted((sorted(share, key=order.__getitem__) for share in shares if share),
+                  key=weight, reverse=True)
 
 
 def _run_rules_forked(model: PolicyModel, codes: list[str], workers: int) -> dict[str, list[Finding]] | None:
-    """Every rule in one of ``workers`` forked processes, heaviest first, each
-    process taking the next task when it is done; None where processes cannot
-    be forked (then the caller runs the rules here)."""
-    global _FORKED_MODEL
-    import multiprocessing
+    """Every rule, the first share in this process and each other share in a
+    forked one; None where no process could be forked (the caller then runs
+    the rules here).
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
+    A share whose process fails or is killed (out of memory) is run here
+    afterwards, so a rule's own error surfaces as it does in one process."""
+    shares = _rule_shares(codes, workers)
+    if len(shares) < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return None  # a fork from a threaded host could inherit a lock held for good
     for code in codes:
         checks.load(code)  # imported once, before the fork
-    _FORKED_MODEL = model
+    forked: list[tuple[int, int, list[str]]] = []
     try:
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run_forked_rules, task) for task in _rule_tasks(codes)]
-            by_code: dict[str, list[Finding]] = {}
-            for future in futures:
-                by_code.update(future.result())
-            return by_code
-    except (OSError, BrokenProcessPool):
-        # no processes here (a sandbox, no /dev/shm), or one was killed (out
-        # of memory): the caller runs the rules in this process instead
-        return None
+        for share in shares[1:]:
+            try:
+                read_end, write_end = os.pipe()
+            except OSError:
+                break
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(read_end)
+                os.close(write_end)
+                break
+            if pid == 0:  # the rule process: run, send, leave without cleanup
+                status = 1
+                try:
+                    os.close(read_end)
+                    data = pickle.dumps(_run_rules(model, share), protocol=pickle.HIGHEST_PROTOCOL)
+                    with os.fdopen(write_end, "wb") as fh:
+                        fh.write(data)
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(write_end)
+            forked.append((pid, read_end, share))
+        if not forked:
+            return None
+        by_code = _run_rules(model, shares[0])
+        for share in shares[1 + len(forked):]:  # no process for these
+            by_code.update(_run_rules(model, share))
+        while forked:
+            pid, read_end, share = forked.pop(0)
+            by_code.update(_collect_rules(pid, read_end) or _run_rules(model, share))
+        return by_code
     finally:
-        _FORKED_MODEL = None
+        for pid, read_end, _ in forked:  # left behind by an error here: stop them
+            os.close(read_end)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+
+
+def _collect_rules(pid: int, read_end: int) -> dict[str, list[Finding]] | None:
+    """What a rule process sent, once it has ended; None if it failed."""
+    chunks: list[bytes] = []
+    try:
+        with os.fdopen(read_end, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                chunks.append(chunk)
+    except OSError:
+        chunks = []
+    try:
+        _, status = os.waitpid(pid, 0)
+    except OSError:
+        status = -1
+    if status != 0 or not chunks:
+        return None
+    try:
+        return pickle.loads(b"".join(chunks))
+    except Exception:  # a truncated or garbled result is no result
+        return None
 
 
 # The rules that read the allowlist analysis (allowlist.analyse).
@@ -480,7 +541,7 @@ def lint(paths: Iterable[str], *, stdin_text: str | None = None,
         if collecting:
             gc.enable()
     return LintResult(findings=findings, problems=problems + model.problems,
-                      files=model.files, texts=texts)
+                      files=model.files, texts=texts, model=model)
 
 
 __all__ = ["LintResult", "lint", "discover", "build_model", "run_checks", "FRONTENDS"]

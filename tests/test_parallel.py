@@ -66,30 +66,95 @@ def test_rules_on_several_cores_agree_with_one(tmp_path, monkeypatch):
     assert {f.code for f in one} >= {"CORS105", "CORS106", "CORS201", "CORS402"}
 
 
-def test_rule_tasks_hand_out_every_rule_once_heaviest_first():
+def test_rule_shares_hand_out_every_rule_once_and_keep_families_together():
     codes = list(lint_mod.checks.REGISTRY)
-    tasks = lint_mod._rule_tasks(codes)
-    assert sorted(c for t in tasks for c in t) == sorted(codes)
-    # the rules sharing the allowlist analysis run together, and first
-    assert set(tasks[0]) == {"CORS104", "CORS106", "CORS107"}
-    assert lint_mod._rule_tasks(["CORS201", "CORS107"]) == [("CORS107",), ("CORS201",)]
+    weight = lambda share: sum(lint_mod.RULE_WEIGHTS.get(c, 2) for c in share)  # noqa: E731
+    for workers in (2, 3, 4):
+        shares = lint_mod._rule_shares(codes, workers)
+        assert len(shares) == workers
+        assert sorted(c for share in shares for c in share) == sorted(codes)
+        for family in lint_mod.RULE_FAMILIES:  # the work they share is done once
+            assert sum(1 for share in shares if set(family) & set(share)) == 1
+        for share in shares:  # each share runs in the registry's order
+            assert share == sorted(share, key=codes.index)
+        assert [weight(s) for s in shares] == sorted((weight(s) for s in shares), reverse=True)
+    # two shares of about equal weight (within a tenth of the whole)
+    first, second = lint_mod._rule_shares(codes, 2)
+    assert weight(first) - weight(second) <= (weight(first) + weight(second)) / 10
+    assert lint_mod._rule_shares(["CORS107", "CORS201"], 4) == [["CORS201"], ["CORS107"]]
+    assert lint_mod._rule_shares(["CORS104", "CORS107"], 2) == [["CORS104", "CORS107"]]
 
 
-def _killed(codes):
-    """A rule process ending as the kernel's out-of-memory killer ends one."""
+def _dies_in_a_rule_process(parent: int):
+    """``_run_rules`` that ends a forked rule process as the kernel's
+    out-of-memory killer ends one, and runs normally in ``parent``."""
+    real = lint_mod._run_rules
+
+    def run(model, codes):
+        import os
+
+        if os.getpid() != parent:
+            os._exit(137)
+        return real(model, codes)
+
+    return run
+
+
+def _open_fds() -> int:
     import os
 
-    os._exit(137)
+    return len(os.listdir("/proc/self/fd"))
 
 
-def test_a_rule_process_that_dies_leaves_the_rules_to_this_one(tmp_path, monkeypatch):
+def test_a_rule_process_that_dies_leaves_its_rules_to_this_one(tmp_path, monkeypatch):
+    import os
+
     path = _bench_config(tmp_path, 100)
     model, _ = lint_mod.build_model([path])
-    monkeypatch.setattr(lint_mod, "_usable_cores", lambda: 2)
-    monkeypatch.setattr(lint_mod, "_run_forked_rules", _killed)
-    assert lint_mod._run_rules_forked(model, ["CORS201"], 2) is None
-    findings = lint_mod.run_checks(model, ["CORS201", "CORS105"])
-    assert {f.code for f in findings} == {"CORS201", "CORS105"}
+    codes = list(lint_mod.checks.REGISTRY)
+    one = lint_mod._run_rules(model, codes)
+    fds = _open_fds()
+    monkeypatch.setattr(lint_mod, "_run_rules", _dies_in_a_rule_process(os.getpid()))
+    forked = lint_mod._run_rules_forked(model, codes, 2)
+    assert forked is not None
+    assert {code: _everything(fs) for code, fs in forked.items()} == \
+        {code: _everything(fs) for code, fs in one.items()}
+    assert _open_fds() == fds  # every pipe closed again
+    with __import__("pytest").raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # and no rule process left behind
+
+
+def test_a_rule_that_fails_in_a_rule_process_fails_here_too(tmp_path, monkeypatch):
+    """The share is run again here, so a rule's error is not lost in a child."""
+    path = _bench_config(tmp_path, 100)
+    model, _ = lint_mod.build_model([path])
+    codes = list(lint_mod.checks.REGISTRY)
+    code = lint_mod._rule_shares(codes, 2)[1][0]  # a rule of the forked share
+    real_check = lint_mod.checks.load(code).check
+
+    def broken(model):
+        raise RuntimeError(f"{code} broke")
+        yield from real_check(model)
+
+    monkeypatch.setattr(lint_mod.checks.load(code), "check", broken)
+    with __import__("pytest").raises(RuntimeError, match=f"{code} broke"):
+        lint_mod._run_rules_forked(model, codes, 2)
+
+
+def test_no_rule_process_is_forked_from_a_threaded_host(tmp_path):
+    import threading
+
+    path = _bench_config(tmp_path, 100)
+    model, _ = lint_mod.build_model([path])
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        assert lint_mod._run_rules_forked(model, ["CORS201", "CORS309"], 2) is None
+    finally:
+        release.set()
+        worker.join()
+    assert lint_mod._run_rules_forked(model, ["CORS201", "CORS309"], 2) is not None
 
 
 def _everything(findings):
