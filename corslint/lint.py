@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import functools
 import gc
 import os
 import pickle
@@ -320,35 +321,18 @@ def _run_rules_forked(model: PolicyModel, codes: list[str], workers: int) -> dic
     A share whose process fails or is killed (out of memory) is run here
     afterwards, so a rule's own error surfaces as it does in one process."""
     shares = _rule_shares(codes, workers)
-    if len(shares) < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
-        return None  # a fork from a threaded host could inherit a lock held for good
+    if len(shares) < 2 or not _can_fork():
+        return None
     for code in codes:
         checks.load(code)  # imported once, before the fork
     forked: list[tuple[int, int, list[str]]] = []
     try:
         for share in shares[1:]:
-            try:
-                read_end, write_end = os.pipe()
-            except OSError:
+            started = _fork_sending(functools.partial(_run_rules, model, share),
+                                    close_in_child=[fd for _, fd, _ in forked])
+            if started is None:
                 break
-            try:
-                pid = os.fork()
-            except OSError:
-                os.close(read_end)
-                os.close(write_end)
-                break
-            if pid == 0:  # the rule process: run, send, leave without cleanup
-                status = 1
-                try:
-                    os.close(read_end)
-                    data = pickle.dumps(_run_rules(model, share), protocol=pickle.HIGHEST_PROTOCOL)
-                    with os.fdopen(write_end, "wb") as fh:
-                        fh.write(data)
-                    status = 0
-                finally:
-                    os._exit(status)
-            os.close(write_end)
-            forked.append((pid, read_end, share))
+            forked.append((*started, share))
         if not forked:
             return None
         by_code = _run_rules(model, shares[0])
@@ -356,7 +340,7 @@ def _run_rules_forked(model: PolicyModel, codes: list[str], workers: int) -> dic
             by_code.update(_run_rules(model, share))
         while forked:
             pid, read_end, share = forked.pop(0)
-            by_code.update(_collect_rules(pid, read_end) or _run_rules(model, share))
+            by_code.update(_receive(pid, read_end) or _run_rules(model, share))
         return by_code
     finally:
         for pid, read_end, _ in forked:  # left behind by an error here: stop them
@@ -368,20 +352,73 @@ def _run_rules_forked(model: PolicyModel, codes: list[str], workers: int) -> dic
                 pass
 
 
-def _collect_rules(pid: int, read_end: int) -> dict[str, list[Finding]] | None:
-    """What a rule process sent, once it has ended; None if it failed."""
-    chunks: list[bytes] = []
+def _can_fork() -> bool:
+    """A process may be forked here: there is fork, and no other thread (a
+    lock another thread holds at the fork would stay held in the child for
+    good)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _fork_sending(work, close_in_child: Iterable[int] = ()) -> tuple[int, int] | None:
+    """A forked process that runs ``work()``, sends back its pickled result
+    and exits without cleanup: (its pid, the descriptor to read the result
+    from with ``_receive``); None when no pipe or process can be had."""
     try:
-        with os.fdopen(read_end, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                chunks.append(chunk)
+        read_end, write_end = os.pipe()
+    except OSError:  # out of file descriptors
+        return None
+    try:
+        pid = os.fork()
+    except OSError:  # out of processes
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:
+        status = 1
+        try:
+            os.close(read_end)
+            for fd in close_in_child:
+                os.close(fd)
+            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as fh:
+                fh.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _receive(pid: int, read_end: int, deadline: float | None = None):
+    """What a process ``_fork_sending`` started sent, once it has ended; None
+    if it failed or sent nothing whole, or if it is still at it past
+    ``deadline`` (a ``time.monotonic()`` value; it is killed then)."""
+    chunks: list[bytes] | None = []
+    try:
+        while True:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not _readable(read_end, left):
+                    chunks = None
+                    break
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
     except OSError:
-        chunks = []
+        chunks = None
+    finally:
+        os.close(read_end)
+    if chunks is None:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
     try:
         _, status = os.waitpid(pid, 0)
     except OSError:
-        status = -1
-    if status != 0 or not chunks:
+        return None
+    if chunks is None or status != 0:
         return None
     try:
         return pickle.loads(b"".join(chunks))
@@ -420,46 +457,36 @@ class AllowlistHeadStart:
         self.matchers: list = []
 
     def __call__(self, matchers) -> None:
-        if (self.pid is not None or not hasattr(os, "fork") or not hasattr(select, "poll")
-                or _usable_cores() < 2 or threading.active_count() > 1):
-            # one helper per run, the first large file's; none without a spare
-            # core, nor in a threaded host (a lock another thread holds at the
-            # fork would stay held in the helper for good)
-            return
+        if (self.pid is not None or not hasattr(select, "poll") or _usable_cores() < 2
+                or not _can_fork()):
+            return  # one helper per run, the first large file's; none without a spare core
         from . import allowlist
 
         todo = allowlist.unanalysed(matchers)
         if len(todo) < self.minimum:
             return
-        fds: list[int] = []
         try:
-            fds += os.pipe()
-            fds += os.pipe()
-            results_r, results_w, stop_r, stop_w = fds
-            pid = os.fork()
-        except OSError:  # out of file descriptors or processes: no head start
-            for fd in fds:
-                os.close(fd)
+            stop_r, stop_w = os.pipe()
+        except OSError:  # out of file descriptors: no head start
             return
-        if pid == 0:  # the helper: analyse, send, and leave without cleanup
-            status = 1
-            try:
-                os.close(results_r)
-                os.close(stop_w)
-                done: list = []
-                for i in range(0, len(todo), self.CHUNK):
-                    done += allowlist.analyse_apart(todo[i:i + self.CHUNK])
-                    if _readable(stop_r, 0):
-                        break  # the stop pipe was closed: the model is built
-                data = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(results_w, "wb") as fh:
-                    fh.write(data)
-                status = 0
-            finally:
-                os._exit(status)
-        self.pid, self.results, self.stop, self.matchers = pid, results_r, stop_w, todo
-        os.close(results_w)
+        started = _fork_sending(functools.partial(self._analyse, todo, stop_r), close_in_child=[stop_w])
         os.close(stop_r)
+        if started is None:
+            os.close(stop_w)
+            return
+        (self.pid, self.results), self.stop, self.matchers = started, stop_w, todo
+
+    def _analyse(self, todo: list, stop: int) -> list:
+        """The helper's work: analyses of ``todo`` in order, until ``stop``
+        is closed (the model is built)."""
+        from . import allowlist
+
+        done: list = []
+        for i in range(0, len(todo), self.CHUNK):
+            done += allowlist.analyse_apart(todo[i:i + self.CHUNK])
+            if _readable(stop, 0):
+                break
+        return done
 
     # The helper stops after at most one chunk once told; past this it is stuck.
     STOP_TIMEOUT = 60.0
@@ -475,41 +502,9 @@ class AllowlistHeadStart:
         # reader has exited raises SIGPIPE, which kills a host program that
         # restored its default action.
         os.close(self.stop)
-        data = self._read_all(self.results, time.monotonic() + self.STOP_TIMEOUT)
-        if data is None:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        try:
-            _, status = os.waitpid(pid, 0)
-        except OSError:
-            return
-        if data is None or status != 0:
-            return  # stuck, killed or failed: the rules analyse for themselves
-        try:
-            analyses = pickle.loads(data)
-        except Exception:  # a truncated or garbled result is no result
-            return
-        allowlist.keep(self.matchers[:len(analyses)], analyses)
-
-    @staticmethod
-    def _read_all(fd: int, deadline: float) -> bytes | None:
-        """Everything until the writer closes ``fd``; None past the deadline."""
-        chunks: list[bytes] = []
-        try:
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0 or not _readable(fd, left):
-                    return None
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    return b"".join(chunks)
-                chunks.append(chunk)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
+        analyses = _receive(pid, self.results, time.monotonic() + self.STOP_TIMEOUT)
+        if analyses is not None:  # else stuck, killed or failed: the rules analyse for themselves
+            allowlist.keep(self.matchers[:len(analyses)], analyses)
 
 
 def _readable(fd: int, timeout: float) -> bool:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 import corslint.lint as lint_mod
 
@@ -120,7 +124,7 @@ def test_a_rule_process_that_dies_leaves_its_rules_to_this_one(tmp_path, monkeyp
     assert {code: _everything(fs) for code, fs in forked.items()} == \
         {code: _everything(fs) for code, fs in one.items()}
     assert _open_fds() == fds  # every pipe closed again
-    with __import__("pytest").raises(ChildProcessError):
+    with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # and no rule process left behind
 
 
@@ -137,23 +141,28 @@ def test_a_rule_that_fails_in_a_rule_process_fails_here_too(tmp_path, monkeypatc
         yield from real_check(model)
 
     monkeypatch.setattr(lint_mod.checks.load(code), "check", broken)
-    with __import__("pytest").raises(RuntimeError, match=f"{code} broke"):
+    with pytest.raises(RuntimeError, match=f"{code} broke"):
         lint_mod._run_rules_forked(model, codes, 2)
 
 
-def test_no_rule_process_is_forked_from_a_threaded_host(tmp_path):
-    import threading
-
-    path = _bench_config(tmp_path, 100)
-    model, _ = lint_mod.build_model([path])
+@contextmanager
+def _another_thread():
+    """A second thread in this process while the block runs."""
     release = threading.Event()
     worker = threading.Thread(target=release.wait)
     worker.start()
     try:
-        assert lint_mod._run_rules_forked(model, ["CORS201", "CORS309"], 2) is None
+        yield
     finally:
         release.set()
         worker.join()
+
+
+def test_no_rule_process_is_forked_from_a_threaded_host(tmp_path):
+    path = _bench_config(tmp_path, 100)
+    model, _ = lint_mod.build_model([path])
+    with _another_thread():
+        assert lint_mod._run_rules_forked(model, ["CORS201", "CORS309"], 2) is None
     assert lint_mod._run_rules_forked(model, ["CORS201", "CORS309"], 2) is not None
 
 
@@ -298,8 +307,6 @@ def test_no_file_descriptors_left_means_no_head_start_but_the_same_findings(tmp_
 
 
 def test_no_allowlist_helper_is_forked_from_a_threaded_host(tmp_path, monkeypatch):
-    import threading
-
     from corslint import allowlist
 
     path = _bench_config(tmp_path, 100)
@@ -307,16 +314,24 @@ def test_no_allowlist_helper_is_forked_from_a_threaded_host(tmp_path, monkeypatc
     matchers = [m for route in model.routes for m in route.origin_matchers()]
     monkeypatch.setattr(allowlist, "_CACHE", {})
     monkeypatch.setattr(lint_mod, "_usable_cores", lambda: 2)
-    release = threading.Event()
-    worker = threading.Thread(target=release.wait)
-    worker.start()
-    try:
-        head_start = lint_mod.AllowlistHeadStart(minimum=1)
+    head_start = lint_mod.AllowlistHeadStart(minimum=1)
+    with _another_thread():
         head_start(matchers)
         assert head_start.pid is None
-    finally:
-        release.set()
-        worker.join()
     head_start(matchers)  # the host is single-threaded again
     assert head_start.pid is not None
     head_start.collect()
+
+
+def test_a_helper_still_at_work_past_its_deadline_is_killed_and_gives_nothing():
+    import os
+
+    started = lint_mod._fork_sending(lambda: time.sleep(60))
+    assert started is not None
+    pid, read_end = started
+    begun = time.monotonic()
+    assert lint_mod._receive(pid, read_end, begun + 0.3) is None
+    assert time.monotonic() - begun < 10  # not the helper's 60 s
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # killed and reaped
+    assert lint_mod._receive(*lint_mod._fork_sending(lambda: {"sent": [1, 2]})) == {"sent": [1, 2]}
