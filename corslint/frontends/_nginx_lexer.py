@@ -67,24 +67,13 @@ def tokens(text: str) -> tuple[list[Token], tuple[str, int] | None]:
             start = m.start(kind)
             line += count("\n", counted, start)
             counted = start
-            if kind == "word":
-                append((m.group(kind), line, False))
-            elif kind == "special":
-                value = m.group(kind)
-                if value == "{":
-                    depth += 1
-                elif value == "}":
-                    depth -= 1
-                    if depth < 0:
-                        return out, ('unexpected "}"', line)
-                append((value, line, False))
-            elif kind == "comment":
-                append((m.group(kind), line, False))
-            else:  # a plain string
-                value = m.group(kind)
-                append((value, line, True))
-                line += count("\n", counted, m.end())
-                counted = m.end()
+            value = m.group(kind)
+            if kind == "special" and value != ";":
+                depth += 1 if value == "{" else -1
+                if depth < 0:
+                    return out, ('unexpected "}"', line)
+            # no newline inside any of these: the line count stays right
+            append((value, line, kind == "dq" or kind == "sq"))
             pos = m.end()
             continue
         # the careful path, for one token
