@@ -47,12 +47,44 @@ def preflight_answers(model: PolicyModel) -> Iterator[tuple[Route, str, Answer]]
     branch that handles OPTIONS, for each origin the config means to allow (and
     a stand-in page origin) that reaches it."""
     for route in cors_routes(model):
-        for branch in route.branches:
-            if branch.methods is not None and "OPTIONS" not in branch.methods:
-                continue
-            for origin in dict.fromkeys(intended_origins(route) + [DEFAULT_PAGE_ORIGIN]):
-                if all(t.holds(origin) for t in branch.origin_tests):
-                    yield route, origin, answer_branch(branch, origin, preflight=True)
+        yield from route_preflight_answers(route)
+
+
+def route_preflight_answers(route: Route) -> Iterator[tuple[Route, str, Answer]]:
+    """``preflight_answers`` of one CORS route."""
+    for branch in route.branches:
+        if branch.methods is not None and "OPTIONS" not in branch.methods:
+            continue
+        for origin in dict.fromkeys(intended_origins(route) + [DEFAULT_PAGE_ORIGIN]):
+            if all(t.holds(origin) for t in branch.origin_tests):
+                yield route, origin, answer_branch(branch, origin, preflight=True)
+
+
+class PreflightEvidence:
+    """The first preflight answer (route, origin, answer) that sends each
+    (emission, text) of one header, worked out on the first question: a rule
+    asks only for values it reports, and most configs have none."""
+
+    def __init__(self, model: PolicyModel, lname: str):
+        self.model = model
+        self.lname = lname
+        self.found: dict[tuple, tuple[Route, str, Answer]] | None = None
+
+    def get(self, h: HeaderEmission, text: str, route: Route) -> tuple[Route, str, Answer] | None:
+        """``route`` is the first route (in model order) that has ``h``: no
+        earlier one can send it, so an answer of its own is the first."""
+        if route.is_cors():
+            for found in route_preflight_answers(route):
+                if any(sent.source == h.source and sent.raw == h.raw and sent_text == text
+                       for sent, sent_text in found[2].sent):
+                    return found
+        if self.found is None:
+            self.found = {}
+            for route, origin, ans in preflight_answers(self.model):
+                for sent, sent_text in ans.sent:
+                    if sent.lname == self.lname:
+                        self.found.setdefault((sent.source, sent.raw, sent_text), (route, origin, ans))
+        return self.found.get((h.source, h.raw, text))
 
 
 def quote(text: str) -> str:

@@ -22,7 +22,7 @@ import re
 
 from .. import engine
 from ..scenarios import request
-from ._base import all_emissions, join_and, preflight_answers, quote, reporter
+from ._base import PreflightEvidence, all_emissions, join_and, quote, reporter
 
 CODE = "CORS307"
 NAME = "invalid-method-token"
@@ -48,25 +48,14 @@ _SAFELISTED = ("GET", "HEAD", "POST")
 _GLUE = re.compile(r"[|+&']+")
 
 
-def _preflight_evidence(model):
-    """(emission source, raw, sent text) -> (route, origin, answer) for every
-    preflight answer sending an Allow-Methods header."""
-    evidence = {}
-    for route, origin, ans in preflight_answers(model):
-        for h, text in ans.sent:
-            if h.lname == ACAM:
-                evidence.setdefault((h.source, h.raw, text), (route, origin, ans))
-    return evidence
-
-
-def _failure(evidence, h, text, method, kinds):
+def _failure(evidence, route, h, text, method, kinds):
     """The engine's verdict on a preflight for ``method`` answered with this
     emission, kept only when it is one of ``kinds``."""
-    found = evidence.get((h.source, h.raw, text))
+    found = evidence.get(h, text, route)
     if found is None:
         return None, None
-    route, origin, ans = found
-    req = request(route, origin, method=method)
+    answering, origin, ans = found
+    req = request(answering, origin, method=method)
     failure = engine.check_preflight(req, ans.response)
     if failure is None or failure.kind not in kinds:
         return None, None
@@ -94,7 +83,7 @@ def _glued(entry: str) -> list[str] | None:
 
 
 def check(model):
-    evidence = _preflight_evidence(model)
+    evidence = PreflightEvidence(model, ACAM)
     seen = set()
     for route, h in all_emissions(model, ACAM):
         for alt in h.value.alternatives():
@@ -109,7 +98,7 @@ def _judge(route, h, text, evidence):
     value = engine.http.strip_ows(text)
     tokens, invalid = engine.parse_header_list(text)
     if invalid:
-        failure, req = _failure(evidence, h, text, "PUT", (engine.FailureKind.INVALID_ALLOW_METHODS_TOKEN,))
+        failure, req = _failure(evidence, route, h, text, "PUT", (engine.FailureKind.INVALID_ALLOW_METHODS_TOKEN,))
         bad = invalid[0]
         if bad == value:
             what = f"Access-Control-Allow-Methods {quote(value)} is not a list of HTTP method tokens"
@@ -132,7 +121,7 @@ def _judge(route, h, text, evidence):
         lead = (f"Access-Control-Allow-Methods {'entry' if len(glued) == 1 else 'entries'} {names} "
                 f"{what} to browsers, not {join_and(dict.fromkeys(wanted))}")
         if missing:
-            failure, req = _failure(evidence, h, text, missing[0],
+            failure, req = _failure(evidence, route, h, text, missing[0],
                                     (engine.FailureKind.METHOD_NOT_ALLOWED,))
             yield report(
                 f"{lead}: preflights for {join_and(missing)} fail; separate methods with commas, "
@@ -150,7 +139,7 @@ def _judge(route, h, text, evidence):
         if upper in KNOWN_METHODS and entry != upper:
             if upper in _SAFELISTED or upper in listed:
                 continue  # never needs listing, or listed correctly as well
-            failure, req = _failure(evidence, h, text, upper, (engine.FailureKind.METHOD_NOT_ALLOWED,))
+            failure, req = _failure(evidence, route, h, text, upper, (engine.FailureKind.METHOD_NOT_ALLOWED,))
             if upper in _NORMALIZED:
                 yield report(
                     f"Access-Control-Allow-Methods entry '{entry}' is not '{upper}': browsers send "

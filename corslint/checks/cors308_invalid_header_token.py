@@ -17,7 +17,7 @@ import re
 
 from .. import engine
 from ..scenarios import request
-from ._base import all_emissions, join_and, preflight_answers, quote, reporter
+from ._base import PreflightEvidence, all_emissions, join_and, quote, reporter
 
 CODE = "CORS308"
 NAME = "invalid-header-token"
@@ -36,25 +36,14 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*")
 _PROBE = ("Content-Type", "application/json")
 
 
-def _preflight_evidence(model):
-    """(emission source, raw, sent text) -> (route, origin, answer) for every
-    preflight answer sending an Allow-Headers header."""
-    evidence = {}
-    for route, origin, ans in preflight_answers(model):
-        for h, text in ans.sent:
-            if h.lname == ACAH:
-                evidence.setdefault((h.source, h.raw, text), (route, origin, ans))
-    return evidence
-
-
-def _failure(evidence, h, text, header, kind):
+def _failure(evidence, route, h, text, header, kind):
     """The engine's verdict on a preflight for a POST sending ``header``,
     answered with this emission; kept only when it is ``kind``."""
-    found = evidence.get((h.source, h.raw, text))
+    found = evidence.get(h, text, route)
     if found is None:
         return None, None
-    route, origin, ans = found
-    req = request(route, origin, method="POST", headers=(header,))
+    answering, origin, ans = found
+    req = request(answering, origin, method="POST", headers=(header,))
     failure = engine.check_preflight(req, ans.response)
     if failure is None or failure.kind is not kind:
         return None, None
@@ -84,7 +73,7 @@ def _glued(entry: str) -> list[str] | None:
 
 
 def check(model):
-    evidence = _preflight_evidence(model)
+    evidence = PreflightEvidence(model, ACAH)
     seen = set()
     for lname in (ACAH, ACEH):
         for route, h in all_emissions(model, lname):
@@ -108,7 +97,7 @@ def _judge(route, h, text, evidence):
         else:
             what = f"{label} {quote(value)} has an entry that is not a header name, {quote(bad)}"
         if allow:
-            failure, req = _failure(evidence, h, text, _PROBE, engine.FailureKind.INVALID_ALLOW_HEADERS_TOKEN)
+            failure, req = _failure(evidence, route, h, text, _PROBE, engine.FailureKind.INVALID_ALLOW_HEADERS_TOKEN)
             yield report(
                 f"{what}{_hint(bad)}: browsers reject the whole header, so every preflight "
                 "answered with it fails.",
@@ -143,7 +132,7 @@ def _judge(route, h, text, evidence):
                      h.source, level="warning", route=route)
         return
     probe = _PROBE if missing[0].lower() == "content-type" else (missing[0], "1")
-    failure, req = _failure(evidence, h, text, probe, engine.FailureKind.HEADER_NOT_ALLOWED)
+    failure, req = _failure(evidence, route, h, text, probe, engine.FailureKind.HEADER_NOT_ALLOWED)
     yield report(
         f"{lead}: preflights for requests sending {join_and(missing)} fail; separate names with "
         "commas, without quotes.",
