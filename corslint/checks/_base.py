@@ -75,15 +75,15 @@ class PreflightEvidence:
         earlier one can send it, so an answer of its own is the first."""
         if route.is_cors():
             for found in route_preflight_answers(route):
-                if any(sent.source == h.source and sent.raw == h.raw and sent_text == text
-                       for sent, sent_text in found[2].sent):
+                if any(sent.lname == self.lname and sent.source == h.source and sent.raw == h.raw
+                       and sent_text == text for sent, sent_text in found[2].sent):
                     return found
         if self.found is None:
             self.found = {}
-            for route, origin, ans in preflight_answers(self.model):
+            for answering, origin, ans in preflight_answers(self.model):
                 for sent, sent_text in ans.sent:
                     if sent.lname == self.lname:
-                        self.found.setdefault((sent.source, sent.raw, sent_text), (route, origin, ans))
+                        self.found.setdefault((sent.source, sent.raw, sent_text), (answering, origin, ans))
         return self.found.get((h.source, h.raw, text))
 
 
