@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..engine import CorsRequest, Failure
+from ..engine import CorsRequest, Failure, FailureKind, check_preflight
 from ..findings import Finding
 from ..model import Branch, HeaderEmission, PolicyModel, Route, Source
-from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer_branch, intended_origins
+from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer_branch, intended_origins, request
 
 
 def cors_routes(model: PolicyModel) -> Iterator[Route]:
@@ -85,6 +85,21 @@ class PreflightEvidence:
                     if sent.lname == self.lname:
                         self.found.setdefault((sent.source, sent.raw, sent_text), (answering, origin, ans))
         return self.found.get((h.source, h.raw, text))
+
+    def failure(self, h: HeaderEmission, text: str, route: Route, kinds: tuple[FailureKind, ...],
+                **request_options) -> tuple[Failure, CorsRequest] | tuple[None, None]:
+        """The engine's verdict on a preflight (``request_options``: its
+        method, headers) answered with this emission sending ``text``, kept
+        only when it is one of ``kinds``."""
+        found = self.get(h, text, route)
+        if found is None:
+            return None, None
+        answering, origin, ans = found
+        req = request(answering, origin, **request_options)
+        failure = check_preflight(req, ans.response)
+        if failure is None or failure.kind not in kinds:
+            return None, None
+        return failure, req
 
 
 def quote(text: str) -> str:

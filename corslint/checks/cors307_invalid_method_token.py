@@ -21,7 +21,6 @@ import difflib
 import re
 
 from .. import engine
-from ..scenarios import request
 from ._base import PreflightEvidence, all_emissions, join_and, quote, reporter
 
 CODE = "CORS307"
@@ -46,20 +45,6 @@ _NORMALIZED = ("DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT")
 _SAFELISTED = ("GET", "HEAD", "POST")
 # tchar characters people use as if they separated list entries.
 _GLUE = re.compile(r"[|+&']+")
-
-
-def _failure(evidence, route, h, text, method, kinds):
-    """The engine's verdict on a preflight for ``method`` answered with this
-    emission, kept only when it is one of ``kinds``."""
-    found = evidence.get(h, text, route)
-    if found is None:
-        return None, None
-    answering, origin, ans = found
-    req = request(answering, origin, method=method)
-    failure = engine.check_preflight(req, ans.response)
-    if failure is None or failure.kind not in kinds:
-        return None, None
-    return failure, req
 
 
 def _hint(entry: str) -> str:
@@ -98,7 +83,8 @@ def _judge(route, h, text, evidence):
     value = engine.http.strip_ows(text)
     tokens, invalid = engine.parse_header_list(text)
     if invalid:
-        failure, req = _failure(evidence, route, h, text, "PUT", (engine.FailureKind.INVALID_ALLOW_METHODS_TOKEN,))
+        failure, req = evidence.failure(h, text, route, (engine.FailureKind.INVALID_ALLOW_METHODS_TOKEN,),
+                                        method="PUT")
         bad = invalid[0]
         if bad == value:
             what = f"Access-Control-Allow-Methods {quote(value)} is not a list of HTTP method tokens"
@@ -121,8 +107,8 @@ def _judge(route, h, text, evidence):
         lead = (f"Access-Control-Allow-Methods {'entry' if len(glued) == 1 else 'entries'} {names} "
                 f"{what} to browsers, not {join_and(dict.fromkeys(wanted))}")
         if missing:
-            failure, req = _failure(evidence, route, h, text, missing[0],
-                                    (engine.FailureKind.METHOD_NOT_ALLOWED,))
+            failure, req = evidence.failure(h, text, route, (engine.FailureKind.METHOD_NOT_ALLOWED,),
+                                            method=missing[0])
             yield report(
                 f"{lead}: preflights for {join_and(missing)} fail; separate methods with commas, "
                 "without quotes.",
@@ -139,7 +125,7 @@ def _judge(route, h, text, evidence):
         if upper in KNOWN_METHODS and entry != upper:
             if upper in _SAFELISTED or upper in listed:
                 continue  # never needs listing, or listed correctly as well
-            failure, req = _failure(evidence, route, h, text, upper, (engine.FailureKind.METHOD_NOT_ALLOWED,))
+            failure, req = evidence.failure(h, text, route, (engine.FailureKind.METHOD_NOT_ALLOWED,), method=upper)
             if upper in _NORMALIZED:
                 yield report(
                     f"Access-Control-Allow-Methods entry '{entry}' is not '{upper}': browsers send "

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 
 from .. import engine
-from ..scenarios import request
 from ._base import PreflightEvidence, all_emissions, join_and, quote, reporter
 
 CODE = "CORS308"
@@ -34,20 +33,6 @@ _LABEL = {ACAH: "Access-Control-Allow-Headers", ACEH: "Access-Control-Expose-Hea
 _GLUE = re.compile(r"[|+&']+")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*")
 _PROBE = ("Content-Type", "application/json")
-
-
-def _failure(evidence, route, h, text, header, kind):
-    """The engine's verdict on a preflight for a POST sending ``header``,
-    answered with this emission; kept only when it is ``kind``."""
-    found = evidence.get(h, text, route)
-    if found is None:
-        return None, None
-    answering, origin, ans = found
-    req = request(answering, origin, method="POST", headers=(header,))
-    failure = engine.check_preflight(req, ans.response)
-    if failure is None or failure.kind is not kind:
-        return None, None
-    return failure, req
 
 
 def _hint(entry: str) -> str:
@@ -97,7 +82,8 @@ def _judge(route, h, text, evidence):
         else:
             what = f"{label} {quote(value)} has an entry that is not a header name, {quote(bad)}"
         if allow:
-            failure, req = _failure(evidence, route, h, text, _PROBE, engine.FailureKind.INVALID_ALLOW_HEADERS_TOKEN)
+            failure, req = evidence.failure(h, text, route, (engine.FailureKind.INVALID_ALLOW_HEADERS_TOKEN,),
+                                            method="POST", headers=(_PROBE,))
             yield report(
                 f"{what}{_hint(bad)}: browsers reject the whole header, so every preflight "
                 "answered with it fails.",
@@ -132,7 +118,8 @@ def _judge(route, h, text, evidence):
                      h.source, level="warning", route=route)
         return
     probe = _PROBE if missing[0].lower() == "content-type" else (missing[0], "1")
-    failure, req = _failure(evidence, route, h, text, probe, engine.FailureKind.HEADER_NOT_ALLOWED)
+    failure, req = evidence.failure(h, text, route, (engine.FailureKind.HEADER_NOT_ALLOWED,),
+                                    method="POST", headers=(probe,))
     yield report(
         f"{lead}: preflights for requests sending {join_and(missing)} fail; separate names with "
         "commas, without quotes.",
