@@ -108,7 +108,7 @@ class Settings:
 
     # -- reading one setting
 
-    def setting(self, *names: str) -> tuple[str | None, _pyast.SV | None]:
+    def setting(self, *names: str) -> tuple[str | None, _pyast.StaticValue | None]:
         for name in names:
             sv = self.module.get(name)
             if sv is not None:
@@ -121,7 +121,7 @@ class Settings:
         stmt = self.module.statement(name)
         return _pyast.node_source(self.path, stmt) if stmt is not None else None
 
-    def note(self, name: str | None, sv: _pyast.SV | None) -> str:
+    def note(self, name: str | None, sv: _pyast.StaticValue | None) -> str:
         if name is None or sv is None:
             return ""
         cond = self.module.condition(name)
@@ -291,7 +291,7 @@ class Settings:
                 return
 
 
-def _joined(sv: _pyast.SV):
+def _joined(sv: _pyast.StaticValue):
     """', '.join(setting) as the middleware does, or an unknown Value."""
     if sv.known and isinstance(sv.value, str):
         return ", ".join(sv.value)  # a bare string is a sequence: the middleware joins its characters
@@ -300,5 +300,5 @@ def _joined(sv: _pyast.SV):
     return _unknown_value(sv)
 
 
-def _unknown_value(sv: _pyast.SV | None) -> Value:
+def _unknown_value(sv: _pyast.StaticValue | None) -> Value:
     return Value((Unknown(sv.what if sv is not None and sv.what else "setting"),))

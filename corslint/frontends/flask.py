@@ -67,7 +67,7 @@ def probably_regex(pattern: str) -> bool:
 class Option:
     """One resolved option: value, where it was written, provenance note."""
 
-    def __init__(self, sv: _pyast.SV, source: Source, note: str = ""):
+    def __init__(self, sv: _pyast.StaticValue, source: Source, note: str = ""):
         self.sv = sv
         self.source = source
         self.note = note
@@ -217,7 +217,7 @@ class FlaskFile:
         def opt(name, default):
             o = options.get(name)
             if o is None:
-                return Option(_pyast._wrap(default, anchor.line, anchor.column, ""), anchor, "")
+                return Option(_pyast.wrap_value(default, anchor.line, anchor.column, ""), anchor, "")
             return o
 
         origins = opt("origins", "*")
@@ -326,11 +326,11 @@ class FlaskFile:
         return OriginPolicy("list", origins.source, matchers=matchers, partial="; ".join(partial)), multi
 
 
-def _note(name: str, sv: _pyast.SV) -> str:
+def _note(name: str, sv: _pyast.StaticValue) -> str:
     return f"{name} comes from {sv.note}" if sv.note else ""
 
 
-def _flexible(sv: _pyast.SV, upper: bool = False) -> Value | str:
+def _flexible(sv: _pyast.StaticValue, upper: bool = False) -> Value | str:
     """Flask-CORS's flexible_str: a string as is, an iterable sorted and joined with ', '."""
     if sv.known and isinstance(sv.value, str):
         return sv.value.upper() if upper else sv.value

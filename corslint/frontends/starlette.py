@@ -92,7 +92,7 @@ class App:
         self.kwargs = _pyast.call_kwargs(module, call, self.env)
         self.anchor = _pyast.node_source(path, call)
 
-    def arg(self, name: str) -> tuple[_pyast.SV | None, Source]:
+    def arg(self, name: str) -> tuple[_pyast.StaticValue | None, Source]:
         if name in self.kwargs:
             sv, node = self.kwargs[name]
             return sv, _pyast.node_source(self.path, node)
@@ -101,7 +101,7 @@ class App:
             return _pyast.unknown(node, sv.what or "**options"), _pyast.node_source(self.path, node)
         return None, self.anchor
 
-    def note(self, name: str, sv: _pyast.SV | None) -> str:
+    def note(self, name: str, sv: _pyast.StaticValue | None) -> str:
         return f"{name} comes from {sv.note}" if sv is not None and sv.note else ""
 
     def route(self) -> Route:
@@ -212,7 +212,7 @@ class App:
         return OriginPolicy("list", src, matchers=matchers, partial="; ".join(partial))
 
 
-def _joined(sv: _pyast.SV) -> Value | str:
+def _joined(sv: _pyast.StaticValue) -> Value | str:
     if sv.is_list and all(i.known and isinstance(i.value, str) for i in sv.items()):
         return ", ".join(i.value for i in sv.items())
     if sv.known and isinstance(sv.value, str):
