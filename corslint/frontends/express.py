@@ -50,11 +50,62 @@ from ..model import (
 )
 from . import _pyast
 from ._appmodel import ACTUAL_METHODS, PREFLIGHT, OriginPolicy, emission
+from ._library import (
+    ALLOW_HEADERS,
+    CREDENTIALS,
+    EVERY_ORIGIN,
+    EXPOSE,
+    MAX_AGE,
+    METHODS,
+    ORIGIN,
+    VARY,
+    VARY_UNLESS_STAR,
+    WILDCARD_STAR,
+    CorsSettings,
+    LibrarySemantics,
+    Written,
+    library_route,
+)
 
 NAME = "express"
 
 JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
-DEFAULT_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE"
+# The `cors` package, read from its lib/index.js (cors 2.8.6, the version
+# tests/framework_truth/node/package-lock.json installs).
+SEMANTICS = LibrarySemantics(
+    library="cors 2.8.6",
+    frontend=NAME,
+    # the options object's keys (allowedHeaders has the older alias `headers`)
+    setting_names={"origin": ("origin",), "methods": ("methods",), "allowedHeaders": ("allowedHeaders", "headers"),
+                   "exposedHeaders": ("exposedHeaders",), "credentials": ("credentials",),
+                   "maxAge": ("maxAge",), "preflightContinue": ("preflightContinue",),
+                   "optionsSuccessStatus": ("optionsSuccessStatus",)},
+    # `var defaults` (allowedHeaders absent: the requested headers are echoed)
+    defaults={"origin": "*", "methods": "GET,HEAD,PUT,PATCH,POST,DELETE", "preflightContinue": False,
+              "optionsSuccessStatus": 204},
+    # configureOrigin: '*', a fixed string, `true` (echo), a list / RegExp, `false` (off); a callback
+    # (the options or the origin) decides per request
+    policy_kinds=frozenset({"star", "fixed", "reflect", "list", "none"}),
+    # isOriginAllowed: `origin === allowedOrigin`, `allowedOrigin.test(origin)`
+    exact_engine="exact",
+    regex_engine="js-test",
+    # configureOrigin: `!options.origin || options.origin === '*'` sends '*', credentials or not
+    wildcard=WILDCARD_STAR,
+    # configureCredentials / configureExposedHeaders do not look at the origin
+    headers_to=EVERY_ORIGIN,
+    # configureOrigin: Vary: Origin with every value but '*'
+    vary_origin=VARY_UNLESS_STAR,
+    # cors(): OPTIONS gets optionsSuccessStatus (204) unless preflightContinue
+    preflight_status=204,
+    preflight_reason="the cors middleware answers preflights itself ({status})",
+    # configureAllowedHeaders: echoing the requested headers adds this Vary
+    echo_vary="Access-Control-Request-Headers",
+    app_label="handler",
+    app_reason="the Express handler",
+    framework_options_label="Express automatic OPTIONS",
+    actual_order=(ORIGIN, VARY, CREDENTIALS, EXPOSE),
+    preflight_order=(ORIGIN, VARY, CREDENTIALS, METHODS, ALLOW_HEADERS, MAX_AGE, EXPOSE),
+)
 VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "all", "use")
 SETTERS = ("setHeader", "header", "set", "append")
 _CORS_IMPORT = re.compile(r"""require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]""")
@@ -450,11 +501,12 @@ def _is_origin_expr(node, scope) -> bool:
 
 def _matcher_for(js: JsFile, v: JsValue, note: str = "") -> OriginMatcher | None:
     src = js.src(v.node) if v.node is not None else None
+    # JavaScript's `===` and RegExp.test(), as cors and hand-written checks use them
     if v.kind == "str":
-        return OriginMatcher(v.value, "exact", source=src, note=note or v.note)
+        return SEMANTICS.exact(v.value, src, note or v.note)
     if v.kind == "regex":
         pattern, flags = v.value
-        return OriginMatcher(pattern, "js-test", "i" in flags, src, note=note or v.note)
+        return SEMANTICS.regex(pattern, "i" in flags, src, note or v.note)
     return None
 
 
@@ -527,79 +579,63 @@ class CorsCall:
         usages = self.js.usages(self.call) or [("use", "/")]
         verbs = {v for v, _ in usages}
         path = usages[0][1]
-        if policy.kind == "none":
-            return Route(name=f"cors() at {self.path_line}", source=self.anchor, branches=[], path=path,
-                         frontend=NAME)
-        acao = emission("Access-Control-Allow-Origin", policy.acao(), policy.source, note=policy.note)
-        common = [acao]
-        if policy.kind != "star":
-            common.append(emission("Vary", "Origin", policy.source))
         creds = self.opt("credentials")
+        credentials_header = None
         if creds is not None and creds.kind == JS_UNKNOWN:
-            common.append(emission("Access-Control-Allow-Credentials", Value((Unknown(str(creds.value)),)),
-                                   self.where(creds), note=creds.note))
+            credentials_header = Written(Value((Unknown(str(creds.value)),)), self.where(creds), creds.note)
         elif creds is not None and creds.kind == "bool" and creds.value is True:
-            common.append(emission("Access-Control-Allow-Credentials", "true", self.where(creds), note=creds.note))
+            credentials_header = Written("true", self.where(creds), creds.note)
         expose = self.opt("exposedHeaders")
-        expose_h = []
+        expose_header = None
         if expose is not None and expose.kind not in ("undef", "null"):
-            value = _list_text(expose)
-            if value != "":
-                expose_h.append(emission("Access-Control-Expose-Headers", value, self.where(expose), note=expose.note))
+            expose_header = Written(_list_text(expose), self.where(expose), expose.note)
         methods = self.opt("methods")
-        acam = _list_text(methods) if methods is not None else DEFAULT_METHODS
+        acam = _list_text(methods) if methods is not None else SEMANTICS.defaults["methods"]
         headers = self.opt("allowedHeaders") or self.opt("headers")
-        preflight = list(common) + [emission("Access-Control-Allow-Methods", acam, self.where(methods),
-                                             note=methods.note if methods else "")]
-        if headers is None or headers.kind in ("undef", "null"):
-            preflight.append(emission("Vary", "Access-Control-Request-Headers", self.anchor))
-            preflight.append(emission("Access-Control-Allow-Headers",
-                                      Value((Unknown("the requested headers (cors echoes them)"),)), self.anchor))
+        echoes = headers is None or headers.kind in ("undef", "null")
+        if echoes:
+            allow_headers: Written | None = Written(Value((Unknown("the requested headers (cors echoes them)"),)),
+                                                    self.anchor)
         else:
             text = _list_text(headers)
-            if text != "":
-                preflight.append(emission("Access-Control-Allow-Headers", text, self.where(headers), note=headers.note))
+            allow_headers = Written(text, self.where(headers), headers.note) if text != "" else None
         age = self.opt("maxAge")
+        max_age = None
         if age is not None and age.kind in ("num", "str"):
-            preflight.append(emission("Access-Control-Max-Age", str(age.value), self.where(age), note=age.note))
+            max_age = Written(str(age.value), self.where(age), age.note)
         elif age is not None and age.kind == JS_UNKNOWN:
-            preflight.append(emission("Access-Control-Max-Age", Value((Unknown(str(age.value)),)), self.where(age)))
-        preflight += expose_h
-        actual = common + expose_h
+            max_age = Written(Value((Unknown(str(age.value)),)), self.where(age))
 
         status_opt = self.opt("optionsSuccessStatus")
-        status = status_opt.value if status_opt is not None and status_opt.kind == "num" else 204
         cont = self.opt("preflightContinue")
-        branches: list[Branch] = []
-        if verbs & {"use", "all", "options"}:
-            if cont is not None and cont.kind == "bool" and cont.value:
-                outcome = Outcome(None, self.where(cont), delegate="app",
-                                  reason="preflightContinue passes OPTIONS on to the application")
-            else:
-                outcome = Outcome(int(status), self.anchor, reason=f"the cors middleware answers preflights itself ({status})")
-            branches.append(Branch(outcome=outcome, headers=tuple(preflight), methods=PREFLIGHT,
-                                   source=self.anchor, label="preflight"))
-        else:
-            branches.append(Branch(
-                outcome=Outcome(200, self.anchor, reason="Express answers OPTIONS itself with an Allow header: "
-                                                         f"cors() is mounted on {', '.join(sorted(verbs))} only"),
-                headers=(), methods=PREFLIGHT, source=self.anchor, label="Express automatic OPTIONS"))
+        passed_on = None
+        if cont is not None and cont.kind == "bool" and cont.value:
+            passed_on = Outcome(None, self.where(cont), delegate="app",
+                                reason="preflightContinue passes OPTIONS on to the application")
+        framework_answer = ""
+        if not verbs & {"use", "all", "options"}:
+            framework_answer = ("Express answers OPTIONS itself with an Allow header: "
+                                f"cors() is mounted on {', '.join(sorted(verbs))} only")
+        settings = CorsSettings(
+            origin=policy, origin_note=policy.note, credentials=credentials_header, expose=expose_header,
+            methods=Written(acam, self.where(methods), methods.note if methods else ""),
+            allow_headers=allow_headers, echoes_request_headers=echoes, max_age=max_age,
+            preflight_status=status_opt.value if status_opt is not None and status_opt.kind == "num" else None,
+            preflight_outcome=passed_on, framework_answers_options=framework_answer)
+
         if verbs & {"use", "all"}:
-            methods_set = ACTUAL_METHODS
+            app_methods = ACTUAL_METHODS
         else:
-            methods_set = frozenset(v.upper() for v in verbs if v != "options")
-            if "GET" in methods_set:
-                methods_set |= {"HEAD"}
-        if methods_set:
-            branches.append(Branch(outcome=Outcome(None, self.anchor, delegate="app", reason="the Express handler"),
-                                   headers=tuple(actual), methods=frozenset(methods_set), source=self.anchor,
-                                   label="handler"))
+            app_methods = frozenset(v.upper() for v in verbs if v != "options")
+            if "GET" in app_methods:
+                app_methods |= {"HEAD"}
         declared = dict(self.declared)
         for v in verbs:
             if v.upper() in ("PUT", "PATCH", "DELETE"):
                 declared.setdefault(v.upper(), self.anchor)
-        return Route(name=f"cors() at {self.path_line}", source=self.anchor, branches=branches, path=path,
-                     declared_methods=tuple(sorted(declared.items())), frontend=NAME)
+        return library_route(SEMANTICS, settings, name=f"cors() at {self.path_line}", anchor=self.anchor,
+                             path=path, declared=tuple(sorted(declared.items())),
+                             app_methods=app_methods or None)
 
     @property
     def path_line(self) -> str:
