@@ -543,8 +543,8 @@ class Module:
         envcall = _env_call(node)
         if envcall is not None:
             callee, default_node, cast, cast_node = envcall
-            name_sv = eval_child(node.args[0]) if node.args else StaticValue(UNKNOWN)
-            var = name_sv.value if name_sv.known else _short_text(node.args[0]) if node.args else "?"
+            variable_name = eval_child(node.args[0]) if node.args else StaticValue(UNKNOWN)
+            var = variable_name.value if variable_name.known else _short_text(node.args[0]) if node.args else "?"
             note = f"the default of {callee}('{var}')"
             if default_node is None:
                 return unknown(node, f"environment variable {var}")
@@ -689,7 +689,7 @@ class Module:
                 stack.append((child, parents + [node]))
 
 
-def _relocate(sv: StaticValue, fn: ast.AST, call: ast.AST) -> StaticValue:
+def _relocate(static: StaticValue, fn: ast.AST, call: ast.AST) -> StaticValue:
     """Values a helper function builds are written, for the reader, where the
     helper is called: move positions inside the helper's body to the call."""
     start, end = getattr(fn, "lineno", 0), getattr(fn, "end_lineno", 0) or 0
@@ -703,7 +703,7 @@ def _relocate(sv: StaticValue, fn: ast.AST, call: ast.AST) -> StaticValue:
             return StaticValue(inner, line, col, v.note, v.what, v.text)
         return StaticValue(inner, v.line, v.column, v.note, v.what, v.text) if inner is not v.value else v
 
-    return move(sv)
+    return move(static)
 
 
 def wrap_value(value: Any, line: int, col: int, note: str) -> StaticValue:
@@ -790,11 +790,11 @@ def node_source(path: str, node: ast.AST) -> Source:
     return Source(path, line, col)
 
 
-def strings(sv: StaticValue) -> list[StaticValue]:
+def strings(static: StaticValue) -> list[StaticValue]:
     """A setting that is a string or a list of strings, as a list."""
-    if sv.is_list:
-        return sv.items()
-    return [sv]
+    if static.is_list:
+        return static.items()
+    return [static]
 
 
 @dataclass
@@ -842,9 +842,9 @@ def call_kwargs(module: Module, call: ast.Call, env: dict[str, StaticValue]) -> 
             continue
         mapping = module.eval(k.value, env)
         if isinstance(mapping.value, dict):
-            for key, sv in mapping.value.items():
+            for key, static in mapping.value.items():
                 if isinstance(key, str):
-                    out[key] = (sv, _LineNode(sv.line, sv.column - 1))
+                    out[key] = (static, _LineNode(static.line, static.column - 1))
         else:
             out["**"] = (mapping, k.value)
     return out

@@ -235,7 +235,7 @@ class JsFile:
                     self.decls.setdefault(_node_text(name), []).append(n)
         self.cors_names = self._cors_names()
 
-    def src(self, node) -> Source:
+    def source_of(self, node) -> Source:
         return Source(self.path, node.start_point[0] + 1, node.start_point[1] + 1)
 
     # -- names
@@ -315,11 +315,11 @@ class JsFile:
             for pair in node.named_children:
                 if pair.type == "pair":
                     key = pair.child_by_field_name("key")
-                    kv = self.eval(key, depth + 1, scope) if key.type in ("string", "number") else JsValue("str", _node_text(key))
-                    if kv.kind != "str":
+                    key_value = self.eval(key, depth + 1, scope) if key.type in ("string", "number") else JsValue("str", _node_text(key))
+                    if key_value.kind != "str":
                         continue
-                    out[kv.value] = self.eval(pair.child_by_field_name("value"), depth + 1, scope)
-                    out[kv.value].node = out[kv.value].node or pair
+                    out[key_value.value] = self.eval(pair.child_by_field_name("value"), depth + 1, scope)
+                    out[key_value.value].node = out[key_value.value].node or pair
                 elif pair.type == "shorthand_property_identifier":
                     out[_node_text(pair)] = self.eval_ident(pair, depth, scope)
                 elif pair.type == "spread_element":
@@ -436,7 +436,7 @@ class JsFile:
             if verb in ("put", "patch", "delete") and args is not None and args.named_children:
                 first = self.eval(args.named_children[0])
                 if first.kind in ("str", "regex") and (first.kind == "regex" or str(first.value).startswith("/")):
-                    found.setdefault(verb.upper(), self.src(n))
+                    found.setdefault(verb.upper(), self.source_of(n))
         return tuple(sorted(found.items()))
 
     def usages(self, call) -> list[tuple[str, str]]:
@@ -500,7 +500,7 @@ def _is_origin_expr(node, scope) -> bool:
 
 
 def _matcher_for(js: JsFile, v: JsValue, note: str = "") -> OriginMatcher | None:
-    src = js.src(v.node) if v.node is not None else None
+    src = js.source_of(v.node) if v.node is not None else None
     # JavaScript's `===` and RegExp.test(), as cors and hand-written checks use them
     if v.kind == "str":
         return SEMANTICS.exact(v.value, src, note or v.note)
@@ -528,20 +528,20 @@ class CorsCall:
         self.js = js
         self.call = call
         self.declared = declared
-        self.anchor = js.src(call)
+        self.anchor = js.source_of(call)
         args = call.child_by_field_name("arguments")
         first = args.named_children[0] if args is not None and args.named_children else None
         self.options_node = first
         self.options = js.eval(first) if first is not None else JsValue("object", {}, None)
 
-    def opt(self, name: str) -> JsValue | None:
+    def option(self, name: str) -> JsValue | None:
         if self.options.kind != "object":
             return None
         return self.options.value.get(name)
 
     def where(self, v: JsValue | None) -> Source:
         if v is not None and v.node is not None:
-            return self.js.src(v.node)
+            return self.js.source_of(v.node)
         return self.anchor
 
     def origin_policy(self) -> OriginPolicy:
@@ -551,7 +551,7 @@ class CorsCall:
             return OriginPolicy("unknown", self.anchor, what=f"cors options ({self.options.value})")
         if "..." in self.options.value and "origin" not in self.options.value:
             return OriginPolicy("unknown", self.anchor, what="cors options spread from elsewhere")
-        origin = self.opt("origin")
+        origin = self.option("origin")
         if origin is None or origin.kind in ("undef", "null") or (origin.kind == "str" and origin.value == "*"):
             return OriginPolicy("star", self.where(origin), note=origin.note if origin else "")
         src = self.where(origin)
@@ -579,19 +579,19 @@ class CorsCall:
         usages = self.js.usages(self.call) or [("use", "/")]
         verbs = {v for v, _ in usages}
         path = usages[0][1]
-        creds = self.opt("credentials")
+        creds = self.option("credentials")
         credentials_header = None
         if creds is not None and creds.kind == JS_UNKNOWN:
             credentials_header = Written(Value((Unknown(str(creds.value)),)), self.where(creds), creds.note)
         elif creds is not None and creds.kind == "bool" and creds.value is True:
             credentials_header = Written("true", self.where(creds), creds.note)
-        expose = self.opt("exposedHeaders")
+        expose = self.option("exposedHeaders")
         expose_header = None
         if expose is not None and expose.kind not in ("undef", "null"):
             expose_header = Written(_list_text(expose), self.where(expose), expose.note)
-        methods = self.opt("methods")
+        methods = self.option("methods")
         acam = _list_text(methods) if methods is not None else SEMANTICS.defaults["methods"]
-        headers = self.opt("allowedHeaders") or self.opt("headers")
+        headers = self.option("allowedHeaders") or self.option("headers")
         echoes = headers is None or headers.kind in ("undef", "null")
         if echoes:
             allow_headers: Written | None = Written(Value((Unknown("the requested headers (cors echoes them)"),)),
@@ -599,15 +599,15 @@ class CorsCall:
         else:
             text = _list_text(headers)
             allow_headers = Written(text, self.where(headers), headers.note) if text != "" else None
-        age = self.opt("maxAge")
+        age = self.option("maxAge")
         max_age = None
         if age is not None and age.kind in ("num", "str"):
             max_age = Written(str(age.value), self.where(age), age.note)
         elif age is not None and age.kind == JS_UNKNOWN:
             max_age = Written(Value((Unknown(str(age.value)),)), self.where(age))
 
-        status_opt = self.opt("optionsSuccessStatus")
-        cont = self.opt("preflightContinue")
+        status_opt = self.option("optionsSuccessStatus")
+        cont = self.option("preflightContinue")
         passed_on = None
         if cont is not None and cont.kind == "bool" and cont.value:
             passed_on = Outcome(None, self.where(cont), delegate="app",
@@ -852,9 +852,9 @@ class ManualHeaders:
                 if pair.type != "pair":
                     continue
                 key = pair.child_by_field_name("key")
-                kv = self.js.eval(key) if key.type == "string" else JsValue("str", _node_text(key))
-                if kv.kind == "str" and (kv.value.lower().startswith("access-control-") or kv.value.lower() == "vary"):
-                    out.append((kv.value, pair.child_by_field_name("value")))
+                key_value = self.js.eval(key) if key.type == "string" else JsValue("str", _node_text(key))
+                if key_value.kind == "str" and (key_value.value.lower().startswith("access-control-") or key_value.value.lower() == "vary"):
+                    out.append((key_value.value, pair.child_by_field_name("value")))
         if out and not any(k.lower().startswith("access-control-") for k, _ in out):
             return []
         return out
@@ -882,7 +882,7 @@ class ManualHeaders:
             yes = self._value(node.child_by_field_name("consequence"), scope, names)
             no = self._value(node.child_by_field_name("alternative"), scope, names)
             if matchers:
-                return Value((OriginMap(tuple(MapEntry(m, yes) for m in matchers), no, self.js.src(node)),))
+                return Value((OriginMap(tuple(MapEntry(m, yes) for m in matchers), no, self.js.source_of(node)),))
             return Value((Unknown(_node_text(node)),))
         if node.type == "binary_expression" and _node_text(node.child_by_field_name("operator")) in ("||", "??"):
             left = self._value(node.child_by_field_name("left"), scope, names)
@@ -926,8 +926,8 @@ class ManualHeaders:
             opaque.append(("" if positive else "not ") + text)
         if matchers:
             value = Value((OriginMap(tuple(MapEntry(m, value) for m in matchers), Value.literal(""),
-                                     self.js.src(call)),))
-        return HandSetHeader(name, value, self.js.src(call), method, tuple(opaque))
+                                     self.js.source_of(call)),))
+        return HandSetHeader(name, value, self.js.source_of(call), method, tuple(opaque))
 
     def _preflight_outcome(self, handler: Handler) -> Outcome | None:
         """The status a handler's `if (req.method === 'OPTIONS') { ... }` answers with."""
@@ -948,9 +948,9 @@ class ManualHeaders:
                 m = re.match(r"^\w+\.sendStatus\((\d{3})\)$", ctext) or re.match(r"^\w+\.status\((\d{3})\)\.", ctext) \
                     or re.match(r"^\w+\.writeHead\((\d{3})", ctext)
                 if m:
-                    return Outcome(int(m.group(1)), self.js.src(c), reason=ctext)
+                    return Outcome(int(m.group(1)), self.js.source_of(c), reason=ctext)
                 if re.match(r"^\w+\.(end|send|json)\(", ctext):
-                    return Outcome(200, self.js.src(c), reason=ctext)
+                    return Outcome(200, self.js.source_of(c), reason=ctext)
         return None
 
     def _route(self, handler: Handler) -> Route | None:

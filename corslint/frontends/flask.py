@@ -255,7 +255,7 @@ class FlaskFile:
     # -- one route
 
     def _route(self, options: dict[str, Option], anchor: Source, path: str, view_methods) -> Route:
-        def opt(name: str) -> Option:
+        def option_or_default(name: str) -> Option:
             o = options.get(name)
             if o is None:
                 default = SEMANTICS.defaults[name]
@@ -263,9 +263,9 @@ class FlaskFile:
                                                 anchor.line, anchor.column, ""), anchor, "")
             return o
 
-        origins = opt("origins")
-        creds = opt("supports_credentials")
-        send_wildcard = opt("send_wildcard")
+        origins = option_or_default("origins")
+        creds = option_or_default("supports_credentials")
+        send_wildcard = option_or_default("send_wildcard")
         credentials: bool | None = bool(creds.value.value) if creds.value.known else None
         wildcard_send: bool | None = bool(send_wildcard.value.value) if send_wildcard.value.known else None
         # (flask-cors refuses '*' + credentials + send_wildcard at start-up with a ValueError)
@@ -279,10 +279,10 @@ class FlaskFile:
         expose_header = None
         if expose is not None and expose.value.value is not None:
             expose_header = Written(_flexible(expose.value), expose.source, expose.note)
-        vary_opt = opt("vary_header")
+        vary_opt = option_or_default("vary_header")
 
-        methods = opt("methods")
-        allow_headers = opt("allow_headers")
+        methods = option_or_default("methods")
+        allow_headers = option_or_default("allow_headers")
         names = allow_headers.value
         listed = [names] if names.known and isinstance(names.value, str) else names.items() if names.is_list else None
         if listed is not None and all(i.known and isinstance(i.value, str) for i in listed) and \

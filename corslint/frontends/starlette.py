@@ -98,7 +98,7 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None, on_allowlists=None) -> PolicyModel:
     def routes_of(path, module, problems):
-        return [App(path, module, call, parents).route() for call, parents in _middleware_calls(module)]
+        return [MiddlewareCall(path, module, call, parents).route() for call, parents in _middleware_calls(module)]
 
     return _pyast.parse_each(paths, stdin, texts, routes_of)
 
@@ -124,7 +124,9 @@ def _middleware_calls(module: _pyast.Module):
     return found
 
 
-class App:
+class MiddlewareCall:
+    """One call that configures CORSMiddleware, read into a Route."""
+
     def __init__(self, path: str, module: _pyast.Module, call: ast.Call, parents: list[ast.AST]):
         self.path = path
         self.module = module
@@ -133,7 +135,7 @@ class App:
         self.kwargs = _pyast.call_kwargs(module, call, self.env)
         self.anchor = _pyast.node_source(path, call)
 
-    def arg(self, name: str) -> tuple[_pyast.StaticValue | None, Source]:
+    def argument(self, name: str) -> tuple[_pyast.StaticValue | None, Source]:
         if name in self.kwargs:
             setting, node = self.kwargs[name]
             return setting, _pyast.node_source(self.path, node)
@@ -146,9 +148,9 @@ class App:
         return f"{name} comes from {setting.note}" if setting is not None and setting.note else ""
 
     def route(self) -> Route:
-        origins, origins_src = self.arg("allow_origins")
-        regex, regex_src = self.arg("allow_origin_regex")
-        creds, creds_src = self.arg("allow_credentials")
+        origins, origins_src = self.argument("allow_origins")
+        regex, regex_src = self.argument("allow_origin_regex")
+        creds, creds_src = self.argument("allow_credentials")
         credentials: bool | None = SEMANTICS.defaults["allow_credentials"]
         if creds is not None:
             credentials = bool(creds.value) if creds.known else None
@@ -159,19 +161,19 @@ class App:
         else:
             credentials_header = Written("true", creds_src, self.note("allow_credentials", creds)) \
                 if credentials else None
-        expose, expose_src = self.arg("expose_headers")
+        expose, expose_src = self.argument("expose_headers")
         expose_header = None
         if expose is not None:
             expose_header = Written(_joined(expose), expose_src, self.note("expose_headers", expose))
 
-        methods, methods_src = self.arg("allow_methods")
+        methods, methods_src = self.argument("allow_methods")
         if methods is None:
             acam: Value | str = ", ".join(SEMANTICS.defaults["allow_methods"])
         elif methods.is_list and any(i.known and i.value == "*" for i in methods.items()):
             acam = ", ".join(ALL_METHODS)
         else:
             acam = _joined(methods)
-        headers, headers_src = self.arg("allow_headers")
+        headers, headers_src = self.argument("allow_headers")
         if headers is None:
             acah: Value | str = ", ".join(sorted(set(SAFELISTED_HEADERS) | set(SEMANTICS.defaults["allow_headers"])))
         elif headers.is_list and any(i.known and i.value == "*" for i in headers.items()):
@@ -180,7 +182,7 @@ class App:
             acah = ", ".join(sorted(set(SAFELISTED_HEADERS) | {i.value for i in headers.items()}))
         else:
             acah = Value((Unknown(headers.what or "allow_headers"),))
-        age, age_src = self.arg("max_age")
+        age, age_src = self.argument("max_age")
         if age is None:
             acma: Value | str = str(SEMANTICS.defaults["max_age"])
         elif age.known:
