@@ -406,3 +406,93 @@ def test_express_set_header_with_request_origin_reflects():
     assert pre.status == 204 and pre.get("access-control-allow-origin") == ["https://evil.example"]
     finding = _one(path, "CORS105")
     assert finding.line == 5 and finding.severity == "critical"
+
+
+# ---------------------------------------------------------------- the library tables against the packages
+#
+# Each framework frontend's LibrarySemantics table copies the library's
+# defaults and names the version they were read from. These tests read the
+# same facts from the installed package, so an upgrade that changes them fails
+# here (re-read the library's source, then update the table and its version).
+
+
+def test_django_table_is_django_cors_headers_own():
+    from importlib.metadata import version
+
+    from corslint.frontends import django as frontend
+
+    pytest.importorskip("corsheaders")
+    from corsheaders import defaults
+
+    assert frontend.SEMANTICS.library == f"django-cors-headers {version('django-cors-headers')}"
+    # corsheaders.conf reads django.conf.settings: configured once per process, hence a subprocess
+    code = ("import json; from django.conf import settings; settings.configure(); "
+            "from corsheaders.conf import conf; "
+            "print(json.dumps({k: getattr(conf, k) for k in dir(conf) if k.startswith('CORS_')}))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    real = json.loads(proc.stdout)
+    table = frontend.SEMANTICS
+    assert set(real) == {names[0] for names in table.setting_names.values()}
+    for meaning, names in table.setting_names.items():
+        default = table.defaults[meaning]
+        assert real[names[0]] == (list(default) if isinstance(default, tuple) else default), names[0]
+    assert table.defaults["allow_headers"] == tuple(defaults.default_headers)
+    assert table.defaults["allow_methods"] == tuple(defaults.default_methods)
+
+
+def test_flask_table_is_flask_cors_own():
+    from importlib.metadata import version
+
+    from corslint.frontends import flask as frontend
+
+    core = pytest.importorskip("flask_cors.core")
+    table = frontend.SEMANTICS
+    assert table.library == f"Flask-CORS {version('flask-cors')}"
+    real = dict(core.DEFAULT_OPTIONS)
+    assert set(real) == set(table.defaults) == set(table.setting_names)
+    for name, default in table.defaults.items():
+        assert real[name] == (list(default) if isinstance(default, tuple) else default), name
+    assert list(frontend.ALL_METHODS) == core.ALL_METHODS
+    assert set(frontend.REGEX_CHARS) == set(core._REGEX_HINT_CHARS)
+    for name, (option, config_key) in table.setting_names.items():
+        assert option == name and config_key == "CORS_" + name.upper()
+
+
+def test_starlette_table_is_starlettes_own():
+    import inspect
+    from importlib.metadata import version
+
+    from corslint.frontends import starlette as frontend
+
+    cors = pytest.importorskip("starlette.middleware.cors")
+    table = frontend.SEMANTICS
+    assert table.library == f"Starlette {version('starlette')} CORSMiddleware"
+    params = {name: p.default for name, p in inspect.signature(cors.CORSMiddleware.__init__).parameters.items()
+              if p.default is not inspect.Parameter.empty}
+    as_tuples = {name: tuple(v) if isinstance(v, (list, tuple)) else v for name, v in params.items()}
+    assert as_tuples == dict(table.defaults)
+    assert set(table.setting_names) == set(params)
+    assert tuple(cors.ALL_METHODS) == frontend.ALL_METHODS
+    assert set(cors.SAFELISTED_HEADERS) == set(frontend.SAFELISTED_HEADERS)
+    vary = inspect.getsource(cors.CORSMiddleware.__init__)
+    assert table.preflight_vary in vary
+
+
+def test_express_table_is_the_cors_packages_own():
+    from corslint.frontends import express as frontend
+
+    node = shutil.which("node")
+    package = NODE_MODULES / "cors"
+    if node is None or not package.is_dir():
+        pytest.skip("node and tests/framework_truth/node/node_modules (npm ci) are needed")
+    table = frontend.SEMANTICS
+    assert table.library == f"cors {json.loads((package / 'package.json').read_text())['version']}"
+    # `var defaults = {...}` is not exported: evaluate the literal the package's source holds
+    script = ("const src = require('fs').readFileSync(process.argv[1], 'utf8');"
+              "const m = src.match(/var defaults = (\\{[\\s\\S]*?\\});/);"
+              "console.log(JSON.stringify(eval('(' + m[1] + ')')));")
+    proc = subprocess.run([node, "-e", script, str(package / "lib" / "index.js")], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == dict(table.defaults)

@@ -8,6 +8,9 @@ method (status decided by the app: ``delegate="app"``). Which origins get
 ``Access-Control-Allow-Origin`` is an ``OriginPolicy``; headers sent only to
 allowed origins are ``OriginMap`` values whose default is empty (an empty value
 is not sent).
+
+``_library.py`` builds a library's whole Route from these pieces and the
+library's table; a framework frontend rarely needs them directly.
 """
 
 from __future__ import annotations

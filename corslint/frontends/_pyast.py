@@ -51,11 +51,11 @@ class Func:
 
 
 @dataclass(frozen=True)
-class SV:
+class StaticValue:
     """A statically known value (or UNKNOWN) and where it was written.
 
-    Lists and tuples hold SVs (each element keeps its own line); dicts map
-    keys (str/int/bool) to SVs."""
+    Lists and tuples hold StaticValues (each element keeps its own line); dicts map
+    keys (str/int/bool) to StaticValues."""
 
     value: Any
     line: int = 1
@@ -72,11 +72,11 @@ class SV:
     def is_list(self) -> bool:
         return isinstance(self.value, (list, tuple))
 
-    def items(self) -> list["SV"]:
+    def items(self) -> list["StaticValue"]:
         return list(self.value) if self.is_list else []
 
     def plain(self) -> Any:
-        """The Python value with SV wrappers removed (UNKNOWN stays)."""
+        """The Python value with StaticValue wrappers removed (UNKNOWN stays)."""
         v = self.value
         if isinstance(v, (list, tuple)):
             return [x.plain() for x in v]
@@ -94,27 +94,27 @@ class SV:
             return all(x.fully_known() for x in v.values())
         return True
 
-    def with_note(self, note: str) -> "SV":
+    def with_note(self, note: str) -> "StaticValue":
         if not note or self.note:
             return self
-        return SV(self.value, self.line, self.column, note, self.what, self.text)
+        return StaticValue(self.value, self.line, self.column, note, self.what, self.text)
 
     def source(self, path: str) -> Source:
         return Source(path, self.line, self.column)
 
 
-def unknown(node: ast.AST | None, what: str, note: str = "") -> SV:
-    line, col = _pos(node)
-    return SV(UNKNOWN, line, col, note, what or "a value corslint cannot resolve")
+def unknown(node: ast.AST | None, what: str, note: str = "") -> StaticValue:
+    line, col = _position(node)
+    return StaticValue(UNKNOWN, line, col, note, what or "a value corslint cannot resolve")
 
 
-def _pos(node: ast.AST | None) -> tuple[int, int]:
+def _position(node: ast.AST | None) -> tuple[int, int]:
     if node is None:
         return 1, 1
     return getattr(node, "lineno", 1) or 1, (getattr(node, "col_offset", 0) or 0) + 1
 
 
-def _text(node: ast.AST) -> str:
+def _short_text(node: ast.AST) -> str:
     try:
         text = ast.unparse(node)
     except Exception:  # pragma: no cover - unparse handles every parsed tree
@@ -201,11 +201,11 @@ def _env_call(call: ast.Call) -> tuple[str, ast.AST | None, str, ast.AST | None]
     reads an environment variable; None otherwise. cast is '' or a
     django-environ/environs method name ('bool', 'list', ...)."""
     func = call.func
-    callee = _text(func)
+    callee = _short_text(func)
     args = call.args
     kw = {k.arg: k.value for k in call.keywords if k.arg}
     # os.environ.get / environ.get / os.getenv / getenv
-    if isinstance(func, ast.Attribute) and func.attr == "get" and _text(func.value) in ("os.environ", "environ"):
+    if isinstance(func, ast.Attribute) and func.attr == "get" and _short_text(func.value) in ("os.environ", "environ"):
         return callee, (args[1] if len(args) > 1 else kw.get("default")), "", None
     if callee in ("os.getenv", "getenv"):
         return callee, (args[1] if len(args) > 1 else kw.get("default")), "", None
@@ -260,7 +260,7 @@ class Module:
         self.known_imports = known_imports or {}
         self.tree = tree
         self.text = text
-        self.env: dict[str, SV] = {}
+        self.env: dict[str, StaticValue] = {}
         self.functions: dict[str, ast.AST] = {}
         self.assigned_at: dict[str, ast.AST] = {}   # name -> the statement that last set it
         self.conditions: dict[str, str] = {}        # name -> condition it was set under
@@ -276,7 +276,7 @@ class Module:
             except RecursionError:
                 continue
 
-    def _set(self, name: str, value: SV, stmt: ast.AST, cond: str) -> None:
+    def _set(self, name: str, value: StaticValue, stmt: ast.AST, cond: str) -> None:
         self.env[name] = value
         self.assigned_at[name] = stmt
         if cond:
@@ -303,9 +303,9 @@ class Module:
             old = self.env.get(stmt.target.id)
             new = self.eval(stmt.value, self.env)
             if old is not None and isinstance(stmt.op, ast.Add):
-                self._set(stmt.target.id, _add(old, new, stmt), stmt, cond)
+                self._set(stmt.target.id, _add_values(old, new, stmt), stmt, cond)
             else:
-                self._set(stmt.target.id, unknown(stmt, _text(stmt)), stmt, cond)
+                self._set(stmt.target.id, unknown(stmt, _short_text(stmt)), stmt, cond)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self._mutating_call(stmt.value, stmt, cond)
         elif isinstance(stmt, ast.If):
@@ -313,7 +313,7 @@ class Module:
             if test.known:
                 self._run(stmt.body if _truthy(test.value) else stmt.orelse, cond)
             else:
-                text = _text(stmt.test)
+                text = _short_text(stmt.test)
                 self._run(stmt.body, _join_cond(cond, f"if {text}"))
                 self._run(stmt.orelse, _join_cond(cond, f"unless {text}"))
         elif isinstance(stmt, ast.Try):
@@ -330,7 +330,7 @@ class Module:
                 self.imports[alias.asname or alias.name.split(".")[0]] = alias.name
                 self.env.pop(alias.asname or alias.name.split(".")[0], None)
                 if alias.asname and alias.name in self.known_imports:
-                    self.env[alias.asname] = _wrap(self.known_imports[alias.name], *_pos(stmt), "")
+                    self.env[alias.asname] = wrap_value(self.known_imports[alias.name], *_position(stmt), "")
         elif isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 if alias.name == "*":
@@ -339,18 +339,18 @@ class Module:
                 self.imports[alias.asname or alias.name] = dotted
                 self.env.pop(alias.asname or alias.name, None)
                 if dotted in self.known_imports:
-                    self.env[alias.asname or alias.name] = _wrap(self.known_imports[dotted], *_pos(stmt), "")
+                    self.env[alias.asname or alias.name] = wrap_value(self.known_imports[dotted], *_position(stmt), "")
         elif isinstance(stmt, ast.With):
             self._run(stmt.body, cond)
 
-    def _subscript_store(self, target: ast.Subscript, value: SV, stmt: ast.AST, cond: str) -> None:
+    def _subscript_store(self, target: ast.Subscript, value: StaticValue, stmt: ast.AST, cond: str) -> None:
         """``NAME[key] = value`` on a known dict (Flask's app.config is not one)."""
         base = self.env.get(target.value.id)  # type: ignore[attr-defined]
         key = self.eval(target.slice, self.env)
         if base is not None and isinstance(base.value, dict) and key.known:
             new = dict(base.value)
             new[key.value] = value
-            self._set(target.value.id, SV(new, base.line, base.column, base.note), stmt, cond)  # type: ignore[attr-defined]
+            self._set(target.value.id, StaticValue(new, base.line, base.column, base.note), stmt, cond)  # type: ignore[attr-defined]
 
     def _mutating_call(self, call: ast.Call, stmt: ast.AST, cond: str) -> None:
         func = call.func
@@ -366,63 +366,63 @@ class Module:
             items.append(args[0])
         elif func.attr == "extend" and len(args) == 1:
             if not args[0].is_list:
-                self._set(name, unknown(stmt, _text(call)), stmt, cond)
+                self._set(name, unknown(stmt, _short_text(call)), stmt, cond)
                 return
             items.extend(args[0].items())
         elif func.attr == "insert" and len(args) == 2 and isinstance(args[0].value, int):
             items.insert(args[0].value, args[1])
         elif func.attr in ("remove", "pop", "clear", "sort", "reverse"):
-            self._set(name, unknown(stmt, _text(call)), stmt, cond)
+            self._set(name, unknown(stmt, _short_text(call)), stmt, cond)
             return
         else:
             return
-        self._set(name, SV(items, base.line, base.column, base.note), stmt, cond)
+        self._set(name, StaticValue(items, base.line, base.column, base.note), stmt, cond)
 
     # -- expressions
 
-    def eval(self, node: ast.AST | None, env: dict[str, SV], depth: int = 0) -> SV:
+    def eval(self, node: ast.AST | None, env: dict[str, StaticValue], depth: int = 0) -> StaticValue:
         if node is None:
-            return SV(None)
+            return StaticValue(None)
         if depth > MAX_DEPTH * 4:
-            return unknown(node, _text(node))
-        line, col = _pos(node)
-        e = lambda n: self.eval(n, env, depth + 1)  # noqa: E731
+            return unknown(node, _short_text(node))
+        line, col = _position(node)
+        eval_child = lambda n: self.eval(n, env, depth + 1)  # noqa: E731
         if isinstance(node, ast.Constant):
-            return SV(node.value, line, col, text=repr(node.value))
+            return StaticValue(node.value, line, col, text=repr(node.value))
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-            items: list[SV] = []
+            items: list[StaticValue] = []
             for elt in node.elts:
                 if isinstance(elt, ast.Starred):
-                    inner = e(elt.value)
+                    inner = eval_child(elt.value)
                     if not inner.is_list:
-                        return unknown(node, _text(node))
+                        return unknown(node, _short_text(node))
                     items.extend(inner.items())
                 else:
-                    items.append(e(elt))
-            return SV(items if not isinstance(node, ast.Tuple) else tuple(items), line, col)
+                    items.append(eval_child(elt))
+            return StaticValue(items if not isinstance(node, ast.Tuple) else tuple(items), line, col)
         if isinstance(node, ast.Dict):
             out: dict = {}
             for k, v in zip(node.keys, node.values):
                 if k is None:
-                    inner = e(v)
+                    inner = eval_child(v)
                     if isinstance(inner.value, dict):
                         out.update(inner.value)
                         continue
-                    return unknown(node, _text(node))
-                key = e(k)
+                    return unknown(node, _short_text(node))
+                key = eval_child(k)
                 if not key.known or not isinstance(key.value, (str, int, bool)):
-                    return unknown(node, _text(node))
-                out[key.value] = e(v)
-            return SV(out, line, col)
+                    return unknown(node, _short_text(node))
+                out[key.value] = eval_child(v)
+            return StaticValue(out, line, col)
         if isinstance(node, ast.Name):
             if node.id in env:
                 found = env[node.id]
                 return found
             if node.id in self.functions:
-                return SV(Func(self.functions[node.id]), line, col)
+                return StaticValue(Func(self.functions[node.id]), line, col)
             return unknown(node, node.id)
         if isinstance(node, ast.Lambda):
-            return SV(Func(node), line, col)
+            return StaticValue(Func(node), line, col)
         if isinstance(node, ast.JoinedStr):
             parts: list[str] = []
             note = ""
@@ -430,39 +430,39 @@ class Module:
                 if isinstance(v, ast.Constant):
                     parts.append(str(v.value))
                 elif isinstance(v, ast.FormattedValue):
-                    inner = e(v.value)
+                    inner = eval_child(v.value)
                     if not inner.known or v.format_spec is not None or isinstance(inner.value, (list, tuple, dict)):
-                        return unknown(node, _text(node))
+                        return unknown(node, _short_text(node))
                     note = note or inner.note
                     parts.append(str(inner.value))
-            return SV("".join(parts), line, col, note)
+            return StaticValue("".join(parts), line, col, note)
         if isinstance(node, ast.BinOp):
-            left, right = e(node.left), e(node.right)
+            left, right = eval_child(node.left), eval_child(node.right)
             if isinstance(node.op, ast.Add):
-                return _add(left, right, node)
+                return _add_values(left, right, node)
             if not (left.known and right.known):
-                return unknown(node, _text(node), left.note or right.note)
+                return unknown(node, _short_text(node), left.note or right.note)
             try:
                 if isinstance(node.op, ast.Mult) and isinstance(left.value, (int, float)) and isinstance(right.value, (int, float)):
-                    return SV(left.value * right.value, line, col, left.note or right.note)
+                    return StaticValue(left.value * right.value, line, col, left.note or right.note)
             except Exception:
                 pass
-            return unknown(node, _text(node))
+            return unknown(node, _short_text(node))
         if isinstance(node, ast.UnaryOp):
-            inner = e(node.operand)
+            inner = eval_child(node.operand)
             if not inner.known:
-                return unknown(node, _text(node), inner.note)
+                return unknown(node, _short_text(node), inner.note)
             if isinstance(node.op, ast.Not):
-                return SV(not _truthy(inner.value), line, col, inner.note)
+                return StaticValue(not _truthy(inner.value), line, col, inner.note)
             if isinstance(node.op, ast.USub) and isinstance(inner.value, (int, float)):
-                return SV(-inner.value, line, col, inner.note)
-            return unknown(node, _text(node))
+                return StaticValue(-inner.value, line, col, inner.note)
+            return unknown(node, _short_text(node))
         if isinstance(node, ast.BoolOp):
-            values = [e(v) for v in node.values]
+            values = [eval_child(v) for v in node.values]
             result = values[0]
             for v in values[1:]:
                 if not result.known:
-                    return unknown(node, _text(node), result.note)
+                    return unknown(node, _short_text(node), result.note)
                 if isinstance(node.op, ast.Or):
                     if _truthy(result.value):
                         return result
@@ -472,9 +472,9 @@ class Module:
                 result = v
             return result
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
-            left, right = e(node.left), e(node.comparators[0])
+            left, right = eval_child(node.left), eval_child(node.comparators[0])
             if not (left.fully_known() and right.fully_known()):
-                return unknown(node, _text(node), left.note or right.note)
+                return unknown(node, _short_text(node), left.note or right.note)
             a, b, op = left.plain(), right.plain(), node.ops[0]
             try:
                 result = {
@@ -482,16 +482,16 @@ class Module:
                     ast.NotIn: lambda: a not in b, ast.Is: lambda: a is b, ast.IsNot: lambda: a is not b,
                 }[type(op)]()
             except (KeyError, TypeError):
-                return unknown(node, _text(node))
-            return SV(result, line, col, left.note or right.note)
+                return unknown(node, _short_text(node))
+            return StaticValue(result, line, col, left.note or right.note)
         if isinstance(node, ast.IfExp):
-            test = e(node.test)
+            test = eval_child(node.test)
             if test.known:
-                return e(node.body if _truthy(test.value) else node.orelse)
-            return unknown(node, _text(node), test.note)
+                return eval_child(node.body if _truthy(test.value) else node.orelse)
+            return unknown(node, _short_text(node), test.note)
         if isinstance(node, ast.Subscript):
-            base = e(node.value)
-            key = e(node.slice)
+            base = eval_child(node.value)
+            key = eval_child(node.slice)
             if base.known and key.known:
                 try:
                     if isinstance(base.value, dict):
@@ -500,29 +500,29 @@ class Module:
                         return base.value[key.value]
                 except (KeyError, IndexError, TypeError):
                     pass
-            if _text(node.value) in ("os.environ", "environ"):
-                return unknown(node, f"environment variable {key.value if key.known else _text(node.slice)}")
-            return unknown(node, _text(node))
+            if _short_text(node.value) in ("os.environ", "environ"):
+                return unknown(node, f"environment variable {key.value if key.known else _short_text(node.slice)}")
+            return unknown(node, _short_text(node))
         if isinstance(node, ast.Attribute):
-            dotted = _text(node)
+            dotted = _short_text(node)
             if dotted in ("re.I", "re.IGNORECASE"):
-                return SV(re.IGNORECASE, line, col)
+                return StaticValue(re.IGNORECASE, line, col)
             return unknown(node, dotted)
         if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
             return self._comprehension(node, env, depth)
         if isinstance(node, ast.Call):
             return self._call(node, env, depth)
-        return unknown(node, _text(node))
+        return unknown(node, _short_text(node))
 
-    def _comprehension(self, node, env: dict[str, SV], depth: int) -> SV:
-        line, col = _pos(node)
+    def _comprehension(self, node, env: dict[str, StaticValue], depth: int) -> StaticValue:
+        line, col = _position(node)
         if len(node.generators) != 1:
-            return unknown(node, _text(node))
+            return unknown(node, _short_text(node))
         gen = node.generators[0]
         source = self.eval(gen.iter, env, depth + 1)
         if not source.is_list or not isinstance(gen.target, ast.Name):
-            return unknown(node, _text(node), source.note)
-        out: list[SV] = []
+            return unknown(node, _short_text(node), source.note)
+        out: list[StaticValue] = []
         for item in source.items():
             local = dict(env)
             local[gen.target.id] = item
@@ -530,30 +530,30 @@ class Module:
             for cond in gen.ifs:
                 c = self.eval(cond, local, depth + 1)
                 if not c.known:
-                    return unknown(node, _text(node), source.note)
+                    return unknown(node, _short_text(node), source.note)
                 keep = keep and _truthy(c.value)
             if keep:
                 out.append(self.eval(node.elt, local, depth + 1).with_note(source.note))
-        return SV(out, line, col, source.note)
+        return StaticValue(out, line, col, source.note)
 
-    def _call(self, node: ast.Call, env: dict[str, SV], depth: int) -> SV:
-        line, col = _pos(node)
-        e = lambda n: self.eval(n, env, depth + 1)  # noqa: E731
+    def _call(self, node: ast.Call, env: dict[str, StaticValue], depth: int) -> StaticValue:
+        line, col = _position(node)
+        eval_child = lambda n: self.eval(n, env, depth + 1)  # noqa: E731
         func = node.func
         envcall = _env_call(node)
         if envcall is not None:
             callee, default_node, cast, cast_node = envcall
-            name_sv = e(node.args[0]) if node.args else SV(UNKNOWN)
-            var = name_sv.value if name_sv.known else _text(node.args[0]) if node.args else "?"
+            variable_name = eval_child(node.args[0]) if node.args else StaticValue(UNKNOWN)
+            var = variable_name.value if variable_name.known else _short_text(node.args[0]) if node.args else "?"
             note = f"the default of {callee}('{var}')"
             if default_node is None:
                 return unknown(node, f"environment variable {var}")
-            default = e(default_node)
+            default = eval_child(default_node)
             if not default.known:
                 return unknown(node, f"environment variable {var}", note)
             cast_name = cast
             if cast_node is not None:
-                ct = _text(cast_node)
+                ct = _short_text(cast_node)
                 cast_name = {"bool": "bool", "int": "int", "float": "float", "str": "str"}.get(ct, "")
                 if re.match(r"^(decouple\.)?Csv\(\)$", ct):
                     cast_name = "csv"
@@ -563,52 +563,52 @@ class Module:
             if value is UNKNOWN:
                 return unknown(node, f"environment variable {var}", note)
             if isinstance(value, list) and not (default.is_list and value == default.plain()):
-                return SV([SV(v, line, col, note) for v in value], line, col, note)
+                return StaticValue([StaticValue(v, line, col, note) for v in value], line, col, note)
             if default.is_list:
-                return SV([x.with_note(note) for x in default.items()], line, col, note)
-            return SV(value, line, col, note)
-        args = [e(a) for a in node.args]
-        kwargs = {k.arg: e(k.value) for k in node.keywords if k.arg}
+                return StaticValue([x.with_note(note) for x in default.items()], line, col, note)
+            return StaticValue(value, line, col, note)
+        args = [eval_child(a) for a in node.args]
+        kwargs = {k.arg: eval_child(k.value) for k in node.keywords if k.arg}
         note = next((a.note for a in args if a.note), "")
         # re.compile
-        if _text(func) in ("re.compile", "compile") and args:
+        if _short_text(func) in ("re.compile", "compile") and args:
             if not args[0].known or not isinstance(args[0].value, str):
-                return unknown(node, _text(node), note)
-            flags = args[1] if len(args) > 1 else kwargs.get("flags", SV(0))
+                return unknown(node, _short_text(node), note)
+            flags = args[1] if len(args) > 1 else kwargs.get("flags", StaticValue(0))
             ic = bool(flags.known and isinstance(flags.value, int) and flags.value & re.IGNORECASE)
-            return SV(Regex(args[0].value, ic), line, col, note)
+            return StaticValue(Regex(args[0].value, ic), line, col, note)
         # methods on known values
         if isinstance(func, ast.Attribute):
-            base = e(func.value)
+            base = eval_child(func.value)
             if base.known and all(a.fully_known() for a in args):
-                result = _method(base, func.attr, [a.plain() for a in args])
+                result = _string_method(base, func.attr, [a.plain() for a in args])
                 if result is not None:
-                    return _wrap(result, line, col, base.note or note)
-            return unknown(node, _text(node), base.note or note)
+                    return wrap_value(result, line, col, base.note or note)
+            return unknown(node, _short_text(node), base.note or note)
         if isinstance(func, ast.Name):
             name = func.id
             if name in ("list", "tuple", "sorted") and len(args) == 1 and args[0].is_list:
                 items = args[0].items()
                 if name == "sorted":
                     if not all(i.known for i in items):
-                        return unknown(node, _text(node), note)
+                        return unknown(node, _short_text(node), note)
                     try:
                         items = sorted(items, key=lambda i: i.value)
                     except TypeError:
-                        return unknown(node, _text(node), note)
-                return SV(items, line, col, note)
+                        return unknown(node, _short_text(node), note)
+                return StaticValue(items, line, col, note)
             if name == "filter" and len(args) == 2 and args[0].value is None and args[1].is_list:
                 if not all(i.known for i in args[1].items()):
-                    return unknown(node, _text(node), note)
-                return SV([i for i in args[1].items() if _truthy(i.value)], line, col, note)
+                    return unknown(node, _short_text(node), note)
+                return StaticValue([i for i in args[1].items() if _truthy(i.value)], line, col, note)
             if name in ("int", "str", "bool", "float") and len(args) == 1 and args[0].known:
                 try:
-                    return SV({"int": int, "str": str, "bool": bool, "float": float}[name](args[0].value),
+                    return StaticValue({"int": int, "str": str, "bool": bool, "float": float}[name](args[0].value),
                               line, col, note)
                 except (TypeError, ValueError):
-                    return unknown(node, _text(node), note)
+                    return unknown(node, _short_text(node), note)
             if name == "dict" and not args:
-                return SV(dict(kwargs), line, col, note)
+                return StaticValue(dict(kwargs), line, col, note)
             target = env.get(name)
             fn = target.value if target is not None and isinstance(target.value, Func) else None
             if fn is None and name in self.functions:
@@ -617,15 +617,15 @@ class Module:
                 result = self._inline(fn, args, kwargs, node, depth)
                 if result is not None:
                     return result.with_note(note)
-        return unknown(node, _text(node), note)
+        return unknown(node, _short_text(node), note)
 
-    def _inline(self, fn: Func, args: list[SV], kwargs: dict[str, SV], call: ast.AST, depth: int) -> SV | None:
+    def _inline(self, fn: Func, args: list[StaticValue], kwargs: dict[str, StaticValue], call: ast.AST, depth: int) -> StaticValue | None:
         """The value a small pure helper returns for these arguments."""
         node = fn.node
         params = node.args  # type: ignore[attr-defined]
         names = [a.arg for a in params.posonlyargs + params.args]
         defaults = params.defaults
-        local: dict[str, SV] = dict(self.env)
+        local: dict[str, StaticValue] = dict(self.env)
         for i, name in enumerate(names):
             if i < len(args):
                 local[name] = args[i]
@@ -641,9 +641,9 @@ class Module:
         result = self._exec(node.body, local, depth + 3)  # type: ignore[attr-defined]
         if result is None:
             return None
-        return _relocate(SV(result.value, *_pos(call), result.note, result.what, result.text), node, call)
+        return _relocate(StaticValue(result.value, *_position(call), result.note, result.what, result.text), node, call)
 
-    def _exec(self, body: list[ast.stmt], local: dict[str, SV], depth: int) -> SV | None:
+    def _exec(self, body: list[ast.stmt], local: dict[str, StaticValue], depth: int) -> StaticValue | None:
         for stmt in body:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
                 continue  # docstring
@@ -656,7 +656,7 @@ class Module:
             elif isinstance(stmt, ast.If):
                 test = self.eval(stmt.test, local, depth)
                 if not test.known:
-                    return unknown(stmt, _text(stmt.test), test.note)
+                    return unknown(stmt, _short_text(stmt.test), test.note)
                 result = self._exec(stmt.body if _truthy(test.value) else stmt.orelse, local, depth)
                 if result is not None:
                     return result
@@ -668,7 +668,7 @@ class Module:
 
     # -- questions frontends ask
 
-    def get(self, name: str) -> SV | None:
+    def get(self, name: str) -> StaticValue | None:
         return self.env.get(name)
 
     def statement(self, name: str) -> ast.AST | None:
@@ -689,32 +689,32 @@ class Module:
                 stack.append((child, parents + [node]))
 
 
-def _relocate(sv: SV, fn: ast.AST, call: ast.AST) -> SV:
+def _relocate(static: StaticValue, fn: ast.AST, call: ast.AST) -> StaticValue:
     """Values a helper function builds are written, for the reader, where the
     helper is called: move positions inside the helper's body to the call."""
     start, end = getattr(fn, "lineno", 0), getattr(fn, "end_lineno", 0) or 0
-    line, col = _pos(call)
+    line, col = _position(call)
 
-    def move(v: SV) -> SV:
+    def move(v: StaticValue) -> StaticValue:
         inner = v.value
         if isinstance(inner, (list, tuple)):
             inner = type(inner)(move(x) for x in inner)
         if start <= v.line <= end:
-            return SV(inner, line, col, v.note, v.what, v.text)
-        return SV(inner, v.line, v.column, v.note, v.what, v.text) if inner is not v.value else v
+            return StaticValue(inner, line, col, v.note, v.what, v.text)
+        return StaticValue(inner, v.line, v.column, v.note, v.what, v.text) if inner is not v.value else v
 
-    return move(sv)
+    return move(static)
 
 
-def _wrap(value: Any, line: int, col: int, note: str) -> SV:
-    if isinstance(value, SV):
+def wrap_value(value: Any, line: int, col: int, note: str) -> StaticValue:
+    if isinstance(value, StaticValue):
         return value
     if isinstance(value, (list, tuple)):
-        return SV([_wrap(v, line, col, note) for v in value], line, col, note)
-    return SV(value, line, col, note)
+        return StaticValue([wrap_value(v, line, col, note) for v in value], line, col, note)
+    return StaticValue(value, line, col, note)
 
 
-def _method(base: SV, attr: str, args: list[Any]) -> Any | None:
+def _string_method(base: StaticValue, attr: str, args: list[Any]) -> Any | None:
     v = base.value
     if isinstance(v, str):
         if attr in ("strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title") and len(args) <= 1:
@@ -741,20 +741,20 @@ def _method(base: SV, attr: str, args: list[Any]) -> Any | None:
     return None
 
 
-def _add(left: SV, right: SV, node: ast.AST) -> SV:
-    line, col = _pos(node)
+def _add_values(left: StaticValue, right: StaticValue, node: ast.AST) -> StaticValue:
+    line, col = _position(node)
     note = left.note or right.note
     if left.is_list and right.is_list:
-        return SV(left.items() + right.items(), left.line, left.column, note)
+        return StaticValue(left.items() + right.items(), left.line, left.column, note)
     if left.known and right.known and isinstance(left.value, str) and isinstance(right.value, str):
-        return SV(left.value + right.value, line, col, note)
+        return StaticValue(left.value + right.value, line, col, note)
     if left.known and right.known and isinstance(left.value, (int, float)) and isinstance(right.value, (int, float)):
-        return SV(left.value + right.value, line, col, note)
-    return unknown(node, _text(node), note)
+        return StaticValue(left.value + right.value, line, col, note)
+    return unknown(node, _short_text(node), note)
 
 
 def _truthy(value: Any) -> bool:
-    if isinstance(value, SV):
+    if isinstance(value, StaticValue):
         return _truthy(value.value)
     try:
         return bool(value)
@@ -770,12 +770,12 @@ def _join_cond(outer: str, inner: str) -> str:
 
 
 def node_text(node: ast.AST) -> str:
-    return _text(node)
+    return _short_text(node)
 
 
 def call_name(call: ast.Call) -> str:
     """``CORS``, ``app.add_middleware``... the called expression as text."""
-    return _text(call.func)
+    return _short_text(call.func)
 
 
 def kwarg(call: ast.Call, name: str) -> ast.AST | None:
@@ -786,15 +786,15 @@ def kwarg(call: ast.Call, name: str) -> ast.AST | None:
 
 
 def node_source(path: str, node: ast.AST) -> Source:
-    line, col = _pos(node)
+    line, col = _position(node)
     return Source(path, line, col)
 
 
-def strings(sv: SV) -> list[SV]:
+def strings(static: StaticValue) -> list[StaticValue]:
     """A setting that is a string or a list of strings, as a list."""
-    if sv.is_list:
-        return sv.items()
-    return [sv]
+    if static.is_list:
+        return static.items()
+    return [static]
 
 
 @dataclass
@@ -811,7 +811,7 @@ class Provenance:
         return "; ".join(self.notes)
 
 
-def env_at(module: Module, node: ast.AST, parents: list[ast.AST]) -> dict[str, SV]:
+def env_at(module: Module, node: ast.AST, parents: list[ast.AST]) -> dict[str, StaticValue]:
     """The names visible at ``node``: the module's, plus the straight-line
     assignments of each enclosing function that come before it (the
     ``def create_app(): origins = [...]; CORS(app, origins=origins)`` pattern)."""
@@ -832,19 +832,19 @@ def env_at(module: Module, node: ast.AST, parents: list[ast.AST]) -> dict[str, S
     return env
 
 
-def call_kwargs(module: Module, call: ast.Call, env: dict[str, SV]) -> dict[str, tuple[SV, ast.AST]]:
+def call_kwargs(module: Module, call: ast.Call, env: dict[str, StaticValue]) -> dict[str, tuple[StaticValue, ast.AST]]:
     """A call's keyword arguments, ``**mapping`` ones expanded when known:
     name -> (value, the node it was written at)."""
-    out: dict[str, tuple[SV, ast.AST]] = {}
+    out: dict[str, tuple[StaticValue, ast.AST]] = {}
     for k in call.keywords:
         if k.arg is not None:
             out[k.arg] = (module.eval(k.value, env), k.value)
             continue
         mapping = module.eval(k.value, env)
         if isinstance(mapping.value, dict):
-            for key, sv in mapping.value.items():
+            for key, static in mapping.value.items():
                 if isinstance(key, str):
-                    out[key] = (sv, _LineNode(sv.line, sv.column - 1))
+                    out[key] = (static, _LineNode(static.line, static.column - 1))
         else:
             out["**"] = (mapping, k.value)
     return out

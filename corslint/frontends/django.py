@@ -30,34 +30,31 @@ import os
 import re
 from urllib.parse import urlsplit
 
-from ..model import Branch, OriginMatcher, Outcome, ParseProblem, PolicyModel, Route, Source, Unknown, Value
+from ..model import OriginMatcher, ParseProblem, PolicyModel, Route, Source, Unknown, Value
 from . import _pyast
-from ._appmodel import ACTUAL_METHODS, PREFLIGHT, OriginPolicy, emission, join_notes, path_from_regex
+from ._appmodel import OriginPolicy, join_notes, path_from_regex
+from ._library import (
+    ALLOW_HEADERS,
+    ALLOWED_ORIGINS,
+    CREDENTIALS,
+    EXPOSE,
+    MAX_AGE,
+    METHODS,
+    ORIGIN,
+    VARY,
+    VARY_EVERY_ANSWER,
+    WILDCARD_ECHO_WITH_CREDENTIALS,
+    CorsSettings,
+    LibrarySemantics,
+    Written,
+    library_route,
+)
 
 NAME = "django"
 
+# corsheaders/defaults.py (django-cors-headers 4.9.0)
 DEFAULT_HEADERS = ("accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with")
 DEFAULT_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
-DEFAULT_MAX_AGE = 86400
-
-SETTING_NAMES = (
-    "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST",
-    "CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST", "CORS_ALLOW_CREDENTIALS",
-    "CORS_ALLOW_HEADERS", "CORS_ALLOW_METHODS", "CORS_EXPOSE_HEADERS", "CORS_PREFLIGHT_MAX_AGE",
-    "CORS_URLS_REGEX", "CORS_ALLOW_PRIVATE_NETWORK",
-)
-# Names only django-cors-headers uses (Flask-CORS spells its own differently).
-_DJANGO_ONLY = re.compile(
-    r"^\s*(CORS_ALLOW_ALL_ORIGINS|CORS_ORIGIN_ALLOW_ALL|CORS_ALLOWED_ORIGINS|CORS_ORIGIN_WHITELIST|"
-    r"CORS_ALLOWED_ORIGIN_REGEXES|CORS_ORIGIN_REGEX_WHITELIST|CORS_ALLOW_CREDENTIALS|"
-    r"CORS_PREFLIGHT_MAX_AGE|CORS_URLS_REGEX)\s*[:=]",
-    re.M,
-)
-_APP_MARKERS = re.compile(r"\bCORSMiddleware\b|\bCORS\s*\(|\bcross_origin\b")
-KNOWN_IMPORTS = {
-    "corsheaders.defaults.default_headers": list(DEFAULT_HEADERS),
-    "corsheaders.defaults.default_methods": list(DEFAULT_METHODS),
-}
 
 
 class UrlPartsMatcher(OriginMatcher):
@@ -74,6 +71,64 @@ class UrlPartsMatcher(OriginMatcher):
         except ValueError:
             return False
         return a.scheme == b.scheme and a.netloc == b.netloc
+
+
+SEMANTICS = LibrarySemantics(
+    library="django-cors-headers 4.9.0",
+    frontend=NAME,
+    # corsheaders/conf.py Settings: the new name first, the old one as its fallback
+    setting_names={
+        "allow_all_origins": ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"),
+        "allowed_origins": ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"),
+        "allowed_origin_regexes": ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"),
+        "allow_credentials": ("CORS_ALLOW_CREDENTIALS",),
+        "allow_headers": ("CORS_ALLOW_HEADERS",),
+        "allow_methods": ("CORS_ALLOW_METHODS",),
+        "expose_headers": ("CORS_EXPOSE_HEADERS",),
+        "preflight_max_age": ("CORS_PREFLIGHT_MAX_AGE",),
+        "urls_regex": ("CORS_URLS_REGEX",),
+        "allow_private_network": ("CORS_ALLOW_PRIVATE_NETWORK",),
+    },
+    # corsheaders/conf.py Settings properties
+    defaults={"allow_all_origins": False, "allowed_origins": (), "allowed_origin_regexes": (),
+              "allow_credentials": False, "allow_headers": DEFAULT_HEADERS, "allow_methods": DEFAULT_METHODS,
+              "expose_headers": (), "preflight_max_age": 86400, "urls_regex": r"^.*$",
+              "allow_private_network": False},
+    policy_kinds=frozenset({"star", "reflect", "list"}),
+    # middleware.py _url_in_whitelist: urlsplit scheme and netloc equal;
+    # regex_domain_match: re.match
+    exact_engine="exact",
+    exact_matcher=UrlPartsMatcher,
+    regex_engine="python-match",
+    # middleware.py add_response_headers: '*' unless CORS_ALLOW_CREDENTIALS, then the Origin
+    wildcard=WILDCARD_ECHO_WITH_CREDENTIALS,
+    # add_response_headers returns before any CORS header for an origin not allowed
+    headers_to=ALLOWED_ORIGINS,
+    # add_response_headers: patch_vary_headers(response, ("origin",)) on every handled answer
+    vary_origin=VARY_EVERY_ANSWER,
+    vary_text="origin",
+    # check_preflight: HttpResponse() (200) for OPTIONS with Access-Control-Request-Method
+    preflight_status=200,
+    preflight_reason="django-cors-headers answers preflights itself (200)",
+    app_label="view",
+    app_reason="the Django view",
+    actual_order=(ORIGIN, CREDENTIALS, EXPOSE, VARY),
+    preflight_order=(ORIGIN, CREDENTIALS, EXPOSE, ALLOW_HEADERS, METHODS, MAX_AGE, VARY),
+)
+SETTING_NAMES = tuple(name for names in SEMANTICS.setting_names.values() for name in names)
+
+# Names only django-cors-headers uses (Flask-CORS spells its own differently).
+_DJANGO_ONLY = re.compile(
+    r"^\s*(CORS_ALLOW_ALL_ORIGINS|CORS_ORIGIN_ALLOW_ALL|CORS_ALLOWED_ORIGINS|CORS_ORIGIN_WHITELIST|"
+    r"CORS_ALLOWED_ORIGIN_REGEXES|CORS_ORIGIN_REGEX_WHITELIST|CORS_ALLOW_CREDENTIALS|"
+    r"CORS_PREFLIGHT_MAX_AGE|CORS_URLS_REGEX)\s*[:=]",
+    re.M,
+)
+_APP_MARKERS = re.compile(r"\bCORSMiddleware\b|\bCORS\s*\(|\bcross_origin\b")
+KNOWN_IMPORTS = {
+    "corsheaders.defaults.default_headers": list(DEFAULT_HEADERS),
+    "corsheaders.defaults.default_methods": list(DEFAULT_METHODS),
+}
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
@@ -108,11 +163,13 @@ class Settings:
 
     # -- reading one setting
 
-    def setting(self, *names: str) -> tuple[str | None, _pyast.SV | None]:
-        for name in names:
-            sv = self.module.get(name)
-            if sv is not None:
-                return name, sv
+    def setting(self, meaning: str) -> tuple[str | None, _pyast.StaticValue | None]:
+        """The name and value of the setting the middleware reads for
+        ``meaning`` (the first of its names that is set), or (None, None)."""
+        for name in SEMANTICS.setting_names[meaning]:
+            value = self.module.get(name)
+            if value is not None:
+                return name, value
         return None, None
 
     def where(self, name: str | None) -> Source | None:
@@ -121,11 +178,11 @@ class Settings:
         stmt = self.module.statement(name)
         return _pyast.node_source(self.path, stmt) if stmt is not None else None
 
-    def note(self, name: str | None, sv: _pyast.SV | None) -> str:
-        if name is None or sv is None:
+    def note(self, name: str | None, setting: _pyast.StaticValue | None) -> str:
+        if name is None or setting is None:
             return ""
         cond = self.module.condition(name)
-        return join_notes(f"{name} comes from {sv.note}" if sv.note else "",
+        return join_notes(f"{name} comes from {setting.note}" if setting.note else "",
                           f"{name} is set only {cond}" if cond else "")
 
     def anchor(self) -> Source | None:
@@ -156,88 +213,71 @@ class Settings:
         if anchor is None:
             return None  # a settings module that does not configure CORS
         defaults_at = self.middleware() or anchor
-        policy = self.origin_policy(anchor)
-        cred_name, cred = self.setting("CORS_ALLOW_CREDENTIALS")
+        cred_name, cred = self.setting("allow_credentials")
         cred_src = self.where(cred_name) or anchor
-        credentials: bool | None = False
+        credentials: bool | None = SEMANTICS.defaults["allow_credentials"]
         if cred is not None:
             credentials = bool(cred.value) if cred.known else None
-        if policy.kind == "star" and credentials is None:
-            policy = OriginPolicy("unknown", policy.source, what="Origin or '*' (CORS_ALLOW_CREDENTIALS unknown)")
-        elif policy.kind == "star" and credentials:
-            policy = OriginPolicy("reflect", policy.source, note=policy.note)
+        policy = self.origin_policy(anchor, credentials)
 
-        actual = [emission("Access-Control-Allow-Origin", policy.acao(), policy.source, note=policy.note)]
         if credentials is None:
-            actual.append(emission("Access-Control-Allow-Credentials",
-                                   policy.for_allowed(_unknown_value(cred)), cred_src,
-                                   note=self.note(cred_name, cred)))
-        elif credentials:
-            actual.append(emission("Access-Control-Allow-Credentials", policy.for_allowed("true"), cred_src,
-                                   note=self.note(cred_name, cred)))
-        expose_name, expose = self.setting("CORS_EXPOSE_HEADERS")
+            credentials_header = Written(_unknown_value(cred), cred_src, self.note(cred_name, cred))
+        else:
+            credentials_header = Written("true", cred_src, self.note(cred_name, cred)) if credentials else None
+        expose_name, expose = self.setting("expose_headers")
+        expose_header = None
         if expose is not None:
-            value = _joined(expose)
-            if value != "":
-                actual.append(emission("Access-Control-Expose-Headers",
-                                       policy.for_allowed(value) if isinstance(value, str) else value,
-                                       self.where(expose_name) or anchor, note=self.note(expose_name, expose)))
-        vary = emission("Vary", "origin", defaults_at, raw="origin")
-        preflight = list(actual)
-        for setting, header, default in (("CORS_ALLOW_HEADERS", "Access-Control-Allow-Headers", DEFAULT_HEADERS),
-                                         ("CORS_ALLOW_METHODS", "Access-Control-Allow-Methods", DEFAULT_METHODS)):
-            name, sv = self.setting(setting)
-            value = _joined(sv) if sv is not None else ", ".join(default)
-            src = self.where(name) or defaults_at
-            preflight.append(emission(header, policy.for_allowed(value) if isinstance(value, str) else value,
-                                      src, note=self.note(name, sv)))
-        age_name, age = self.setting("CORS_PREFLIGHT_MAX_AGE")
+            expose_header = Written(_joined(expose), self.where(expose_name) or anchor, self.note(expose_name, expose))
+        preflight_lists = {}
+        for meaning in ("allow_headers", "allow_methods"):
+            name, value = self.setting(meaning)
+            text = _joined(value) if value is not None else ", ".join(SEMANTICS.defaults[meaning])
+            preflight_lists[meaning] = Written(text, self.where(name) or defaults_at, self.note(name, value))
+        age_name, age = self.setting("preflight_max_age")
         if age is None:
-            preflight.append(emission("Access-Control-Max-Age", policy.for_allowed(str(DEFAULT_MAX_AGE)), defaults_at,
-                                      note="CORS_PREFLIGHT_MAX_AGE is not set: django-cors-headers' default"))
+            max_age: Written | None = Written(
+                str(SEMANTICS.defaults["preflight_max_age"]), defaults_at,
+                "CORS_PREFLIGHT_MAX_AGE is not set: django-cors-headers' default")
         elif not age.known:
-            preflight.append(emission("Access-Control-Max-Age", _unknown_value(age), self.where(age_name) or anchor,
-                                      note=self.note(age_name, age)))
+            max_age = Written(_unknown_value(age), self.where(age_name) or anchor, self.note(age_name, age))
         elif age.value:
-            preflight.append(emission("Access-Control-Max-Age", policy.for_allowed(str(age.value)),
-                                      self.where(age_name) or anchor, note=self.note(age_name, age)))
-        preflight.append(vary)
-        actual.append(vary)
+            max_age = Written(str(age.value), self.where(age_name) or anchor, self.note(age_name, age))
+        else:
+            max_age = None  # 0: the middleware sends no Max-Age
+        settings = CorsSettings(
+            origin=policy, origin_note=policy.note, credentials=credentials_header, expose=expose_header,
+            methods=preflight_lists["allow_methods"], allow_headers=preflight_lists["allow_headers"],
+            max_age=max_age, vary_at=defaults_at)
 
-        urls_name, urls = self.setting("CORS_URLS_REGEX")
+        urls_name, urls = self.setting("urls_regex")
         path = "/"
         if urls is not None and urls.known:
             rx = urls.value.pattern if isinstance(urls.value, _pyast.Regex) else str(urls.value)
             path = path_from_regex(rx)
-        branches = [
-            Branch(outcome=Outcome(200, anchor, reason="django-cors-headers answers preflights itself (200)"),
-                   headers=tuple(preflight), methods=PREFLIGHT, source=anchor, label="preflight"),
-            Branch(outcome=Outcome(None, anchor, delegate="app", reason="the Django view"),
-                   headers=tuple(actual), methods=ACTUAL_METHODS, source=anchor, label="view"),
-        ]
-        declared = ()
-        return Route(name=f"Django settings {os.path.basename(self.path)}", source=anchor, branches=branches,
-                     https=self.https(), path=path, declared_methods=declared, frontend=NAME)
+        return library_route(SEMANTICS, settings, name=f"Django settings {os.path.basename(self.path)}",
+                             anchor=anchor, path=path, https=self.https())
 
     def https(self) -> bool | None:
         for name in ("SECURE_SSL_REDIRECT",):
-            sv = self.module.get(name)
-            if sv is not None and sv.known and sv.value is True and not self.module.condition(name):
+            setting = self.module.get(name)
+            if setting is not None and setting.known and setting.value is True and not self.module.condition(name):
                 return True
         return None
 
-    def origin_policy(self, anchor: Source) -> OriginPolicy:
-        all_name, allow_all = self.setting("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
+    def origin_policy(self, anchor: Source, credentials: bool | None) -> OriginPolicy:
+        all_name, allow_all = self.setting("allow_all_origins")
         if allow_all is not None:
             src = self.where(all_name) or anchor
             if not allow_all.known:
                 return OriginPolicy("unknown", src, what=f"{all_name} ({allow_all.what})")
             if allow_all.value:
-                return OriginPolicy("star", src, note=self.note(all_name, allow_all))
+                return SEMANTICS.wildcard_policy(
+                    src, echo=credentials, unknown_what="Origin or '*' (CORS_ALLOW_CREDENTIALS unknown)",
+                    note=self.note(all_name, allow_all))
         matchers: list[OriginMatcher] = []
         partial: list[str] = []
         src = anchor
-        list_name, entries = self.setting("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST")
+        list_name, entries = self.setting("allowed_origins")
         if entries is not None:
             src = self.where(list_name) or anchor
             base_note = self.note(list_name, entries)
@@ -247,11 +287,10 @@ class Settings:
                 if not entry.known or not isinstance(entry.value, str):
                     partial.append(f"an entry of {list_name} ({entry.what or 'not a string'})")
                     continue
-                esrc = Source(self.path, entry.line, entry.column)
-                matchers.append(UrlPartsMatcher(entry.value, "exact", source=esrc,
-                                                note=join_notes(base_note, entry.note)))
-                self._system_check(list_name, entry.value, esrc)
-        rx_name, regexes = self.setting("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
+                entry_at = Source(self.path, entry.line, entry.column)
+                matchers.append(SEMANTICS.exact(entry.value, entry_at, join_notes(base_note, entry.note)))
+                self._system_check(list_name, entry.value, entry_at)
+        rx_name, regexes = self.setting("allowed_origin_regexes")
         if regexes is not None:
             if entries is None:
                 src = self.where(rx_name) or anchor
@@ -259,13 +298,12 @@ class Settings:
             if not regexes.is_list:
                 partial.append(f"{rx_name} ({regexes.what or 'not a list'})")
             for entry in regexes.items():
-                esrc = Source(self.path, entry.line, entry.column)
+                entry_at = Source(self.path, entry.line, entry.column)
                 if entry.known and isinstance(entry.value, _pyast.Regex):
-                    matchers.append(OriginMatcher(entry.value.pattern, "python-match", entry.value.ignore_case,
-                                                  esrc, note=join_notes(base_note, entry.note)))
+                    matchers.append(SEMANTICS.regex(entry.value.pattern, entry.value.ignore_case, entry_at,
+                                                    join_notes(base_note, entry.note)))
                 elif entry.known and isinstance(entry.value, str):
-                    matchers.append(OriginMatcher(entry.value, "python-match", False, esrc,
-                                                  note=join_notes(base_note, entry.note)))
+                    matchers.append(SEMANTICS.regex(entry.value, False, entry_at, join_notes(base_note, entry.note)))
                 else:
                     partial.append(f"an entry of {rx_name} ({entry.what or 'not a string'})")
         return OriginPolicy("list", src, matchers=matchers, partial="; ".join(partial))
@@ -291,14 +329,14 @@ class Settings:
                 return
 
 
-def _joined(sv: _pyast.SV):
+def _joined(setting: _pyast.StaticValue):
     """', '.join(setting) as the middleware does, or an unknown Value."""
-    if sv.known and isinstance(sv.value, str):
-        return ", ".join(sv.value)  # a bare string is a sequence: the middleware joins its characters
-    if sv.is_list and all(i.known and isinstance(i.value, str) for i in sv.items()):
-        return ", ".join(i.value for i in sv.items())
-    return _unknown_value(sv)
+    if setting.known and isinstance(setting.value, str):
+        return ", ".join(setting.value)  # a bare string is a sequence: the middleware joins its characters
+    if setting.is_list and all(i.known and isinstance(i.value, str) for i in setting.items()):
+        return ", ".join(i.value for i in setting.items())
+    return _unknown_value(setting)
 
 
-def _unknown_value(sv: _pyast.SV | None) -> Value:
-    return Value((Unknown(sv.what if sv is not None and sv.what else "setting"),))
+def _unknown_value(setting: _pyast.StaticValue | None) -> Value:
+    return Value((Unknown(setting.what if setting is not None and setting.what else "setting"),))

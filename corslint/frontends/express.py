@@ -50,11 +50,62 @@ from ..model import (
 )
 from . import _pyast
 from ._appmodel import ACTUAL_METHODS, PREFLIGHT, OriginPolicy, emission
+from ._library import (
+    ALLOW_HEADERS,
+    CREDENTIALS,
+    EVERY_ORIGIN,
+    EXPOSE,
+    MAX_AGE,
+    METHODS,
+    ORIGIN,
+    VARY,
+    VARY_UNLESS_STAR,
+    WILDCARD_STAR,
+    CorsSettings,
+    LibrarySemantics,
+    Written,
+    library_route,
+)
 
 NAME = "express"
 
 JS_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
-DEFAULT_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE"
+# The `cors` package, read from its lib/index.js (cors 2.8.6, the version
+# tests/framework_truth/node/package-lock.json installs).
+SEMANTICS = LibrarySemantics(
+    library="cors 2.8.6",
+    frontend=NAME,
+    # the options object's keys (allowedHeaders has the older alias `headers`)
+    setting_names={"origin": ("origin",), "methods": ("methods",), "allowedHeaders": ("allowedHeaders", "headers"),
+                   "exposedHeaders": ("exposedHeaders",), "credentials": ("credentials",),
+                   "maxAge": ("maxAge",), "preflightContinue": ("preflightContinue",),
+                   "optionsSuccessStatus": ("optionsSuccessStatus",)},
+    # `var defaults` (allowedHeaders absent: the requested headers are echoed)
+    defaults={"origin": "*", "methods": "GET,HEAD,PUT,PATCH,POST,DELETE", "preflightContinue": False,
+              "optionsSuccessStatus": 204},
+    # configureOrigin: '*', a fixed string, `true` (echo), a list / RegExp, `false` (off); a callback
+    # (the options or the origin) decides per request
+    policy_kinds=frozenset({"star", "fixed", "reflect", "list", "none"}),
+    # isOriginAllowed: `origin === allowedOrigin`, `allowedOrigin.test(origin)`
+    exact_engine="exact",
+    regex_engine="js-test",
+    # configureOrigin: `!options.origin || options.origin === '*'` sends '*', credentials or not
+    wildcard=WILDCARD_STAR,
+    # configureCredentials / configureExposedHeaders do not look at the origin
+    headers_to=EVERY_ORIGIN,
+    # configureOrigin: Vary: Origin with every value but '*'
+    vary_origin=VARY_UNLESS_STAR,
+    # cors(): OPTIONS gets optionsSuccessStatus (204) unless preflightContinue
+    preflight_status=204,
+    preflight_reason="the cors middleware answers preflights itself ({status})",
+    # configureAllowedHeaders: echoing the requested headers adds this Vary
+    echo_vary="Access-Control-Request-Headers",
+    app_label="handler",
+    app_reason="the Express handler",
+    framework_options_label="Express automatic OPTIONS",
+    actual_order=(ORIGIN, VARY, CREDENTIALS, EXPOSE),
+    preflight_order=(ORIGIN, VARY, CREDENTIALS, METHODS, ALLOW_HEADERS, MAX_AGE, EXPOSE),
+)
 VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "all", "use")
 SETTERS = ("setHeader", "header", "set", "append")
 _CORS_IMPORT = re.compile(r"""require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]""")
@@ -114,7 +165,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         error = _first_error(tree.root_node)
         if error is not None:
             line = error.start_point[0] + 1
-            what = "missing " + error.type if error.is_missing else "unexpected " + repr(_t(error)[:30])
+            what = "missing " + error.type if error.is_missing else "unexpected " + repr(_node_text(error)[:30])
             model.problems.append(ParseProblem(path, line, f"JavaScript syntax error: {what}"))
             continue
         model.files.append(path)
@@ -137,7 +188,7 @@ def _first_error(node):
     return node
 
 
-def _t(node) -> str:
+def _node_text(node) -> str:
     return node.text.decode("utf-8", "replace") if node is not None else ""
 
 
@@ -160,7 +211,7 @@ def _unwrap(node):
 
 
 @dataclass
-class JV:
+class JsValue:
     """A statically known JavaScript value."""
 
     kind: str                  # str num bool null undef array object regex func origin unknown
@@ -169,7 +220,7 @@ class JV:
     note: str = ""
 
 
-UNK = "unknown"
+JS_UNKNOWN = "unknown"
 
 
 class JsFile:
@@ -181,10 +232,10 @@ class JsFile:
             if n.type == "variable_declarator":
                 name = n.child_by_field_name("name")
                 if name is not None and name.type == "identifier":
-                    self.decls.setdefault(_t(name), []).append(n)
+                    self.decls.setdefault(_node_text(name), []).append(n)
         self.cors_names = self._cors_names()
 
-    def src(self, node) -> Source:
+    def source_of(self, node) -> Source:
         return Source(self.path, node.start_point[0] + 1, node.start_point[1] + 1)
 
     # -- names
@@ -196,11 +247,11 @@ class JsFile:
                 value = _unwrap(n.child_by_field_name("value"))
                 name = n.child_by_field_name("name")
                 if value is not None and value.type == "call_expression" and name is not None and \
-                        _t(value.child_by_field_name("function")) == "require":
+                        _node_text(value.child_by_field_name("function")) == "require":
                     args = value.child_by_field_name("arguments")
                     if args is not None and args.named_children and \
                             self.eval(args.named_children[0]).value == "cors":
-                        names.add(_t(name))
+                        names.add(_node_text(name))
             elif n.type == "import_statement":
                 source = n.child_by_field_name("source")
                 if source is not None and self.eval(source).value == "cors":
@@ -208,155 +259,155 @@ class JsFile:
                         if c.type == "import_clause":
                             for d in c.named_children:
                                 if d.type == "identifier":
-                                    names.add(_t(d))
+                                    names.add(_node_text(d))
         return names
 
     def resolve(self, ident) -> Any:
         """The value node of the one declaration of an identifier, or None."""
-        decls = self.decls.get(_t(ident), [])
+        decls = self.decls.get(_node_text(ident), [])
         if len(decls) != 1:
             return None
         return decls[0].child_by_field_name("value")
 
     # -- evaluation
 
-    def eval(self, node, depth: int = 0, scope: dict | None = None) -> JV:
+    def eval(self, node, depth: int = 0, scope: dict | None = None) -> JsValue:
         node = _unwrap(node)
         if node is None:
-            return JV("undef")
+            return JsValue("undef")
         if depth > 12:
-            return JV(UNK, _t(node), node)
+            return JsValue(JS_UNKNOWN, _node_text(node), node)
         t = node.type
         if t == "string":
-            return JV("str", "".join(_t(c) if c.type == "string_fragment" else _escape(_t(c))
+            return JsValue("str", "".join(_node_text(c) if c.type == "string_fragment" else _escape(_node_text(c))
                                       for c in node.named_children), node)
         if t == "template_string":
             parts = []
             for c in node.named_children:
                 if c.type == "string_fragment":
-                    parts.append(_t(c))
+                    parts.append(_node_text(c))
                 elif c.type == "escape_sequence":
-                    parts.append(_escape(_t(c)))
+                    parts.append(_escape(_node_text(c)))
                 else:
-                    return JV(UNK, _t(node), node)
-            return JV("str", "".join(parts), node)
+                    return JsValue(JS_UNKNOWN, _node_text(node), node)
+            return JsValue("str", "".join(parts), node)
         if t == "number":
             try:
-                num = float(_t(node))
-                return JV("num", int(num) if num.is_integer() else num, node)
+                num = float(_node_text(node))
+                return JsValue("num", int(num) if num.is_integer() else num, node)
             except ValueError:
-                return JV(UNK, _t(node), node)
+                return JsValue(JS_UNKNOWN, _node_text(node), node)
         if t in ("true", "false"):
-            return JV("bool", t == "true", node)
+            return JsValue("bool", t == "true", node)
         if t == "null":
-            return JV("null", None, node)
+            return JsValue("null", None, node)
         if t == "undefined":
-            return JV("undef", None, node)
+            return JsValue("undef", None, node)
         if t == "regex":
             pattern = node.child_by_field_name("pattern")
             flags = node.child_by_field_name("flags")
-            return JV("regex", (_t(pattern), _t(flags)), node)
+            return JsValue("regex", (_node_text(pattern), _node_text(flags)), node)
         if t == "array":
-            return JV("array", [self.eval(c, depth + 1, scope) for c in node.named_children
+            return JsValue("array", [self.eval(c, depth + 1, scope) for c in node.named_children
                                 if c.type != "comment"], node)
         if t == "object":
-            out: dict[str, JV] = {}
+            out: dict[str, JsValue] = {}
             for pair in node.named_children:
                 if pair.type == "pair":
                     key = pair.child_by_field_name("key")
-                    kv = self.eval(key, depth + 1, scope) if key.type in ("string", "number") else JV("str", _t(key))
-                    if kv.kind != "str":
+                    key_value = self.eval(key, depth + 1, scope) if key.type in ("string", "number") else JsValue("str", _node_text(key))
+                    if key_value.kind != "str":
                         continue
-                    out[kv.value] = self.eval(pair.child_by_field_name("value"), depth + 1, scope)
-                    out[kv.value].node = out[kv.value].node or pair
+                    out[key_value.value] = self.eval(pair.child_by_field_name("value"), depth + 1, scope)
+                    out[key_value.value].node = out[key_value.value].node or pair
                 elif pair.type == "shorthand_property_identifier":
-                    out[_t(pair)] = self.eval_ident(pair, depth, scope)
+                    out[_node_text(pair)] = self.eval_ident(pair, depth, scope)
                 elif pair.type == "spread_element":
                     inner = self.eval(pair.named_children[0], depth + 1, scope)
                     if inner.kind == "object":
                         out.update(inner.value)
                     else:
-                        out["..."] = JV(UNK, _t(pair), pair)
+                        out["..."] = JsValue(JS_UNKNOWN, _node_text(pair), pair)
                 elif pair.type == "method_definition":
                     name = pair.child_by_field_name("name")
-                    out[_t(name)] = JV("func", pair, pair)
-            return JV("object", out, node)
+                    out[_node_text(name)] = JsValue("func", pair, pair)
+            return JsValue("object", out, node)
         if t in ("arrow_function", "function_expression", "function"):
-            return JV("func", node, node)
+            return JsValue("func", node, node)
         if t == "identifier":
             return self.eval_ident(node, depth, scope)
         if t == "binary_expression":
-            op = _t(node.child_by_field_name("operator"))
+            op = _node_text(node.child_by_field_name("operator"))
             left = self.eval(node.child_by_field_name("left"), depth + 1, scope)
             if op in ("||", "??"):
                 env_default = _env_name(node.child_by_field_name("left"))
                 right = self.eval(node.child_by_field_name("right"), depth + 1, scope)
-                if env_default is not None and right.kind != UNK:
+                if env_default is not None and right.kind != JS_UNKNOWN:
                     right.note = f"the default of {env_default}"
                     return right
-                if left.kind == UNK:
-                    return JV(UNK, _t(node), node)
+                if left.kind == JS_UNKNOWN:
+                    return JsValue(JS_UNKNOWN, _node_text(node), node)
                 falsy = left.kind in ("null", "undef") or left.value in ("", 0, False)
                 return right if (falsy if op == "||" else left.kind in ("null", "undef")) else left
             right = self.eval(node.child_by_field_name("right"), depth + 1, scope)
             if op == "+" and left.kind in ("str", "num") and right.kind in ("str", "num"):
                 if left.kind == "num" and right.kind == "num":
-                    return JV("num", left.value + right.value, node)
-                return JV("str", f"{_js_str(left)}{_js_str(right)}", node, left.note or right.note)
-            return JV(UNK, _t(node), node)
+                    return JsValue("num", left.value + right.value, node)
+                return JsValue("str", f"{_js_str(left)}{_js_str(right)}", node, left.note or right.note)
+            return JsValue(JS_UNKNOWN, _node_text(node), node)
         if t == "call_expression":
             func = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")
             if func is not None and func.type == "member_expression" and args is not None:
-                prop = _t(func.child_by_field_name("property"))
+                prop = _node_text(func.child_by_field_name("property"))
                 base = self.eval(func.child_by_field_name("object"), depth + 1, scope)
                 argv = [self.eval(a, depth + 1, scope) for a in args.named_children]
                 if base.kind == "str" and prop == "split" and len(argv) == 1 and argv[0].kind == "str":
-                    return JV("array", [JV("str", s.strip() if False else s, node, base.note)
+                    return JsValue("array", [JsValue("str", s.strip() if False else s, node, base.note)
                                         for s in base.value.split(argv[0].value)], node, base.note)
                 if base.kind == "str" and prop in ("trim", "toLowerCase", "toUpperCase") and not argv:
                     fn = {"trim": str.strip, "toLowerCase": str.lower, "toUpperCase": str.upper}[prop]
-                    return JV("str", fn(base.value), node, base.note)
+                    return JsValue("str", fn(base.value), node, base.note)
                 if base.kind == "array" and prop == "map" and len(argv) == 1 and argv[0].kind == "func":
                     body = argv[0].value.child_by_field_name("body")
-                    if body is not None and _t(body).endswith(".trim()"):
-                        return JV("array", [JV("str", x.value.strip(), x.node, x.note) if x.kind == "str" else x
+                    if body is not None and _node_text(body).endswith(".trim()"):
+                        return JsValue("array", [JsValue("str", x.value.strip(), x.node, x.note) if x.kind == "str" else x
                                             for x in base.value], node, base.note)
-                if base.kind == "array" and prop == "filter" and len(argv) == 1 and _t(args.named_children[0]) == "Boolean":
-                    return JV("array", [x for x in base.value if not (x.kind == "str" and x.value == "")],
+                if base.kind == "array" and prop == "filter" and len(argv) == 1 and _node_text(args.named_children[0]) == "Boolean":
+                    return JsValue("array", [x for x in base.value if not (x.kind == "str" and x.value == "")],
                               node, base.note)
-            if func is not None and _t(func) == "RegExp" or (func is not None and _t(func) == "new RegExp"):
+            if func is not None and _node_text(func) == "RegExp" or (func is not None and _node_text(func) == "new RegExp"):
                 pass
-            return JV(UNK, _t(node), node)
+            return JsValue(JS_UNKNOWN, _node_text(node), node)
         if t == "new_expression":
             ctor = node.child_by_field_name("constructor")
             args = node.child_by_field_name("arguments")
-            if _t(ctor) == "RegExp" and args is not None and args.named_children:
+            if _node_text(ctor) == "RegExp" and args is not None and args.named_children:
                 pat = self.eval(args.named_children[0], depth + 1, scope)
-                flags = self.eval(args.named_children[1], depth + 1, scope) if len(args.named_children) > 1 else JV("str", "")
+                flags = self.eval(args.named_children[1], depth + 1, scope) if len(args.named_children) > 1 else JsValue("str", "")
                 if pat.kind == "str" and flags.kind == "str":
-                    return JV("regex", (pat.value, flags.value), node)
-            return JV(UNK, _t(node), node)
+                    return JsValue("regex", (pat.value, flags.value), node)
+            return JsValue(JS_UNKNOWN, _node_text(node), node)
         if t in ("member_expression", "subscript_expression", "call_expression"):
             if _is_origin_expr(node, scope):
-                return JV("origin", None, node)
+                return JsValue("origin", None, node)
             env = _env_name(node)
             if env is not None:
-                return JV(UNK, f"environment variable {env.split('.')[-1]}", node)
-            return JV(UNK, _t(node), node)
+                return JsValue(JS_UNKNOWN, f"environment variable {env.split('.')[-1]}", node)
+            return JsValue(JS_UNKNOWN, _node_text(node), node)
         if t == "ternary_expression":
-            return JV(UNK, _t(node), node)
-        return JV(UNK, _t(node), node)
+            return JsValue(JS_UNKNOWN, _node_text(node), node)
+        return JsValue(JS_UNKNOWN, _node_text(node), node)
 
-    def eval_ident(self, node, depth: int, scope: dict | None) -> JV:
-        name = _t(node)
+    def eval_ident(self, node, depth: int, scope: dict | None) -> JsValue:
+        name = _node_text(node)
         if scope is not None and name in scope:
             return scope[name]
         if name == "undefined":
-            return JV("undef", None, node)
+            return JsValue("undef", None, node)
         value = self.resolve(node)
         if value is None:
-            return JV(UNK, name, node)
+            return JsValue(JS_UNKNOWN, name, node)
         return self.eval(value, depth + 1, scope)
 
     # -- routes
@@ -366,7 +417,7 @@ class JsFile:
         declared = self._declared_methods()
         if self.cors_names:
             for n in _walk(self.root):
-                if n.type == "call_expression" and _t(n.child_by_field_name("function")) in self.cors_names:
+                if n.type == "call_expression" and _node_text(n.child_by_field_name("function")) in self.cors_names:
                     routes.append(CorsCall(self, n, declared).route())
         routes.extend(ManualHeaders(self, declared).routes())
         routes.sort(key=lambda r: (r.source.line, r.source.column))
@@ -380,12 +431,12 @@ class JsFile:
             func = n.child_by_field_name("function")
             if func is None or func.type != "member_expression":
                 continue
-            verb = _t(func.child_by_field_name("property"))
+            verb = _node_text(func.child_by_field_name("property"))
             args = n.child_by_field_name("arguments")
             if verb in ("put", "patch", "delete") and args is not None and args.named_children:
                 first = self.eval(args.named_children[0])
                 if first.kind in ("str", "regex") and (first.kind == "regex" or str(first.value).startswith("/")):
-                    found.setdefault(verb.upper(), self.src(n))
+                    found.setdefault(verb.upper(), self.source_of(n))
         return tuple(sorted(found.items()))
 
     def usages(self, call) -> list[tuple[str, str]]:
@@ -394,8 +445,8 @@ class JsFile:
         targets = [call]
         parent = call.parent
         if parent is not None and parent.type == "variable_declarator":
-            name = _t(parent.child_by_field_name("name"))
-            targets = [n for n in _walk(self.root) if n.type == "identifier" and _t(n) == name and n != parent.child_by_field_name("name")]
+            name = _node_text(parent.child_by_field_name("name"))
+            targets = [n for n in _walk(self.root) if n.type == "identifier" and _node_text(n) == name and n != parent.child_by_field_name("name")]
         for target in targets:
             args = target.parent
             if args is None or args.type != "arguments":
@@ -404,7 +455,7 @@ class JsFile:
             func = mount.child_by_field_name("function") if mount is not None else None
             if func is None or func.type != "member_expression":
                 continue
-            verb = _t(func.child_by_field_name("property"))
+            verb = _node_text(func.child_by_field_name("property"))
             if verb not in VERBS:
                 continue
             path = "/"
@@ -424,14 +475,14 @@ def _escape(text: str) -> str:
         return text
 
 
-def _js_str(v: JV) -> str:
+def _js_str(v: JsValue) -> str:
     if v.kind == "num":
         return str(v.value)
     return str(v.value)
 
 
 def _env_name(node) -> str | None:
-    text = _t(_unwrap(node)) if node is not None else ""
+    text = _node_text(_unwrap(node)) if node is not None else ""
     m = re.fullmatch(r"process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])", text)
     if m:
         return f"process.env.{m.group(1) or m.group(2)}"
@@ -444,28 +495,29 @@ _ORIGIN_EXPR = re.compile(
 
 
 def _is_origin_expr(node, scope) -> bool:
-    text = re.sub(r"\s+", "", _t(node))
+    text = re.sub(r"\s+", "", _node_text(node))
     return bool(_ORIGIN_EXPR.match(text))
 
 
-def _matcher_for(js: JsFile, v: JV, note: str = "") -> OriginMatcher | None:
-    src = js.src(v.node) if v.node is not None else None
+def _matcher_for(js: JsFile, v: JsValue, note: str = "") -> OriginMatcher | None:
+    src = js.source_of(v.node) if v.node is not None else None
+    # JavaScript's `===` and RegExp.test(), as cors and hand-written checks use them
     if v.kind == "str":
-        return OriginMatcher(v.value, "exact", source=src, note=note or v.note)
+        return SEMANTICS.exact(v.value, src, note or v.note)
     if v.kind == "regex":
         pattern, flags = v.value
-        return OriginMatcher(pattern, "js-test", "i" in flags, src, note=note or v.note)
+        return SEMANTICS.regex(pattern, "i" in flags, src, note or v.note)
     return None
 
 
-def _list_text(v: JV) -> Value | str:
+def _list_text(v: JsValue) -> Value | str:
     if v.kind == "str":
         return v.value
     if v.kind == "array" and all(x.kind == "str" for x in v.value):
         return ",".join(x.value for x in v.value)
     if v.kind == "num":
         return str(v.value)
-    return Value((Unknown(str(v.value) if v.kind == UNK else "setting"),))
+    return Value((Unknown(str(v.value) if v.kind == JS_UNKNOWN else "setting"),))
 
 
 # ---------------------------------------------------------------- the cors package
@@ -476,20 +528,20 @@ class CorsCall:
         self.js = js
         self.call = call
         self.declared = declared
-        self.anchor = js.src(call)
+        self.anchor = js.source_of(call)
         args = call.child_by_field_name("arguments")
         first = args.named_children[0] if args is not None and args.named_children else None
         self.options_node = first
-        self.options = js.eval(first) if first is not None else JV("object", {}, None)
+        self.options = js.eval(first) if first is not None else JsValue("object", {}, None)
 
-    def opt(self, name: str) -> JV | None:
+    def option(self, name: str) -> JsValue | None:
         if self.options.kind != "object":
             return None
         return self.options.value.get(name)
 
-    def where(self, v: JV | None) -> Source:
+    def where(self, v: JsValue | None) -> Source:
         if v is not None and v.node is not None:
-            return self.js.src(v.node)
+            return self.js.source_of(v.node)
         return self.anchor
 
     def origin_policy(self) -> OriginPolicy:
@@ -499,7 +551,7 @@ class CorsCall:
             return OriginPolicy("unknown", self.anchor, what=f"cors options ({self.options.value})")
         if "..." in self.options.value and "origin" not in self.options.value:
             return OriginPolicy("unknown", self.anchor, what="cors options spread from elsewhere")
-        origin = self.opt("origin")
+        origin = self.option("origin")
         if origin is None or origin.kind in ("undef", "null") or (origin.kind == "str" and origin.value == "*"):
             return OriginPolicy("star", self.where(origin), note=origin.note if origin else "")
         src = self.where(origin)
@@ -527,79 +579,63 @@ class CorsCall:
         usages = self.js.usages(self.call) or [("use", "/")]
         verbs = {v for v, _ in usages}
         path = usages[0][1]
-        if policy.kind == "none":
-            return Route(name=f"cors() at {self.path_line}", source=self.anchor, branches=[], path=path,
-                         frontend=NAME)
-        acao = emission("Access-Control-Allow-Origin", policy.acao(), policy.source, note=policy.note)
-        common = [acao]
-        if policy.kind != "star":
-            common.append(emission("Vary", "Origin", policy.source))
-        creds = self.opt("credentials")
-        if creds is not None and creds.kind == UNK:
-            common.append(emission("Access-Control-Allow-Credentials", Value((Unknown(str(creds.value)),)),
-                                   self.where(creds), note=creds.note))
+        creds = self.option("credentials")
+        credentials_header = None
+        if creds is not None and creds.kind == JS_UNKNOWN:
+            credentials_header = Written(Value((Unknown(str(creds.value)),)), self.where(creds), creds.note)
         elif creds is not None and creds.kind == "bool" and creds.value is True:
-            common.append(emission("Access-Control-Allow-Credentials", "true", self.where(creds), note=creds.note))
-        expose = self.opt("exposedHeaders")
-        expose_h = []
+            credentials_header = Written("true", self.where(creds), creds.note)
+        expose = self.option("exposedHeaders")
+        expose_header = None
         if expose is not None and expose.kind not in ("undef", "null"):
-            value = _list_text(expose)
-            if value != "":
-                expose_h.append(emission("Access-Control-Expose-Headers", value, self.where(expose), note=expose.note))
-        methods = self.opt("methods")
-        acam = _list_text(methods) if methods is not None else DEFAULT_METHODS
-        headers = self.opt("allowedHeaders") or self.opt("headers")
-        preflight = list(common) + [emission("Access-Control-Allow-Methods", acam, self.where(methods),
-                                             note=methods.note if methods else "")]
-        if headers is None or headers.kind in ("undef", "null"):
-            preflight.append(emission("Vary", "Access-Control-Request-Headers", self.anchor))
-            preflight.append(emission("Access-Control-Allow-Headers",
-                                      Value((Unknown("the requested headers (cors echoes them)"),)), self.anchor))
+            expose_header = Written(_list_text(expose), self.where(expose), expose.note)
+        methods = self.option("methods")
+        acam = _list_text(methods) if methods is not None else SEMANTICS.defaults["methods"]
+        headers = self.option("allowedHeaders") or self.option("headers")
+        echoes = headers is None or headers.kind in ("undef", "null")
+        if echoes:
+            allow_headers: Written | None = Written(Value((Unknown("the requested headers (cors echoes them)"),)),
+                                                    self.anchor)
         else:
             text = _list_text(headers)
-            if text != "":
-                preflight.append(emission("Access-Control-Allow-Headers", text, self.where(headers), note=headers.note))
-        age = self.opt("maxAge")
+            allow_headers = Written(text, self.where(headers), headers.note) if text != "" else None
+        age = self.option("maxAge")
+        max_age = None
         if age is not None and age.kind in ("num", "str"):
-            preflight.append(emission("Access-Control-Max-Age", str(age.value), self.where(age), note=age.note))
-        elif age is not None and age.kind == UNK:
-            preflight.append(emission("Access-Control-Max-Age", Value((Unknown(str(age.value)),)), self.where(age)))
-        preflight += expose_h
-        actual = common + expose_h
+            max_age = Written(str(age.value), self.where(age), age.note)
+        elif age is not None and age.kind == JS_UNKNOWN:
+            max_age = Written(Value((Unknown(str(age.value)),)), self.where(age))
 
-        status_opt = self.opt("optionsSuccessStatus")
-        status = status_opt.value if status_opt is not None and status_opt.kind == "num" else 204
-        cont = self.opt("preflightContinue")
-        branches: list[Branch] = []
-        if verbs & {"use", "all", "options"}:
-            if cont is not None and cont.kind == "bool" and cont.value:
-                outcome = Outcome(None, self.where(cont), delegate="app",
-                                  reason="preflightContinue passes OPTIONS on to the application")
-            else:
-                outcome = Outcome(int(status), self.anchor, reason=f"the cors middleware answers preflights itself ({status})")
-            branches.append(Branch(outcome=outcome, headers=tuple(preflight), methods=PREFLIGHT,
-                                   source=self.anchor, label="preflight"))
-        else:
-            branches.append(Branch(
-                outcome=Outcome(200, self.anchor, reason="Express answers OPTIONS itself with an Allow header: "
-                                                         f"cors() is mounted on {', '.join(sorted(verbs))} only"),
-                headers=(), methods=PREFLIGHT, source=self.anchor, label="Express automatic OPTIONS"))
+        status_opt = self.option("optionsSuccessStatus")
+        cont = self.option("preflightContinue")
+        passed_on = None
+        if cont is not None and cont.kind == "bool" and cont.value:
+            passed_on = Outcome(None, self.where(cont), delegate="app",
+                                reason="preflightContinue passes OPTIONS on to the application")
+        framework_answer = ""
+        if not verbs & {"use", "all", "options"}:
+            framework_answer = ("Express answers OPTIONS itself with an Allow header: "
+                                f"cors() is mounted on {', '.join(sorted(verbs))} only")
+        settings = CorsSettings(
+            origin=policy, origin_note=policy.note, credentials=credentials_header, expose=expose_header,
+            methods=Written(acam, self.where(methods), methods.note if methods else ""),
+            allow_headers=allow_headers, echoes_request_headers=echoes, max_age=max_age,
+            preflight_status=status_opt.value if status_opt is not None and status_opt.kind == "num" else None,
+            preflight_outcome=passed_on, framework_answers_options=framework_answer)
+
         if verbs & {"use", "all"}:
-            methods_set = ACTUAL_METHODS
+            app_methods = ACTUAL_METHODS
         else:
-            methods_set = frozenset(v.upper() for v in verbs if v != "options")
-            if "GET" in methods_set:
-                methods_set |= {"HEAD"}
-        if methods_set:
-            branches.append(Branch(outcome=Outcome(None, self.anchor, delegate="app", reason="the Express handler"),
-                                   headers=tuple(actual), methods=frozenset(methods_set), source=self.anchor,
-                                   label="handler"))
+            app_methods = frozenset(v.upper() for v in verbs if v != "options")
+            if "GET" in app_methods:
+                app_methods |= {"HEAD"}
         declared = dict(self.declared)
         for v in verbs:
             if v.upper() in ("PUT", "PATCH", "DELETE"):
                 declared.setdefault(v.upper(), self.anchor)
-        return Route(name=f"cors() at {self.path_line}", source=self.anchor, branches=branches, path=path,
-                     declared_methods=tuple(sorted(declared.items())), frontend=NAME)
+        return library_route(SEMANTICS, settings, name=f"cors() at {self.path_line}", anchor=self.anchor,
+                             path=path, declared=tuple(sorted(declared.items())),
+                             app_methods=app_methods or None)
 
     @property
     def path_line(self) -> str:
@@ -610,14 +646,14 @@ def _params(func) -> list[str]:
     params = func.child_by_field_name("parameters")
     if params is None:
         single = func.child_by_field_name("parameter")
-        return [_t(single)] if single is not None else []
+        return [_node_text(single)] if single is not None else []
     out = []
     for p in params.named_children:
         if p.type == "identifier":
-            out.append(_t(p))
+            out.append(_node_text(p))
         else:
             ident = next((c for c in _walk(p) if c.type == "identifier"), None)
-            out.append(_t(ident) if ident is not None else "")
+            out.append(_node_text(ident) if ident is not None else "")
     return out
 
 
@@ -631,9 +667,9 @@ def callback_policy(js: JsFile, func, src: Source) -> OriginPolicy:
     body = func.child_by_field_name("body")
     allows, conditions = [], []
     for n in _walk(body):
-        if n.type == "call_expression" and _t(n.child_by_field_name("function")) == cb:
+        if n.type == "call_expression" and _node_text(n.child_by_field_name("function")) == cb:
             args = n.child_by_field_name("arguments").named_children
-            granted = len(args) >= 2 and (_t(args[1]) in ("true", oname) or
+            granted = len(args) >= 2 and (_node_text(args[1]) in ("true", oname) or
                                           (args[1].type in ("string",) and False))
             if granted:
                 allows.append(n)
@@ -673,7 +709,7 @@ def _guards(node, stop) -> list[tuple[Any, bool]]:
                 out.append((cond, True))
             elif child == parent.child_by_field_name("alternative"):
                 out.append((cond, False))
-        elif parent.type == "binary_expression" and _t(parent.child_by_field_name("operator")) == "&&" \
+        elif parent.type == "binary_expression" and _node_text(parent.child_by_field_name("operator")) == "&&" \
                 and child == parent.child_by_field_name("right"):
             out.append((parent.child_by_field_name("left"), True))
         if parent.type == "else_clause" and parent.parent is not None and parent.parent.type == "if_statement":
@@ -691,7 +727,7 @@ def _origin_condition(js: JsFile, cond, names: set[str]) -> list[OriginMatcher] 
     if cond is None:
         return None
     if cond.type == "binary_expression":
-        op = _t(cond.child_by_field_name("operator"))
+        op = _node_text(cond.child_by_field_name("operator"))
         left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
         if op == "||":
             a = _origin_condition(js, left, names)
@@ -726,12 +762,12 @@ def _origin_condition(js: JsFile, cond, names: set[str]) -> list[OriginMatcher] 
 
 def _is_no_origin(node, names: set[str]) -> bool:
     node = _unwrap(node)
-    return node is not None and node.type == "unary_expression" and _t(node).replace(" ", "").lstrip("!") in names
+    return node is not None and node.type == "unary_expression" and _node_text(node).replace(" ", "").lstrip("!") in names
 
 
 def _names_origin(node, names: set[str]) -> bool:
     node = _unwrap(node)
-    return node is not None and (_t(node) in names or _is_origin_expr(node, None))
+    return node is not None and (_node_text(node) in names or _is_origin_expr(node, None))
 
 
 def _membership(js: JsFile, call, names: set[str], want: str | None) -> list[OriginMatcher] | None:
@@ -739,7 +775,7 @@ def _membership(js: JsFile, call, names: set[str], want: str | None) -> list[Ori
     args = call.child_by_field_name("arguments")
     if func is None or func.type != "member_expression" or args is None or len(args.named_children) != 1:
         return None
-    prop = _t(func.child_by_field_name("property"))
+    prop = _node_text(func.child_by_field_name("property"))
     if not _names_origin(args.named_children[0], names):
         return None
     base = js.eval(func.child_by_field_name("object"))
@@ -757,7 +793,7 @@ def _membership(js: JsFile, call, names: set[str], want: str | None) -> list[Ori
 
 
 @dataclass
-class Manual:
+class HandSetHeader:
     name: str
     value: Value
     source: Source
@@ -768,7 +804,7 @@ class Manual:
 @dataclass
 class Handler:
     func: Any
-    headers: list[Manual] = field(default_factory=list)
+    headers: list[HandSetHeader] = field(default_factory=list)
     preflight_status: tuple[int, Source] | None = None
 
 
@@ -783,7 +819,7 @@ class ManualHeaders:
             if n.type != "call_expression":
                 continue
             func = n.child_by_field_name("function")
-            if func is None or func.type != "member_expression" or _t(func.child_by_field_name("property")) not in SETTERS:
+            if func is None or func.type != "member_expression" or _node_text(func.child_by_field_name("property")) not in SETTERS:
                 continue
             pairs = self._pairs(n)
             if not pairs:
@@ -816,16 +852,16 @@ class ManualHeaders:
                 if pair.type != "pair":
                     continue
                 key = pair.child_by_field_name("key")
-                kv = self.js.eval(key) if key.type == "string" else JV("str", _t(key))
-                if kv.kind == "str" and (kv.value.lower().startswith("access-control-") or kv.value.lower() == "vary"):
-                    out.append((kv.value, pair.child_by_field_name("value")))
+                key_value = self.js.eval(key) if key.type == "string" else JsValue("str", _node_text(key))
+                if key_value.kind == "str" and (key_value.value.lower().startswith("access-control-") or key_value.value.lower() == "vary"):
+                    out.append((key_value.value, pair.child_by_field_name("value")))
         if out and not any(k.lower().startswith("access-control-") for k, _ in out):
             return []
         return out
 
-    def _scope(self, fn) -> dict[str, JV]:
+    def _scope(self, fn) -> dict[str, JsValue]:
         """Names a handler binds to the request's Origin."""
-        scope: dict[str, JV] = {}
+        scope: dict[str, JsValue] = {}
         if fn is None:
             return scope
         for n in _walk(fn):
@@ -833,10 +869,10 @@ class ManualHeaders:
                 value = n.child_by_field_name("value")
                 name = n.child_by_field_name("name")
                 if value is not None and name is not None and name.type == "identifier" and _is_origin_expr(_unwrap(value), None):
-                    scope[_t(name)] = JV("origin", None, value)
+                    scope[_node_text(name)] = JsValue("origin", None, value)
         return scope
 
-    def _value(self, node, scope: dict[str, JV], names: set[str]) -> Value:
+    def _value(self, node, scope: dict[str, JsValue], names: set[str]) -> Value:
         node = _unwrap(node)
         if node is None:
             return Value((Unknown("?"),))
@@ -846,9 +882,9 @@ class ManualHeaders:
             yes = self._value(node.child_by_field_name("consequence"), scope, names)
             no = self._value(node.child_by_field_name("alternative"), scope, names)
             if matchers:
-                return Value((OriginMap(tuple(MapEntry(m, yes) for m in matchers), no, self.js.src(node)),))
-            return Value((Unknown(_t(node)),))
-        if node.type == "binary_expression" and _t(node.child_by_field_name("operator")) in ("||", "??"):
+                return Value((OriginMap(tuple(MapEntry(m, yes) for m in matchers), no, self.js.source_of(node)),))
+            return Value((Unknown(_node_text(node)),))
+        if node.type == "binary_expression" and _node_text(node.child_by_field_name("operator")) in ("||", "??"):
             left = self._value(node.child_by_field_name("left"), scope, names)
             if left.parts == (OriginRef(),):
                 return left  # `req.headers.origin || '*'`: a CORS request always has an Origin
@@ -863,9 +899,9 @@ class ManualHeaders:
             return Value.literal("true" if v.value else "false")
         if v.kind == "array" and all(x.kind == "str" for x in v.value):
             return Value.literal(",".join(x.value for x in v.value))
-        return Value((Unknown(str(v.value) if v.kind == UNK else _t(node)),))
+        return Value((Unknown(str(v.value) if v.kind == JS_UNKNOWN else _node_text(node)),))
 
-    def _manual(self, name: str, value_node, call, fn) -> Manual:
+    def _manual(self, name: str, value_node, call, fn) -> HandSetHeader:
         scope = self._scope(fn)
         names = set(scope) | {"origin"} if "origin" in scope else set(scope)
         value = self._value(value_node, scope, names)
@@ -873,7 +909,7 @@ class ManualHeaders:
         opaque: list[str] = []
         matchers: list[OriginMatcher] | None = None
         for cond, positive in _guards(call, fn):
-            text = re.sub(r"\s+", " ", _t(cond))
+            text = re.sub(r"\s+", " ", _node_text(cond))
             m = re.fullmatch(r"\(?\s*(?:req|request)\.method\s*(===|==|!==|!=)\s*['\"](\w+)['\"]\s*\)?", text)
             if m:
                 is_options = m.group(2).upper() == "OPTIONS"
@@ -890,8 +926,8 @@ class ManualHeaders:
             opaque.append(("" if positive else "not ") + text)
         if matchers:
             value = Value((OriginMap(tuple(MapEntry(m, value) for m in matchers), Value.literal(""),
-                                     self.js.src(call)),))
-        return Manual(name, value, self.js.src(call), method, tuple(opaque))
+                                     self.js.source_of(call)),))
+        return HandSetHeader(name, value, self.js.source_of(call), method, tuple(opaque))
 
     def _preflight_outcome(self, handler: Handler) -> Outcome | None:
         """The status a handler's `if (req.method === 'OPTIONS') { ... }` answers with."""
@@ -901,20 +937,20 @@ class ManualHeaders:
         for n in _walk(fn):
             if n.type != "if_statement":
                 continue
-            text = re.sub(r"\s+", "", _t(n.child_by_field_name("condition")))
+            text = re.sub(r"\s+", "", _node_text(n.child_by_field_name("condition")))
             if not re.fullmatch(r"\(?(req|request)\.method===?['\"]OPTIONS['\"]\)?", text, re.I):
                 continue
             body = n.child_by_field_name("consequence")
             for c in _walk(body):
                 if c.type != "call_expression":
                     continue
-                ctext = re.sub(r"\s+", "", _t(c))
+                ctext = re.sub(r"\s+", "", _node_text(c))
                 m = re.match(r"^\w+\.sendStatus\((\d{3})\)$", ctext) or re.match(r"^\w+\.status\((\d{3})\)\.", ctext) \
                     or re.match(r"^\w+\.writeHead\((\d{3})", ctext)
                 if m:
-                    return Outcome(int(m.group(1)), self.js.src(c), reason=ctext)
+                    return Outcome(int(m.group(1)), self.js.source_of(c), reason=ctext)
                 if re.match(r"^\w+\.(end|send|json)\(", ctext):
-                    return Outcome(200, self.js.src(c), reason=ctext)
+                    return Outcome(200, self.js.source_of(c), reason=ctext)
         return None
 
     def _route(self, handler: Handler) -> Route | None:

@@ -24,26 +24,67 @@ from __future__ import annotations
 import ast
 import re
 
-from ..model import (
-    Branch,
-    OriginMatcher,
-    Outcome,
-    PolicyModel,
-    Route,
-    Source,
-    Unknown,
-    Value,
-)
+from ..model import OriginMatcher, PolicyModel, Route, Source, Unknown, Value
 from . import _pyast
-from ._appmodel import ACTUAL_METHODS, PREFLIGHT, OriginPolicy, emission, join_notes
+from ._appmodel import ACTUAL_METHODS, OriginPolicy, join_notes
+from ._library import (
+    ALLOW_HEADERS,
+    ALLOWED_ORIGINS,
+    CREDENTIALS,
+    EXPOSE,
+    MAX_AGE,
+    METHODS,
+    ORIGIN,
+    VARY,
+    VARY_SEVERAL_ORIGINS,
+    WILDCARD_ECHO_UNLESS_SEND_WILDCARD,
+    CorsSettings,
+    LibrarySemantics,
+    Written,
+    library_route,
+)
 
 NAME = "flask"
 
+# flask_cors/core.py (Flask-CORS 6.0.5): ALL_METHODS, and the characters
+# probably_regex() takes for a regex (_REGEX_HINT_CHARS).
 ALL_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
 REGEX_CHARS = ("*", "\\", "]", "?", "$", "^", "[", "(", ")")
-CONFIG_KEYS = ("ORIGINS", "METHODS", "ALLOW_HEADERS", "EXPOSE_HEADERS", "SUPPORTS_CREDENTIALS", "MAX_AGE",
-               "SEND_WILDCARD", "AUTOMATIC_OPTIONS", "VARY_HEADER", "RESOURCES", "INTERCEPT_EXCEPTIONS",
-               "ALWAYS_SEND", "ALLOW_PRIVATE_NETWORK")
+
+SEMANTICS = LibrarySemantics(
+    library="Flask-CORS 6.0.5",
+    frontend=NAME,
+    # an option is a keyword of CORS()/cross_origin(), a resources entry's key,
+    # or app.config['CORS_<OPTION>'] (flask_cors/core.py get_cors_options)
+    setting_names={option: (option, "CORS_" + option.upper()) for option in (
+        "origins", "methods", "allow_headers", "expose_headers", "supports_credentials", "max_age",
+        "send_wildcard", "automatic_options", "vary_header", "resources", "intercept_exceptions",
+        "always_send", "allow_private_network")},
+    # flask_cors/core.py DEFAULT_OPTIONS
+    defaults={"origins": "*", "methods": ALL_METHODS, "allow_headers": "*", "expose_headers": None,
+              "supports_credentials": False, "max_age": None, "send_wildcard": False,
+              "automatic_options": True, "vary_header": True, "resources": r"/*",
+              "intercept_exceptions": True, "always_send": True, "allow_private_network": False},
+    policy_kinds=frozenset({"star", "reflect", "list"}),
+    # core.py try_match_pattern: a plain entry compares case-insensitively, an
+    # entry probably_regex() takes for a regex goes to re.match(..., re.IGNORECASE)
+    exact_engine="exact-nocase",
+    regex_engine="python-match",
+    # core.py get_cors_origins: '*' echoes the Origin unless send_wildcard
+    wildcard=WILDCARD_ECHO_UNLESS_SEND_WILDCARD,
+    # core.py get_cors_headers: nothing at all for an origin that is not allowed
+    headers_to=ALLOWED_ORIGINS,
+    # core.py get_cors_headers: Vary: Origin when vary_header and several origins or a regex
+    vary_origin=VARY_SEVERAL_ORIGINS,
+    # Flask's automatic_options answers OPTIONS (200); the extension adds its headers
+    preflight_status=200,
+    preflight_reason="Flask answers OPTIONS itself (automatic_options)",
+    app_label="view",
+    app_reason="the Flask view",
+    actual_order=(ORIGIN, CREDENTIALS, EXPOSE, VARY),
+    preflight_order=(ORIGIN, CREDENTIALS, EXPOSE, VARY, METHODS, ALLOW_HEADERS, MAX_AGE),
+)
+CONFIG_KEYS = tuple(names[1][len("CORS_"):] for names in SEMANTICS.setting_names.values())
 _MARKER = re.compile(r"\bCORS\s*\(|\bcross_origin\b")
 
 
@@ -67,8 +108,8 @@ def probably_regex(pattern: str) -> bool:
 class Option:
     """One resolved option: value, where it was written, provenance note."""
 
-    def __init__(self, sv: _pyast.SV, source: Source, note: str = ""):
-        self.sv = sv
+    def __init__(self, value: _pyast.StaticValue, source: Source, note: str = ""):
+        self.value = value
         self.source = source
         self.note = note
 
@@ -109,21 +150,21 @@ class FlaskFile:
                     if (isinstance(target, ast.Subscript) and _pyast.node_text(target.value).endswith("config")):
                         key = self.module.eval(target.slice, self.module.env)
                         if key.known and isinstance(key.value, str) and key.value.startswith("CORS_"):
-                            sv = self.module.eval(node.value, self.module.env)
-                            found[key.value[5:].lower()] = Option(sv, _pyast.node_source(self.path, node),
-                                                                   _note(f"app.config['{key.value}']", sv))
+                            setting = self.module.eval(node.value, self.module.env)
+                            found[key.value[5:].lower()] = Option(setting, _pyast.node_source(self.path, node),
+                                                                   _note(f"app.config['{key.value}']", setting))
             elif isinstance(node, ast.Call) and _pyast.call_name(node).endswith("config.update"):
                 for k in node.keywords:
                     if k.arg and k.arg.startswith("CORS_"):
-                        sv = self.module.eval(k.value, self.module.env)
-                        found[k.arg[5:].lower()] = Option(sv, _pyast.node_source(self.path, k.value),
-                                                          _note(k.arg, sv))
+                        setting = self.module.eval(k.value, self.module.env)
+                        found[k.arg[5:].lower()] = Option(setting, _pyast.node_source(self.path, k.value),
+                                                          _note(k.arg, setting))
         # CORS_* constants in a config module (app.config.from_object(__name__) style)
         for key in CONFIG_KEYS:
-            sv = self.module.get("CORS_" + key)
+            setting = self.module.get("CORS_" + key)
             stmt = self.module.statement("CORS_" + key)
-            if sv is not None and stmt is not None and key.lower() not in found:
-                found[key.lower()] = Option(sv, _pyast.node_source(self.path, stmt), _note("CORS_" + key, sv))
+            if setting is not None and stmt is not None and key.lower() not in found:
+                found[key.lower()] = Option(setting, _pyast.node_source(self.path, stmt), _note("CORS_" + key, setting))
         return found
 
     # -- calls
@@ -159,8 +200,8 @@ class FlaskFile:
     def _options(self, call: ast.Call, parents: list[ast.AST]) -> tuple[dict[str, Option], Source]:
         env = _pyast.env_at(self.module, call, parents)
         options = dict(self.config)
-        for name, (sv, node) in _pyast.call_kwargs(self.module, call, env).items():
-            options[name] = Option(sv, _pyast.node_source(self.path, node), _note(name, sv))
+        for name, (setting, node) in _pyast.call_kwargs(self.module, call, env).items():
+            options[name] = Option(setting, _pyast.node_source(self.path, node), _note(name, setting))
         return options, _pyast.node_source(self.path, call)
 
     def _extension(self, call: ast.Call, parents: list[ast.AST], skip_first: bool) -> list[Route]:
@@ -168,10 +209,10 @@ class FlaskFile:
         resources = options.get("resources")
         if resources is None:
             return [self._route(options, anchor, "/", None)]
-        sv = resources.sv
-        if isinstance(sv.value, dict):
+        setting = resources.value
+        if isinstance(setting.value, dict):
             out = []
-            for path, per in sv.value.items():
+            for path, per in setting.value.items():
                 merged = dict(options)
                 if isinstance(per.value, dict):
                     for k, v in per.value.items():
@@ -180,11 +221,11 @@ class FlaskFile:
                     merged["origins"] = Option(per, Source(self.path, per.line, per.column), "")
                 out.append(self._route(merged, Source(self.path, per.line, per.column), _path(str(path)), None))
             return out
-        if sv.is_list:
+        if setting.is_list:
             return [self._route(options, Source(self.path, i.line, i.column), _path(str(i.value)), None)
-                    for i in sv.items() if i.known]
-        if sv.known and isinstance(sv.value, str):
-            return [self._route(options, resources.source, _path(sv.value), None)]
+                    for i in setting.items() if i.known]
+        if setting.known and isinstance(setting.value, str):
+            return [self._route(options, resources.source, _path(setting.value), None)]
         return [self._route(options, anchor, "/", None)]
 
     def _decorator(self, call: ast.Call, parents: list[ast.AST]) -> Route | None:
@@ -206,140 +247,124 @@ class FlaskFile:
                         methods = {verb.upper()}
                     m = _pyast.kwarg(dec, "methods")
                     if m is not None:
-                        msv = self.module.eval(m, self.module.env)
-                        if msv.is_list and all(i.known for i in msv.items()):
-                            methods = {str(i.value).upper() for i in msv.items()}
+                        listed_methods = self.module.eval(m, self.module.env)
+                        if listed_methods.is_list and all(i.known for i in listed_methods.items()):
+                            methods = {str(i.value).upper() for i in listed_methods.items()}
         return self._route(options, anchor, path, methods)
 
     # -- one route
 
     def _route(self, options: dict[str, Option], anchor: Source, path: str, view_methods) -> Route:
-        def opt(name, default):
+        def option_or_default(name: str) -> Option:
             o = options.get(name)
             if o is None:
-                return Option(_pyast._wrap(default, anchor.line, anchor.column, ""), anchor, "")
+                default = SEMANTICS.defaults[name]
+                return Option(_pyast.wrap_value(list(default) if isinstance(default, tuple) else default,
+                                                anchor.line, anchor.column, ""), anchor, "")
             return o
 
-        origins = opt("origins", "*")
-        creds = opt("supports_credentials", False)
-        send_wildcard = opt("send_wildcard", False)
-        credentials: bool | None = bool(creds.sv.value) if creds.sv.known else None
-        wildcard_send: bool | None = bool(send_wildcard.sv.value) if send_wildcard.sv.known else None
-        policy, multi = self._origin_policy(origins, wildcard_send, anchor)
-        if policy.kind == "star" and credentials:
-            # flask-cors refuses '*' + credentials + send_wildcard at start-up (ValueError)
-            pass
+        origins = option_or_default("origins")
+        creds = option_or_default("supports_credentials")
+        send_wildcard = option_or_default("send_wildcard")
+        credentials: bool | None = bool(creds.value.value) if creds.value.known else None
+        wildcard_send: bool | None = bool(send_wildcard.value.value) if send_wildcard.value.known else None
+        # (flask-cors refuses '*' + credentials + send_wildcard at start-up with a ValueError)
+        policy, several = self._origin_policy(origins, wildcard_send)
 
-        acao = emission("Access-Control-Allow-Origin", policy.acao(), policy.source, note=origins.note)
-        common = [acao]
         if credentials is None:
-            common.append(emission("Access-Control-Allow-Credentials",
-                                   policy.for_allowed(Value((Unknown(creds.sv.what),))), creds.source, note=creds.note))
-        elif credentials:
-            common.append(emission("Access-Control-Allow-Credentials", policy.for_allowed("true"), creds.source,
-                                   note=creds.note))
+            credentials_header = Written(Value((Unknown(creds.value.what),)), creds.source, creds.note)
+        else:
+            credentials_header = Written("true", creds.source, creds.note) if credentials else None
         expose = options.get("expose_headers")
-        if expose is not None and expose.sv.value is not None:
-            value = _flexible(expose.sv)
-            if value != "":
-                common.append(emission("Access-Control-Expose-Headers",
-                                       policy.for_allowed(value) if isinstance(value, str) else value,
-                                       expose.source, note=expose.note))
-        vary_opt = opt("vary_header", True)
-        if self.vary_hook is not None:
-            common.append(emission("Vary", "Origin", self.vary_hook))
-        elif policy.kind != "star" and (not vary_opt.sv.known or vary_opt.sv.value) and multi:
-            common.append(emission("Vary", policy.for_allowed("Origin"), policy.source))
+        expose_header = None
+        if expose is not None and expose.value.value is not None:
+            expose_header = Written(_flexible(expose.value), expose.source, expose.note)
+        vary_opt = option_or_default("vary_header")
 
-        methods = opt("methods", list(ALL_METHODS))
-        acam = _flexible(methods.sv, upper=True)
-        allow_headers = opt("allow_headers", "*")
-        ah = allow_headers.sv
-        names = [ah] if ah.known and isinstance(ah.value, str) else ah.items() if ah.is_list else None
-        if names is not None and all(i.known and isinstance(i.value, str) for i in names) and \
-                not any(probably_regex(i.value) for i in names):
-            acah: Value | str = ", ".join(sorted(i.value for i in names))
+        methods = option_or_default("methods")
+        allow_headers = option_or_default("allow_headers")
+        names = allow_headers.value
+        listed = [names] if names.known and isinstance(names.value, str) else names.items() if names.is_list else None
+        if listed is not None and all(i.known and isinstance(i.value, str) for i in listed) and \
+                not any(probably_regex(i.value) for i in listed):
+            acah: Value | str = ", ".join(sorted(i.value for i in listed))
         else:
             acah = Value((Unknown("the requested headers that allow_headers admits (Flask-CORS echoes them)"),))
-        preflight = list(common)
-        preflight.append(emission("Access-Control-Allow-Methods",
-                                  policy.for_allowed(acam) if isinstance(acam, str) else acam,
-                                  methods.source, note=methods.note))
-        preflight.append(emission("Access-Control-Allow-Headers",
-                                  policy.for_allowed(acah) if isinstance(acah, str) else acah,
-                                  allow_headers.source, note=allow_headers.note))
         age = options.get("max_age")
-        if age is not None and age.sv.value is not None:
-            value = str(age.sv.value) if age.sv.known and not isinstance(age.sv.value, (list, dict)) else \
-                Value((Unknown(age.sv.what or "max_age"),))
-            if isinstance(value, str) and isinstance(age.sv.value, bool):
-                value = Value((Unknown("max_age"),))
-            preflight.append(emission("Access-Control-Max-Age",
-                                      policy.for_allowed(value) if isinstance(value, str) else value,
-                                      age.source, note=age.note))
+        max_age = None
+        if age is not None and age.value.value is not None:
+            if isinstance(age.value.value, bool):
+                age_value: Value | str = Value((Unknown("max_age"),))  # True/False is not a number of seconds
+            elif age.value.known and not isinstance(age.value.value, (list, dict)):
+                age_value = str(age.value.value)
+            else:
+                age_value = Value((Unknown(age.value.what or "max_age"),))
+            max_age = Written(age_value, age.source, age.note)
 
-        actual_methods = ACTUAL_METHODS
+        settings = CorsSettings(
+            origin=policy, origin_note=origins.note, credentials=credentials_header, expose=expose_header,
+            methods=Written(_flexible(methods.value, upper=True), methods.source, methods.note),
+            allow_headers=Written(acah, allow_headers.source, allow_headers.note), max_age=max_age,
+            several_origins=several,
+            vary_switched_off=vary_opt.value.known and not vary_opt.value.value,
+            vary_by_app=self.vary_hook)
+
+        app_methods = ACTUAL_METHODS
         declared: tuple = ()
         if view_methods:
-            actual_methods = frozenset(m for m in view_methods if m != "OPTIONS") | (
+            app_methods = frozenset(m for m in view_methods if m != "OPTIONS") | (
                 {"HEAD"} if "GET" in view_methods else set())
             declared = tuple(sorted((m, anchor) for m in view_methods if m not in ("OPTIONS", "GET", "HEAD", "POST")))
-        branches = [
-            Branch(outcome=Outcome(200, anchor, reason="Flask answers OPTIONS itself (automatic_options)"),
-                   headers=tuple(preflight), methods=PREFLIGHT, source=anchor, label="preflight"),
-            Branch(outcome=Outcome(None, anchor, delegate="app", reason="the Flask view"),
-                   headers=tuple(common), methods=frozenset(actual_methods), source=anchor, label="view"),
-        ]
-        return Route(name=f"Flask-CORS at {self.path}:{anchor.line} {path}", source=anchor, branches=branches,
-                     https=None, path=path, declared_methods=declared, frontend=NAME)
+        return library_route(SEMANTICS, settings, name=f"Flask-CORS at {self.path}:{anchor.line} {path}",
+                             anchor=anchor, path=path, declared=declared, app_methods=app_methods)
 
-    def _origin_policy(self, origins: Option, send_wildcard: bool | None, anchor: Source) -> tuple[OriginPolicy, bool]:
-        sv = origins.sv
-        items = [sv] if (not sv.is_list) else sv.items()
-        if not sv.known:
-            return OriginPolicy("unknown", origins.source, what=f"origins ({sv.what})"), True
+    def _origin_policy(self, origins: Option, send_wildcard: bool | None) -> tuple[OriginPolicy, bool]:
+        """The origin policy, and whether several origins can be allowed (then
+        Flask-CORS adds Vary: Origin)."""
+        value = origins.value
+        items = [value] if (not value.is_list) else value.items()
+        if not value.known:
+            return OriginPolicy("unknown", origins.source, what=f"origins ({value.what})"), True
         wildcard = next((i for i in items if i.known and i.value in ("*", ".*")), None)
-        multi = len(items) > 1 or any(
+        several = len(items) > 1 or any(
             (i.known and isinstance(i.value, str) and probably_regex(i.value)) or isinstance(i.value, _pyast.Regex)
             for i in items)
         if wildcard is not None:
-            src = Source(self.path, wildcard.line, wildcard.column) if sv.is_list else origins.source
-            if send_wildcard is None:
-                return OriginPolicy("unknown", src, what="'*' or the Origin (send_wildcard unknown)"), multi
-            return OriginPolicy("star" if send_wildcard else "reflect", src, note=origins.note), multi
+            src = Source(self.path, wildcard.line, wildcard.column) if value.is_list else origins.source
+            echo = None if send_wildcard is None else not send_wildcard
+            return SEMANTICS.wildcard_policy(src, echo=echo, unknown_what="'*' or the Origin (send_wildcard unknown)",
+                                             note=origins.note), several
         matchers: list[OriginMatcher] = []
         partial: list[str] = []
         for item in items:
-            where = Source(self.path, item.line, item.column) if sv.is_list else origins.source
+            where = Source(self.path, item.line, item.column) if value.is_list else origins.source
+            note = join_notes(origins.note, item.note)
             if item.known and isinstance(item.value, _pyast.Regex):
-                matchers.append(OriginMatcher(item.value.pattern, "python-match", item.value.ignore_case, where,
-                                              note=join_notes(origins.note, item.note)))
+                matchers.append(SEMANTICS.regex(item.value.pattern, item.value.ignore_case, where, note))
             elif item.known and isinstance(item.value, str):
                 if probably_regex(item.value):
-                    matchers.append(OriginMatcher(item.value, "python-match", True, where,
-                                                  note=join_notes(origins.note, item.note)))
+                    matchers.append(SEMANTICS.regex(item.value, True, where, note))
                 else:
-                    matchers.append(OriginMatcher(item.value, "exact-nocase", source=where,
-                                                  note=join_notes(origins.note, item.note)))
+                    matchers.append(SEMANTICS.exact(item.value, where, note))
             else:
                 partial.append(f"an origins entry ({item.what or 'not a string'})")
-        return OriginPolicy("list", origins.source, matchers=matchers, partial="; ".join(partial)), multi
+        return OriginPolicy("list", origins.source, matchers=matchers, partial="; ".join(partial)), several
 
 
-def _note(name: str, sv: _pyast.SV) -> str:
-    return f"{name} comes from {sv.note}" if sv.note else ""
+def _note(name: str, setting: _pyast.StaticValue) -> str:
+    return f"{name} comes from {setting.note}" if setting.note else ""
 
 
-def _flexible(sv: _pyast.SV, upper: bool = False) -> Value | str:
+def _flexible(setting: _pyast.StaticValue, upper: bool = False) -> Value | str:
     """Flask-CORS's flexible_str: a string as is, an iterable sorted and joined with ', '."""
-    if sv.known and isinstance(sv.value, str):
-        return sv.value.upper() if upper else sv.value
-    if sv.is_list and all(i.known and isinstance(i.value, str) for i in sv.items()):
-        text = ", ".join(sorted(i.value for i in sv.items()))
+    if setting.known and isinstance(setting.value, str):
+        return setting.value.upper() if upper else setting.value
+    if setting.is_list and all(i.known and isinstance(i.value, str) for i in setting.items()):
+        text = ", ".join(sorted(i.value for i in setting.items()))
         return text.upper() if upper else text
-    if sv.known and isinstance(sv.value, (int, float)) and not isinstance(sv.value, bool):
-        return str(sv.value)
-    return Value((Unknown(sv.what or "setting"),))
+    if setting.known and isinstance(setting.value, (int, float)) and not isinstance(setting.value, bool):
+        return str(setting.value)
+    return Value((Unknown(setting.what or "setting"),))
 
 
 def _path(resource: str) -> str:

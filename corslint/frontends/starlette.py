@@ -25,25 +25,66 @@ from __future__ import annotations
 import ast
 import re
 
-from ..model import (
-    Branch,
-    OriginMatcher,
-    Outcome,
-    PolicyModel,
-    Route,
-    Source,
-    Unknown,
-    Value,
-)
+from ..model import OriginMatcher, PolicyModel, Route, Source, Unknown, Value
 from . import _pyast
-from ._appmodel import ACTUAL_METHODS, PREFLIGHT, OriginPolicy, emission, join_notes
+from ._appmodel import OriginPolicy, join_notes
+from ._library import (
+    ALLOW_HEADERS,
+    CREDENTIALS,
+    EVERY_ORIGIN,
+    EXPOSE,
+    MAX_AGE,
+    METHODS,
+    ORIGIN,
+    PREFLIGHT_VARY,
+    VARY,
+    VARY_UNLESS_STAR,
+    WILDCARD_ECHO_WITH_CREDENTIALS,
+    CorsSettings,
+    LibrarySemantics,
+    Written,
+    library_route,
+)
 
 NAME = "starlette"
 
+# starlette/middleware/cors.py (Starlette 1.10.0): ALL_METHODS, SAFELISTED_HEADERS
 ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY")
 SAFELISTED_HEADERS = ("Accept", "Accept-Language", "Content-Language", "Content-Type")
-PREFLIGHT_VARY = ("Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
-                  "Access-Control-Request-Private-Network")
+
+SEMANTICS = LibrarySemantics(
+    library="Starlette 1.10.0 CORSMiddleware",
+    frontend=NAME,
+    # CORSMiddleware.__init__ keyword arguments
+    setting_names={name: (name,) for name in (
+        "allow_origins", "allow_methods", "allow_headers", "allow_credentials", "allow_origin_regex",
+        "allow_private_network", "expose_headers", "max_age")},
+    # CORSMiddleware.__init__ defaults
+    defaults={"allow_origins": (), "allow_methods": ("GET",), "allow_headers": (), "allow_credentials": False,
+              "allow_origin_regex": None, "allow_private_network": False, "expose_headers": (),
+              "max_age": 600},
+    policy_kinds=frozenset({"star", "reflect", "list"}),
+    # is_allowed_origin: `origin in self.allow_origins`; allow_origin_regex.fullmatch(origin)
+    exact_engine="exact",
+    regex_engine="python-fullmatch",
+    # allow_all_origins: '*', but the Origin echoed when allow_credentials
+    # (preflight_response and send: explicit_origin / allow_credentials)
+    wildcard=WILDCARD_ECHO_WITH_CREDENTIALS,
+    # simple_headers (credentials, expose) go on every answer to a request with an Origin
+    headers_to=EVERY_ORIGIN,
+    # send(): Vary: Origin appended unless the answer is '*'
+    vary_origin=VARY_UNLESS_STAR,
+    # preflight_response: 200 "OK", 400 when origin, method or headers are refused
+    preflight_status=200,
+    preflight_reason="CORSMiddleware answers preflights itself (200; 400 when the origin, method or "
+                     "headers are not allowed)",
+    preflight_vary=("Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+                    "Access-Control-Request-Private-Network"),
+    app_label="application",
+    app_reason="the application",
+    actual_order=(ORIGIN, CREDENTIALS, EXPOSE, VARY),
+    preflight_order=(PREFLIGHT_VARY, ORIGIN, METHODS, MAX_AGE, ALLOW_HEADERS, CREDENTIALS),
+)
 _MARKER = re.compile(r"\bCORSMiddleware\b")
 
 
@@ -57,7 +98,7 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None, on_allowlists=None) -> PolicyModel:
     def routes_of(path, module, problems):
-        return [App(path, module, call, parents).route() for call, parents in _middleware_calls(module)]
+        return [MiddlewareCall(path, module, call, parents).route() for call, parents in _middleware_calls(module)]
 
     return _pyast.parse_each(paths, stdin, texts, routes_of)
 
@@ -83,7 +124,9 @@ def _middleware_calls(module: _pyast.Module):
     return found
 
 
-class App:
+class MiddlewareCall:
+    """One call that configures CORSMiddleware, read into a Route."""
+
     def __init__(self, path: str, module: _pyast.Module, call: ast.Call, parents: list[ast.AST]):
         self.path = path
         self.module = module
@@ -92,91 +135,69 @@ class App:
         self.kwargs = _pyast.call_kwargs(module, call, self.env)
         self.anchor = _pyast.node_source(path, call)
 
-    def arg(self, name: str) -> tuple[_pyast.SV | None, Source]:
+    def argument(self, name: str) -> tuple[_pyast.StaticValue | None, Source]:
         if name in self.kwargs:
-            sv, node = self.kwargs[name]
-            return sv, _pyast.node_source(self.path, node)
+            setting, node = self.kwargs[name]
+            return setting, _pyast.node_source(self.path, node)
         if "**" in self.kwargs:
-            sv, node = self.kwargs["**"]
-            return _pyast.unknown(node, sv.what or "**options"), _pyast.node_source(self.path, node)
+            setting, node = self.kwargs["**"]
+            return _pyast.unknown(node, setting.what or "**options"), _pyast.node_source(self.path, node)
         return None, self.anchor
 
-    def note(self, name: str, sv: _pyast.SV | None) -> str:
-        return f"{name} comes from {sv.note}" if sv is not None and sv.note else ""
+    def note(self, name: str, setting: _pyast.StaticValue | None) -> str:
+        return f"{name} comes from {setting.note}" if setting is not None and setting.note else ""
 
     def route(self) -> Route:
-        origins, origins_src = self.arg("allow_origins")
-        regex, regex_src = self.arg("allow_origin_regex")
-        creds, creds_src = self.arg("allow_credentials")
-        credentials: bool | None = False
+        origins, origins_src = self.argument("allow_origins")
+        regex, regex_src = self.argument("allow_origin_regex")
+        creds, creds_src = self.argument("allow_credentials")
+        credentials: bool | None = SEMANTICS.defaults["allow_credentials"]
         if creds is not None:
             credentials = bool(creds.value) if creds.known else None
-
         policy = self.origin_policy(origins, origins_src, regex, regex_src, credentials)
-        notes = join_notes(self.note("allow_origins", origins), self.note("allow_origin_regex", regex))
-        acao = emission("Access-Control-Allow-Origin", policy.acao(), policy.source, note=notes)
 
-        # Headers the middleware sends to every request with an Origin.
-        common = []
         if credentials is None:
-            common.append(emission("Access-Control-Allow-Credentials", Value((Unknown(creds.what),)), creds_src,
-                                   note=self.note("allow_credentials", creds)))
-        elif credentials:
-            common.append(emission("Access-Control-Allow-Credentials", "true", creds_src,
-                                   note=self.note("allow_credentials", creds)))
-
-        expose, expose_src = self.arg("expose_headers")
-        actual_extra = []
+            credentials_header = Written(Value((Unknown(creds.what),)), creds_src, self.note("allow_credentials", creds))
+        else:
+            credentials_header = Written("true", creds_src, self.note("allow_credentials", creds)) \
+                if credentials else None
+        expose, expose_src = self.argument("expose_headers")
+        expose_header = None
         if expose is not None:
-            value = _joined(expose)
-            if value != "":
-                actual_extra.append(emission("Access-Control-Expose-Headers", value, expose_src,
-                                             note=self.note("expose_headers", expose)))
-        actual = [acao] + common + actual_extra
-        if policy.kind != "star":
-            actual.append(emission("Vary", "Origin", policy.source))
+            expose_header = Written(_joined(expose), expose_src, self.note("expose_headers", expose))
 
-        methods, methods_src = self.arg("allow_methods")
+        methods, methods_src = self.argument("allow_methods")
         if methods is None:
-            acam: Value | str = "GET"
+            acam: Value | str = ", ".join(SEMANTICS.defaults["allow_methods"])
         elif methods.is_list and any(i.known and i.value == "*" for i in methods.items()):
             acam = ", ".join(ALL_METHODS)
         else:
             acam = _joined(methods)
-        headers, headers_src = self.arg("allow_headers")
+        headers, headers_src = self.argument("allow_headers")
         if headers is None:
-            acah: Value | str = ", ".join(sorted(SAFELISTED_HEADERS))
+            acah: Value | str = ", ".join(sorted(set(SAFELISTED_HEADERS) | set(SEMANTICS.defaults["allow_headers"])))
         elif headers.is_list and any(i.known and i.value == "*" for i in headers.items()):
             acah = Value((Unknown("the requested headers (allow_headers=['*'] echoes them)"),))
         elif headers.is_list and all(i.known and isinstance(i.value, str) for i in headers.items()):
             acah = ", ".join(sorted(set(SAFELISTED_HEADERS) | {i.value for i in headers.items()}))
         else:
             acah = Value((Unknown(headers.what or "allow_headers"),))
-        age, age_src = self.arg("max_age")
+        age, age_src = self.argument("max_age")
         if age is None:
-            acma: Value | str = "600"
+            acma: Value | str = str(SEMANTICS.defaults["max_age"])
         elif age.known:
             acma = str(age.value)
         else:
             acma = Value((Unknown(age.what or "max_age"),))
-        preflight = [
-            emission("Vary", PREFLIGHT_VARY, self.anchor),
-            acao,
-            emission("Access-Control-Allow-Methods", acam, methods_src, note=self.note("allow_methods", methods)),
-            emission("Access-Control-Max-Age", acma, age_src, note=self.note("max_age", age)),
-            emission("Access-Control-Allow-Headers", acah, headers_src, note=self.note("allow_headers", headers)),
-        ] + common
-        declared = ()
-        branches = [
-            Branch(outcome=Outcome(200, self.anchor,
-                                   reason="CORSMiddleware answers preflights itself (200; 400 when the "
-                                          "origin, method or headers are not allowed)"),
-                   headers=tuple(preflight), methods=PREFLIGHT, source=self.anchor, label="preflight"),
-            Branch(outcome=Outcome(None, self.anchor, delegate="app", reason="the application"),
-                   headers=tuple(actual), methods=ACTUAL_METHODS, source=self.anchor, label="application"),
-        ]
-        return Route(name=f"CORSMiddleware at {self.path}:{self.anchor.line}", source=self.anchor,
-                     branches=branches, https=None, path="/", declared_methods=declared, frontend=NAME)
+        settings = CorsSettings(
+            origin=policy,
+            origin_note=join_notes(self.note("allow_origins", origins), self.note("allow_origin_regex", regex)),
+            credentials=credentials_header, expose=expose_header,
+            methods=Written(acam, methods_src, self.note("allow_methods", methods)),
+            allow_headers=Written(acah, headers_src, self.note("allow_headers", headers)),
+            max_age=Written(acma, age_src, self.note("max_age", age)))
+        return library_route(SEMANTICS, settings, name=f"CORSMiddleware at {self.path}:{self.anchor.line}",
+                             anchor=self.anchor)
 
     def origin_policy(self, origins, origins_src: Source, regex, regex_src: Source,
                       credentials: bool | None) -> OriginPolicy:
@@ -184,9 +205,8 @@ class App:
             star = next(i for i in origins.items() if i.known and i.value == "*")
             src = Source(self.path, star.line, star.column)
             note = self.note("allow_origins", origins)
-            if credentials is None:
-                return OriginPolicy("unknown", src, what="'*' or the Origin (allow_credentials unknown)")
-            return OriginPolicy("reflect" if credentials else "star", src, note=note)
+            return SEMANTICS.wildcard_policy(src, echo=credentials, note=note,
+                                             unknown_what="'*' or the Origin (allow_credentials unknown)")
         matchers: list[OriginMatcher] = []
         partial: list[str] = []
         src = origins_src if origins is not None else (regex_src if regex is not None else self.anchor)
@@ -199,22 +219,21 @@ class App:
                     partial.append(f"allow_origins ({origins.what})")
             for item in origins.items():
                 if item.known and isinstance(item.value, str):
-                    matchers.append(OriginMatcher(item.value, "exact", source=Source(self.path, item.line, item.column),
-                                                  note=join_notes(self.note("allow_origins", origins), item.note)))
+                    matchers.append(SEMANTICS.exact(item.value, Source(self.path, item.line, item.column),
+                                                    join_notes(self.note("allow_origins", origins), item.note)))
                 else:
                     partial.append(f"an allow_origins entry ({item.what or 'not a string'})")
         if regex is not None and regex.value is not None:
             if regex.known and isinstance(regex.value, str):
-                matchers.append(OriginMatcher(regex.value, "python-fullmatch", source=regex_src,
-                                              note=self.note("allow_origin_regex", regex)))
+                matchers.append(SEMANTICS.regex(regex.value, False, regex_src, self.note("allow_origin_regex", regex)))
             else:
                 partial.append(f"allow_origin_regex ({regex.what})")
         return OriginPolicy("list", src, matchers=matchers, partial="; ".join(partial))
 
 
-def _joined(sv: _pyast.SV) -> Value | str:
-    if sv.is_list and all(i.known and isinstance(i.value, str) for i in sv.items()):
-        return ", ".join(i.value for i in sv.items())
-    if sv.known and isinstance(sv.value, str):
-        return ", ".join(sv.value)  # a string is a collection of its characters
-    return Value((Unknown(sv.what or "setting"),))
+def _joined(setting: _pyast.StaticValue) -> Value | str:
+    if setting.is_list and all(i.known and isinstance(i.value, str) for i in setting.items()):
+        return ", ".join(i.value for i in setting.items())
+    if setting.known and isinstance(setting.value, str):
+        return ", ".join(setting.value)  # a string is a collection of its characters
+    return Value((Unknown(setting.what or "setting"),))
