@@ -1,5 +1,7 @@
-"""Suite-wide test plumbing: the report of which test drives which rule fixture
-(read by tests/test_fixtures.py)."""
+"""Suite-wide test plumbing: skipping (or, under CORSLINT_REQUIRE, failing)
+tests whose requirement outside the repository is absent (tests/external.py),
+and the report of which test drives which rule fixture (read by
+tests/test_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,11 @@ import json
 import os
 from pathlib import Path
 
+from external import pytest_configure, pytest_runtest_setup  # noqa: F401 (hooks)
 from ruletools import FIXTURES, rule_fixtures
+
+
+# ---------------------------------------------------------------- which test drives which fixture
 
 
 def _driven_fixture(value) -> str | None:
@@ -17,6 +23,9 @@ def _driven_fixture(value) -> str | None:
 
 
 def pytest_collection_modifyitems(session, config, items):
+    """With CORSLINT_FIXTURE_DRIVERS=<file>, write {fixture: [node ids]} for every
+    collected test that takes a rule fixture as a parameter and checks its
+    markers (calls ``assert_fixture``)."""
     report = os.environ.get("CORSLINT_FIXTURE_DRIVERS")
     if not report:
         return
