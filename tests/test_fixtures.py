@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from corslint.checks import REGISTRY
+from corslint.frontends import frontend_for
 from ruletools import FIXTURES, assert_fixture, fixtures, is_must_not_fire, rule_fixtures
 
 EVERY_CODE = frozenset(REGISTRY)
@@ -54,6 +55,10 @@ def fixture_id(case: tuple[str, str, Path]) -> str:
 def test_fixture(frontend, code, path):
     assert code in SUPPORTED.get(frontend, ()), (
         f"{fixture_id((frontend, code, path))}: ({frontend}, {code}) is not in SUPPORTED")
+    # filed under the frontend that reads it (every file of a directory fixture)
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    readers = {f.name: getattr(frontend_for(str(f), named=True), "__name__", None) for f in files}
+    assert all(name and name.rsplit(".", 1)[-1] == frontend for name in readers.values()), readers
     assert_fixture(path, code)
 
 
