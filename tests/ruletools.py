@@ -3,9 +3,13 @@
 A fixture is a config under tests/fixtures/<frontend>/<CODE>/. Lines that must
 carry a finding are marked with a trailing comment ``# expect: CODE``; the
 marker may sit on its own line directly above the line it means
-(``# expect-next: CODE``). Files whose names end in ``_fp`` are must-not-fire
-fixtures: the rule reports nothing on them. A fixture may be a directory (for
-include tests): every marked line in every file below it counts.
+(``# expect-next: CODE``); JavaScript fixtures write ``//`` instead of ``#``.
+Files whose names end in ``_fp`` are must-not-fire fixtures: the rule reports
+nothing on them. A fixture may be a directory (for include tests): every
+marked line in every file below it counts.
+
+tests/test_fixtures.py runs every fixture of every frontend through
+``assert_fixture``; rule modules (tests/rules/) use it for assertions of their own.
 """
 
 from __future__ import annotations
@@ -21,11 +25,28 @@ _MARK = re.compile(r"(?:#|//)\s*expect:\s*([A-Z0-9, ]+)")
 _MARK_NEXT = re.compile(r"^\s*(?:#|//)\s*expect-next:\s*([A-Z0-9, ]+)")
 
 
+# tests/fixtures/frontend/ holds the frontends' own parser fixtures (include
+# trees, syntax errors), not rule fixtures.
+PARSER_FIXTURES = FIXTURES / "frontend"
+
+
 def fixtures(code: str, frontend: str = "nginx") -> list[Path]:
     base = FIXTURES / frontend / code
     if not base.is_dir():
         return []
     return sorted(p for p in base.iterdir() if not p.name.startswith("."))
+
+
+def rule_fixtures() -> list[tuple[str, str, Path]]:
+    """Every rule fixture on disk as (frontend, code, path), whatever is declared."""
+    return [(frontend.name, code.name, path)
+            for frontend in sorted(FIXTURES.iterdir()) if frontend.is_dir() and frontend != PARSER_FIXTURES
+            for code in sorted(frontend.iterdir()) if code.is_dir()
+            for path in fixtures(code.name, frontend.name)]
+
+
+def is_must_not_fire(path: Path) -> bool:
+    return path.stem.endswith("_fp")
 
 
 def expected(path: Path, code: str) -> set[tuple[str, int]]:
@@ -54,7 +75,7 @@ def assert_fixture(path: Path, code: str) -> list:
     findings = found(path, code)
     got = {(os.path.abspath(f.file), f.line) for f in findings}
     want = {(os.path.abspath(f), line) for f, line in expected(path, code)}
-    if path.stem.endswith("_fp"):
+    if is_must_not_fire(path):
         assert not findings, f"{code} fired on must-not-fire fixture {path.name}: " + "; ".join(
             f"{f.file}:{f.line} {f.message}" for f in findings)
         assert not want, f"{path.name} is a _fp fixture but has expect markers"

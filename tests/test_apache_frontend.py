@@ -593,7 +593,7 @@ CORPUS_FINDINGS = {
 }
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not checked out next to the repository")
+@pytest.mark.shared
 @pytest.mark.parametrize("name", sorted(CORPUS_FINDINGS))
 def test_corpus_file_parses_and_gives_the_expected_findings(name):
     path = CORPUS / name

@@ -33,6 +33,8 @@ from apache_httpd import apache_binary, main_config
 from corslint.frontends import apache
 from corslint.scenarios import answer
 
+pytestmark = pytest.mark.server
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "apache"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "apache"
 LIVE_SAMPLES = sorted(p for p in SAMPLES.glob("*/*.conf") if "*:443" not in p.read_text(encoding="utf-8"))

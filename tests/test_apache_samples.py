@@ -49,18 +49,21 @@ def test_fixed_sample_lints_clean(path):
     assert not result.findings, [f"{f.code}:{f.line} {f.message}" for f in result.findings]
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("path", APACHE_SAMPLES, ids=sample_id)
 def test_real_apache_accepts_sample(path, tmp_path):
     run = config_test(path, tmp_path)
     assert run.returncode == 0, run.stderr
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("path", APACHE_FIXTURES, ids=lambda p: str(p.relative_to(FIXTURES / "apache")))
 def test_real_apache_accepts_rule_fixture(path, tmp_path):
     run = config_test(path, tmp_path)
     assert run.returncode == 0, run.stderr
 
 
+@pytest.mark.server
 def test_config_test_rejects_what_httpd_rejects(tmp_path):
     bad = tmp_path / "bad.conf"
     bad.write_text('Header set Access-Control-Allow-Origin "x" # trailing comment\n', encoding="utf-8")

@@ -21,6 +21,8 @@ from click.testing import CliRunner
 from corslint.cli import main
 from corslint.lint import lint
 
+pytestmark = pytest.mark.shared
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("CORSLINT_CORPUS", ROOT.parent / "shared" / "corpus"))
 

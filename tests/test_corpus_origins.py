@@ -19,6 +19,8 @@ import pytest
 
 from corslint.lint import lint
 
+pytestmark = pytest.mark.shared
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "nginx"
 GIXY = sorted(CORPUS.glob("yandex__gixy__tests__plugins__simply__origins__origin*.conf"))

@@ -1,64 +1,13 @@
 """The Express frontend (cors package and hand-set headers, via tree-sitter).
-
-JavaScript fixtures mark expected lines with ``// expect: CODE``; ruletools
-reads only ``#`` markers, so this module reads its own."""
+Its rule fixtures (tests/fixtures/express/, marked ``// expect: CODE``) run in
+tests/test_fixtures.py with every other frontend's."""
 
 from __future__ import annotations
-
-import os
-import re
-from pathlib import Path
-
-import pytest
 
 from corslint.frontends import express, frontend_for
 from corslint.lint import lint
 from corslint.scenarios import answer
-from ruletools import FIXTURES
-
-CODES = ("CORS105", "CORS106", "CORS201", "CORS305")
-_MARK = re.compile(r"//\s*expect:\s*([A-Z0-9, ]+)")
-
-
-def js_fixtures(code: str) -> list[Path]:
-    base = FIXTURES / "express" / code
-    return sorted(p for p in base.iterdir() if p.is_file())
-
-
-def marked(path: Path, code: str) -> set[int]:
-    out = set()
-    for i, line in enumerate(path.read_text().splitlines(), 1):
-        m = _MARK.search(line)
-        if m and code in [c.strip() for c in m.group(1).split(",")]:
-            out.add(i)
-    return out
-
-
-def check_fixture(path: Path, code: str):
-    result = lint([str(path)], codes=[code])
-    assert not [p for p in result.problems if p.fatal], result.problems
-    findings = [f for f in result.findings if f.code == code]
-    got = {f.line for f in findings}
-    want = marked(path, code)
-    if path.stem.endswith("_fp"):
-        assert not findings, [f"{f.line} {f.message}" for f in findings]
-        assert not want
-    else:
-        assert want and got == want, (want, [f"{f.line} {f.message}" for f in findings])
-        assert all(os.path.abspath(f.file) == os.path.abspath(path) for f in findings)
-    return findings
-
-
-@pytest.mark.parametrize("path", [p for c in CODES for p in js_fixtures(c)],
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_fixture(path):
-    check_fixture(path, path.parent.name)
-
-
-def test_every_code_has_positive_and_must_not_fire_fixtures():
-    for code in CODES:
-        names = [p.stem for p in js_fixtures(code)]
-        assert any(n.endswith("_fp") for n in names) and any(not n.endswith("_fp") for n in names), code
+from ruletools import FIXTURES, assert_fixture
 
 
 def route_of(tmp_path, text, name="app.js"):
@@ -78,7 +27,7 @@ HEAD = "const express = require('express');\nconst cors = require('cors');\ncons
 
 
 def test_star_with_credentials_is_literal_star():
-    [finding] = check_fixture(FIXTURES / "express" / "CORS201" / "star_credentials.js", "CORS201")
+    [finding] = assert_fixture(FIXTURES / "express" / "CORS201" / "star_credentials.js", "CORS201")
     assert finding.chrome and "must not be the wildcard" in finding.chrome
 
 

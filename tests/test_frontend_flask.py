@@ -1,27 +1,11 @@
-"""The Flask-CORS frontend: fixtures per rule and the package's rules in the model."""
+"""The Flask-CORS frontend: the package's rules in the model."""
 
 from __future__ import annotations
-
-import pytest
 
 from corslint.frontends import flask, frontend_for
 from corslint.lint import lint
 from corslint.scenarios import answer
-from ruletools import FIXTURES, assert_fixture, fixtures
-
-CODES = ("CORS105", "CORS106")
-
-
-@pytest.mark.parametrize("path", [p for c in CODES for p in fixtures(c, "flask")],
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_fixture(path):
-    assert_fixture(path, path.parent.name)
-
-
-def test_every_code_has_positive_and_must_not_fire_fixtures():
-    for code in CODES:
-        names = [p.stem for p in fixtures(code, "flask")]
-        assert any(n.endswith("_fp") for n in names) and any(not n.endswith("_fp") for n in names), code
+from ruletools import FIXTURES, assert_fixture
 
 
 def routes_of(tmp_path, text):

@@ -86,6 +86,7 @@ def _nginx_files():
                 yield path
 
 
+@pytest.mark.shared
 def test_corpus_tokens_and_trees_are_crossplanes():
     paths = list(_nginx_files())
     assert len(paths) > 20

@@ -54,6 +54,7 @@ def nginx_binary() -> str:
     return found
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("path", NGINX_SAMPLES, ids=sample_id)
 def test_real_nginx_accepts_sample(path, tmp_path):
     (tmp_path / "logs").mkdir()

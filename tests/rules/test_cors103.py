@@ -1,18 +1,10 @@
-import pytest
+"""CORS103: what tests/test_fixtures.py cannot say about its fixtures (messages,
+severities, browser texts, related lines). The fixtures themselves, for every
+frontend, are tests/fixtures/<frontend>/CORS103/ and run in tests/test_fixtures.py."""
 
-from ruletools import FIXTURES, assert_fixture, fixtures
+from ruletools import FIXTURES, assert_fixture
 
 CODE = "CORS103"
-
-
-@pytest.mark.parametrize("path", fixtures(CODE), ids=lambda p: p.name)
-def test_fixture(path):
-    assert_fixture(path, CODE)
-
-
-def test_fixture_set_has_both_kinds():
-    names = [p.stem for p in fixtures(CODE)]
-    assert any(n.endswith("_fp") for n in names) and any(not n.endswith("_fp") for n in names)
 
 
 def test_definite_duplicate_is_an_error_with_browser_texts():
@@ -40,3 +32,13 @@ def test_duplicate_from_an_included_snippet_names_the_other_file():
     [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "snippet_and_location", CODE)
     assert "snippets/cors.conf:1" in finding.message
     assert any(s.file.endswith("snippets/cors.conf") for s in finding.related)
+
+
+def test_apache_duplicate_from_both_tables_names_the_browser_error():
+    [finding] = assert_fixture(FIXTURES / "apache" / CODE / "server_and_location_tables.conf", CODE)
+    assert finding.line == 10 and finding.severity == "error"
+    assert "(line 5)" in finding.message
+    assert finding.chrome.endswith(
+        "The 'Access-Control-Allow-Origin' header contains multiple values "
+        "'https://app.example.com, https://app.example.com', but only one is allowed. "
+        "Have the server send the header with a valid value.")

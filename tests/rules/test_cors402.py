@@ -1,19 +1,10 @@
-import pytest
+"""CORS402: what tests/test_fixtures.py cannot say about its fixtures (messages,
+severities, browser texts, related lines). The fixtures themselves, for every
+frontend, are tests/fixtures/<frontend>/CORS402/ and run in tests/test_fixtures.py."""
 
-from ruletools import FIXTURES, assert_fixture, fixtures
+from ruletools import FIXTURES, assert_fixture
 
 CODE = "CORS402"
-
-
-@pytest.mark.parametrize("path", fixtures(CODE), ids=lambda p: p.name)
-def test_fixture(path):
-    assert_fixture(path, CODE)
-
-
-def test_fixture_set_has_both_kinds():
-    names = [p.stem for p in fixtures(CODE)]
-    assert sum(n.endswith("_fp") for n in names) >= 2
-    assert sum(not n.endswith("_fp") for n in names) >= 2
 
 
 def test_upstream_error_hidden_behind_cors_error():
@@ -37,3 +28,9 @@ def test_auth_answer_is_named_with_its_status():
     assert "401s from auth_basic" in finding.message
     assert finding.firefox.endswith("Status code: 401.")
     assert 6 in [r.line for r in finding.related]  # the auth_basic line
+
+
+def test_apache_onsuccess_headers_on_static_404():
+    [finding] = assert_fixture(FIXTURES / "apache" / CODE / "htaccess_static", CODE)
+    assert "404s for missing files" in finding.message
+    assert finding.firefox.endswith("(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 404.")

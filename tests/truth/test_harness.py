@@ -172,6 +172,7 @@ def _refused(port: int) -> bool:
     return False
 
 
+@pytest.mark.server
 def test_nginx_deployment_runs_a_sample_on_free_loopback_ports(tmp_path, deploy, page_server):
     sample = tmp_path / "site.conf"
     sample.write_text(SITE)
@@ -197,6 +198,7 @@ def test_nginx_deployment_runs_a_sample_on_free_loopback_ports(tmp_path, deploy,
     assert not deployment.workdir.exists()
 
 
+@pytest.mark.server
 def test_nginx_deployment_failure_names_the_problem(tmp_path, deploy):
     sample = tmp_path / "bad.conf"
     sample.write_text("server { listen 80; location / { no_such_directive on; } }\n")
@@ -219,6 +221,8 @@ server {
 """
 
 
+@pytest.mark.browser
+@pytest.mark.server
 @pytest.mark.parametrize("browser_name", BROWSER_NAMES)
 def test_a_wrong_prediction_fails_against_the_real_browser(browser_name, tmp_path, browsers, deploy,
                                                            page_server):

@@ -69,6 +69,8 @@ def test_samples_are_found():
     assert CASES, f"no samples under samples/{FRONTEND}/"
 
 
+@pytest.mark.browser
+@pytest.mark.server
 @pytest.mark.parametrize("case,browser_name", BROKEN)
 def test_broken_sample_prints_the_predicted_console_text(case, browser_name, browsers, deploy,
                                                          page_server, truth_record):
@@ -81,6 +83,8 @@ def test_broken_sample_prints_the_predicted_console_text(case, browser_name, bro
     truth_record.passed_broken(_label(case), case.code, browser_name)
 
 
+@pytest.mark.browser
+@pytest.mark.server
 @pytest.mark.parametrize("case,browser_name", FIXED)
 def test_fixed_sample_gets_through(case, browser_name, browsers, deploy, page_server, truth_record):
     plan = case.plan()
@@ -136,6 +140,7 @@ def test_regex_hosts_follow_the_page_origins_they_match():
     assert rewrite(r'"^http://(evil|other)\.example:8081$"', urls) == r'"^http://(evil|other)\.example:8081$"'
 
 
+@pytest.mark.server
 def test_apache_deployment_runs_a_sample_on_free_loopback_ports(tmp_path, deploy, page_server):
     sample = tmp_path / "site.conf"
     sample.write_text(APACHE_SITE)
@@ -164,6 +169,7 @@ def test_apache_deployment_runs_a_sample_on_free_loopback_ports(tmp_path, deploy
     assert not deployment.workdir.exists()
 
 
+@pytest.mark.server
 def test_apache_deployment_failure_names_the_problem(tmp_path, deploy):
     sample = tmp_path / "bad.conf"
     sample.write_text("<VirtualHost *:80>\n    NoSuchDirective on\n</VirtualHost>\n")
@@ -171,6 +177,8 @@ def test_apache_deployment_failure_names_the_problem(tmp_path, deploy):
         deploy(ADAPTER, sample, Plan((RequestSpec(url="http://api.localtest/"),)))
 
 
+@pytest.mark.browser
+@pytest.mark.server
 @pytest.mark.parametrize("browser_name", BROWSER_NAMES)
 def test_a_wrong_prediction_fails_against_the_real_browser(browser_name, browsers, deploy, page_server):
     case = next(c for c in CASES if c.code == "CORS101" and not isinstance(c, HtaccessCase))

@@ -31,6 +31,8 @@ def test_samples_are_found():
     assert CASES, f"no samples under samples/{FRONTEND}/"
 
 
+@pytest.mark.browser
+@pytest.mark.server
 @pytest.mark.parametrize("case,browser_name", BROKEN)
 def test_broken_sample_prints_the_predicted_console_text(case, browser_name, browsers, deploy,
                                                          page_server, truth_record):
@@ -43,6 +45,8 @@ def test_broken_sample_prints_the_predicted_console_text(case, browser_name, bro
     truth_record.passed_broken(FRONTEND, case.code, browser_name)
 
 
+@pytest.mark.browser
+@pytest.mark.server
 @pytest.mark.parametrize("case,browser_name", FIXED)
 def test_fixed_sample_gets_through(case, browser_name, browsers, deploy, page_server, truth_record):
     plan = case.plan()
