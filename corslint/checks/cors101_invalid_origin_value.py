@@ -21,6 +21,8 @@ from ._base import cors_routes, emissions_named, reporter
 CODE = "CORS101"
 NAME = "invalid-origin-value"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("error",)
 SUMMARY = "Access-Control-Allow-Origin value that is not '*', 'null' or a serialized origin"
 FIX = ("Send the origin exactly as browsers send it in the Origin header: lowercase "
        "'scheme://host[:port]', no path, no trailing slash, no default port. For several "

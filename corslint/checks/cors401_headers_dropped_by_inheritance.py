@@ -20,6 +20,8 @@ from ._base import reporter
 CODE = "CORS401"
 NAME = "headers-dropped-by-inheritance"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning", "error")
 SUMMARY = "CORS headers from an outer scope are not sent where an inner scope adds its own headers"
 FIX = ("Repeat the CORS headers (Access-Control-Allow-Origin and the rest, and 'Vary: Origin') in "
        "the inner scope that adds its own headers, e.g. by including one shared CORS snippet at "

@@ -17,6 +17,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS402"
 NAME = "headers-missing-on-errors"
 SEVERITY = "warning"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning",)
 SUMMARY = "CORS headers are sent only with success statuses, so error answers fail as CORS errors"
 FIX = ("Send the CORS headers on every status (nginx: add 'always' to add_header; Apache: "
        "'Header always set'), so scripts see the real 4xx/5xx instead of a CORS error.")

@@ -29,6 +29,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS403"
 NAME = "cross-origin-redirect"
 SEVERITY = "warning"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning",)
 SUMMARY = "A CORS route redirects requests to another origin"
 FIX = ("Serve the API on the origin pages call (have the pages call the final URL, e.g. https "
        "directly), or redirect within the same origin; if the redirect must stay, send "

@@ -17,6 +17,8 @@ from .cors403_cross_origin_redirect import parse_location, redirect_response
 CODE = "CORS404"
 NAME = "redirect-with-userinfo"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("error",)
 SUMMARY = "A redirect on a CORS route puts a user name or password in the Location URL"
 FIX = ("Drop 'user:password@' from the redirect target: authenticate with a header or a signed "
        "URL (token in the path or query) instead; browsers never follow such a redirect for a "
