@@ -81,6 +81,16 @@ def test_rule_modules_do_not_import_each_other():
     assert offenders == []
 
 
+def test_rule_modules_touch_no_model_memo():
+    """Derived facts about the model are the model's to work out and keep
+    (Value.alternatives...): a rule neither writes nor reads a memo of it."""
+    offenders = [f"{path.name}:{node.lineno}"
+                 for path in sorted(CHECKS_DIR.glob("cors*.py"))
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Attribute) and node.attr == "memo"]
+    assert offenders == []
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_rule_page_header_agrees_with_the_module(code):
     rule = checks.load(code)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import engine
 from ._base import cors_routes, reporter
-from .cors101_invalid_origin_value import acao_texts, branches_with, judge, shown, valid_page_origin
+from ._origins import acao_texts, branches_with, judge, shown, valid_page_origin
 
 CODE = "CORS102"
 NAME = "multiple-origins"

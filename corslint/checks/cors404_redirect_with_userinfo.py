@@ -12,7 +12,7 @@ from .. import engine
 from ..model import Branch, Route, Source
 from ..scenarios import branch_origin, page_origin, request
 from ._base import cors_routes, reporter
-from .cors403_cross_origin_redirect import parse_location, redirect_response
+from ._redirects import parse_location, redirect_response
 
 CODE = "CORS404"
 NAME = "redirect-with-userinfo"
