@@ -16,7 +16,7 @@ from .. import engine
 from ..model import Route
 from ..scenarios import answer, request
 from ._base import cors_routes, reporter
-from ._origins import ACAO, acao_texts, branches_with, judge, shown, valid_page_origin
+from ._origins import acao_texts, branches_with, judge, shown, valid_page_origin
 
 CODE = "CORS101"
 NAME = "invalid-origin-value"
@@ -29,6 +29,9 @@ FIX = ("Send the origin exactly as browsers send it in the Origin header: lowerc
        "origins or subdomains, check the request's Origin against an anchored allowlist and "
        "echo it back (with 'Vary: Origin').")
 report = reporter(CODE, SEVERITY, FIX)
+
+ACAO = "access-control-allow-origin"
+
 
 # ---------------------------------------------------------------- what was meant
 
