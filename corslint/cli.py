@@ -12,7 +12,6 @@ Exit codes: 0 clean, 1 findings, 2 usage error or unreadable/unparseable input.
 from __future__ import annotations
 
 import gc
-import importlib.resources
 import os
 import re
 import sys
@@ -21,12 +20,12 @@ from typing import Iterable, Mapping, Sequence, TextIO
 
 import click
 
-from . import __version__, checks, config as config_mod
+from . import config as config_mod
 from .findings import SEVERITIES, Finding, severity_rank
 from .reporters import REPORTERS
 
-# The linting machinery (model, engine, frontends, explain) is imported where a
-# command needs it, so `corslint --version` and `--help` start fast.
+# The linting machinery (rules, model, engine, frontends, explain) is imported
+# where a command needs it, so `corslint --version` and `--help` start fast.
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -46,43 +45,31 @@ class CorslintError(click.ClickException):
 
 
 def rule_meta(code: str) -> tuple[str, str, str]:
-    """(name, severity, summary) of a rule; when its module does not import, the
-    name derived from the module name and empty severity and summary."""
-    module_name = checks.REGISTRY[code]
-    fallback = module_name.split("_", 1)[1].replace("_", "-") if "_" in module_name else module_name
-    try:
-        module = checks.load(code)
-    except Exception:  # a broken or missing rule module must not break `rules`
-        return fallback, "", ""
-    return (str(getattr(module, "NAME", fallback) or fallback),
-            str(getattr(module, "SEVERITY", "") or ""),
-            str(getattr(module, "SUMMARY", "") or "").strip())
+    """(name, severity, summary) of a rule, from its module."""
+    from . import checks
+
+    rule = checks.load(code)
+    return rule.NAME, rule.SEVERITY, rule.SUMMARY
 
 
-def _rule_docs_dir():
-    return importlib.resources.files("corslint").joinpath("rule_docs")
+def rule_doc(code: str) -> str:
+    """The rule's documentation page (``corslint/rule_docs/<CODE>.md``)."""
+    from . import checks
 
-
-def rule_doc(code: str) -> str | None:
-    """The text of ``corslint/rule_docs/<CODE>.md``, or None."""
-    try:
-        return _rule_docs_dir().joinpath(f"{code}.md").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    return checks.doc_page(code)
 
 
 def code_for(query: str) -> str | None:
     """A rule code from ``CORS201``/``cors201`` or a rule name
     (``wildcard-with-credentials``)."""
+    from . import checks
+
     text = query.strip()
     if text.upper() in checks.REGISTRY:
         return text.upper()
     wanted = text.lower().replace("_", "-")
-    for code, module_name in checks.REGISTRY.items():
-        if module_name.split("_", 1)[-1].replace("_", "-") == wanted:
-            return code
-    for code in checks.REGISTRY:
-        if rule_meta(code)[0] == wanted:
+    for code, rule in checks.REGISTRY.items():
+        if rule.NAME == wanted:
             return code
     return None
 
@@ -159,6 +146,20 @@ def _expand_excluded(paths: Sequence[str], exclude: Sequence[str], root) -> list
     return out
 
 
+def read_stdin() -> str:
+    """Standard input as text, decoded as a config file is (UTF-8, else
+    Latin-1) whatever the locale says. Plain ``sys.stdin``: click 9 drops
+    ``get_text_stream``."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text-only stand-in for stdin: already decoded
+        return sys.stdin.read()
+    data = buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
 # ---------------------------------------------------------------- click plumbing
 
 
@@ -188,8 +189,55 @@ class CorslintGroup(click.Group):
         self.format_commands(ctx, formatter)
 
 
+def version_text() -> str:
+    """What ``--version`` prints: corslint's version, then the Public Suffix
+    List snapshot that decides which origins are registrable (CORS106/107)."""
+    from . import __version__
+
+    return f"corslint, version {__version__}\nPublic Suffix List: {public_suffix_list_snapshot()}"
+
+
+def public_suffix_list_snapshot() -> str:
+    """The ``// VERSION:`` stamp of the list the publicsuffixlist package ships
+    (and corslint reads), with the package's version; read from the file so
+    that --version does not parse the list."""
+    import importlib.metadata
+    import importlib.util
+
+    try:
+        package = importlib.metadata.version("publicsuffixlist")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (publicsuffixlist is not installed)"
+    stamp = "no VERSION line"
+    spec = importlib.util.find_spec("publicsuffixlist")
+    if spec is not None and spec.origin is not None:
+        path = os.path.join(os.path.dirname(spec.origin), "public_suffix_list.dat")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                head = fh.read(4096)
+        except OSError:
+            stamp = "list file missing"
+        else:
+            match = re.search(r"^// VERSION: (\S+)", head, re.M)
+            if match:
+                stamp = match.group(1)
+    return f"{stamp} (publicsuffixlist {package})"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(version_text())
+    ctx.exit()
+
+
+def version_option(command):
+    return click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+                        callback=_print_version, help="Show the version and exit.")(command)
+
+
 @click.group(cls=CorslintGroup, context_settings=CONTEXT_SETTINGS, no_args_is_help=True)
-@click.version_option(__version__, "--version", prog_name="corslint")
+@version_option
 def main() -> None:
     """Static CORS linter: reads nginx, Apache and framework configuration and
     reports which cross-origin requests browsers will block and which origins
@@ -234,7 +282,7 @@ def _split_option(values: Sequence[str]) -> list[str] | None:
 @click.option("--ignore-unknown", is_flag=True,
               help="Skip named files that do not look like a config corslint reads, instead of "
                    "reporting them (for pre-commit and editor hooks).")
-@click.version_option(__version__, "--version", prog_name="corslint")
+@version_option
 def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], min_severity: str | None,
           exit_zero: bool, stdin_filename: str | None, config_path: str | None,
@@ -256,6 +304,8 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
         (cfg.select, cfg.ignore),
         (_split_option(select), _split_option(ignore) or []),
     ])
+    from . import checks
+
     all_selected = len(codes) == len(checks.REGISTRY)
     severity = (min_severity or cfg.min_severity)
     severity = severity.lower() if severity else None
@@ -278,7 +328,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
             raise click.UsageError("no PATH given (try `corslint .`, or `-` for stdin)", ctx)
     stdin_text = None
     if "-" in paths_list:
-        stdin_text = click.get_text_stream("stdin").read()
+        stdin_text = read_stdin()
     if cfg.exclude:
         paths_list = _expand_excluded(paths_list, cfg.exclude, cfg.root)
 
@@ -321,18 +371,21 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
 
 @main.command("rules", context_settings=CONTEXT_SETTINGS)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              help="text: one rule a line; json: a list of {code, name, severity, summary}.")
+              help="text: one rule a line; json: a list of {code, name, severity, levels, "
+                   "category, summary}.")
 def rules(output_format: str) -> None:
     """List every rule code with its name, severity and summary."""
-    rows = [(code, *rule_meta(code)) for code in checks.REGISTRY]
+    from . import checks
+
     if output_format == "json":
         import json
-        click.echo(json.dumps([dict(zip(("code", "name", "severity", "summary"), row)) for row in rows],
-                              indent=2))
+        click.echo(json.dumps([{"code": r.CODE, "name": r.NAME, "severity": r.SEVERITY,
+                                "levels": list(r.LEVELS), "category": r.CATEGORY,
+                                "summary": r.SUMMARY} for r in checks.RULES], indent=2))
         return
-    width = max(len(r[1]) for r in rows)
-    for code, name, severity, summary in rows:
-        click.echo(f"{code}  {name:<{width}}  {severity or '-':<8}  {summary}".rstrip())
+    width = max(len(r.NAME) for r in checks.RULES)
+    for r in checks.RULES:
+        click.echo(f"{r.CODE}  {r.NAME:<{width}}  {r.SEVERITY:<8}  {r.SUMMARY}".rstrip())
 
 
 @main.command("explain", context_settings=CONTEXT_SETTINGS)
@@ -358,19 +411,14 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
     ctx = click.get_current_context()
     text = " ".join(query).strip()
     if not text or text == "-":
-        stream = click.get_text_stream("stdin")
-        if not text and stream.isatty():
+        if not text and sys.stdin.isatty():
             raise click.UsageError("give a rule code, or a console message (quoted, or `-` to "
                                    "read it from stdin)", ctx)
-        text = stream.read().strip()
+        text = read_stdin().strip()
 
     code = code_for(text)
     if code is not None:
-        page = rule_doc(code)
-        if page is None:
-            name, severity, summary = rule_meta(code)
-            page = f"# {code} {name}\n\n" + (f"Severity: {severity}\n\n" if severity else "") + (summary or "")
-        click.echo(page.rstrip("\n"))
+        click.echo(rule_doc(code).rstrip("\n"))
         if config_paths:
             report = explain_mod.lint_responsible(config_paths, [code])
             click.echo("\n" + explain_mod.render_config(report))

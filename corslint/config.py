@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping, Sequence
 
-from .checks import REGISTRY
 from .findings import SEVERITIES
 
 CONFIG_FILENAMES = (".corslint.toml", "pyproject.toml")
@@ -170,8 +169,15 @@ def split_codes(values: Iterable[str]) -> list[str]:
     return out
 
 
-def validate_codes(tokens: Iterable[str], known: Iterable[str] = REGISTRY) -> None:
-    known = list(known)
+def _all_codes() -> list[str]:
+    # Imported here: the registry imports every rule, which `corslint --version` does not need.
+    from .checks import REGISTRY
+
+    return list(REGISTRY)
+
+
+def validate_codes(tokens: Iterable[str], known: Iterable[str] | None = None) -> None:
+    known = list(known if known is not None else _all_codes())
     for token in tokens:
         if token == "ALL":
             continue
@@ -191,9 +197,9 @@ def _specificity(prefixes: Sequence[str], code: str) -> int:
 
 
 def resolve_codes(layers: Iterable[tuple[Sequence[str] | None, Sequence[str]]],
-                  known: Iterable[str] = REGISTRY) -> list[str]:
+                  known: Iterable[str] | None = None) -> list[str]:
     """Apply (select, ignore) layers in order, weakest (config) first."""
-    known = list(known)
+    known = list(known if known is not None else _all_codes())
     current = set(known)
     for select, ignore in layers:
         ignore = list(ignore or ())

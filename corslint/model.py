@@ -308,29 +308,31 @@ class Value:
         for p in self.parts:
             yield from _iter_maps(p)
 
-    def alternatives(self, limit: int = 64) -> list["Value"]:
-        """Every value this may take, with maps and choices expanded (literal
-        alternatives stay literal; an entry that reflects stays OriginRef).
-        Worked out once per value (callers must not change the list)."""
-        if limit != 64:
-            return self._alternatives(limit)
-        memo = self.memo
-        if "alternatives" not in memo:
-            memo["alternatives"] = self._alternatives(limit)
-        return memo["alternatives"]
+    def alternatives(self) -> tuple["Value", ...]:
+        """Every distinct value this may take, with maps and choices expanded
+        (literal alternatives stay literal; an entry that reflects stays
+        OriginRef)."""
+        return self._distinct_values
+
+    def sourced_alternatives(self) -> tuple["Alternative", ...]:
+        """Every value this may take, each with the allowlist entry or map
+        default that produces it (one per entry: two entries giving the same
+        value are two alternatives)."""
+        return self._sourced
+
+    # Worked out once per value (a value is read by many routes and rules) and
+    # kept on the value itself, outside its identity: tuples, never changed.
+    @functools.cached_property
+    def _sourced(self) -> tuple["Alternative", ...]:
+        return _expand(self, distinct=False)
 
     @functools.cached_property
-    def memo(self) -> dict:
-        """Derived facts the checks share (a value is read by many routes
-        and rules), computed once; not part of the value's identity."""
-        return {}
+    def _distinct(self) -> tuple["Alternative", ...]:
+        return _expand(self, distinct=True)
 
-    def _alternatives(self, limit: int) -> list["Value"]:
-        results: list[tuple[Part, ...]] = [()]
-        for part in self.parts:
-            options = _part_alternatives(part)
-            results = [r + o for r in results for o in options][:limit]
-        return [Value(r) for r in results]
+    @functools.cached_property
+    def _distinct_values(self) -> tuple["Value", ...]:
+        return tuple(alt.value for alt in self._distinct)
 
     def render(self) -> str:
         return "".join(_render_part(p) for p in self.parts)
@@ -389,19 +391,65 @@ def _iter_maps(part: Part) -> Iterator[OriginMap]:
                 yield from _iter_maps(q)
 
 
-def _part_alternatives(part: Part) -> list[tuple[Part, ...]]:
+@dataclass(frozen=True)
+class Alternative:
+    """One value a header value can take, with where it is written: ``entry``
+    is the allowlist entry that chose it (None for a value written in the
+    directive itself), ``omap`` the map whose default it is."""
+
+    value: Value
+    entry: MapEntry | None = None
+    omap: OriginMap | None = None
+
+    def source(self, emission: "HeaderEmission") -> Source:
+        """Where to point at this value: its entry, its map's default, else the emission."""
+        if self.entry is not None and self.entry.matcher.source is not None:
+            return self.entry.matcher.source
+        if self.omap is not None and (self.omap.default_source or self.omap.source) is not None:
+            return self.omap.default_source or self.omap.source
+        return emission.source
+
+    @property
+    def is_pure_reflection(self) -> bool:
+        return self.value.parts == (OriginRef(),)
+
+
+# Combinations kept per value: a value built from several large maps has more
+# alternatives than any check needs.
+MAX_ALTERNATIVES = 64
+
+
+def _expand(value: Value, distinct: bool) -> tuple[Alternative, ...]:
+    """The one walk behind :meth:`Value.alternatives` (``distinct``: each
+    map or choice contributes each value once) and
+    :meth:`Value.sourced_alternatives` (every entry, duplicates included)."""
+    results: list[Alternative] = [Alternative(Value(()))]
+    for part in value.parts:
+        options = _part_expansions(part, distinct)
+        results = [Alternative(Value(r.value.parts + o.value.parts), o.entry or r.entry, o.omap or r.omap)
+                   for r in results for o in options][:MAX_ALTERNATIVES]
+    return tuple(results)
+
+
+def _part_expansions(part: Part, distinct: bool) -> list[Alternative]:
+    def of(v: Value) -> tuple[Alternative, ...]:
+        return v._distinct if distinct else v._sourced
+
     if isinstance(part, OriginMap):
-        values = [e.value for e in part.entries] + [part.default]
+        out = [Alternative(alt.value, alt.entry or entry, alt.omap)
+               for entry in part.entries for alt in of(entry.value)]
+        out += [Alternative(alt.value, alt.entry, alt.omap or (part if alt.entry is None else None))
+                for alt in of(part.default)]
     elif isinstance(part, Choice):
-        values = list(part.options)
+        out = [alt for option in part.options for alt in of(option)]
     else:
-        return [(part,)]
-    out: list[tuple[Part, ...]] = []
-    for v in values:
-        for alt in v.alternatives():
-            if alt.parts not in out:
-                out.append(alt.parts)
-    return out
+        return [Alternative(Value((part,)))]
+    if not distinct:
+        return out
+    first: dict[tuple, Alternative] = {}
+    for alt in out:
+        first.setdefault(alt.value.parts, alt)
+    return list(first.values())
 
 
 def _render_part(part: Part) -> str:

@@ -8,7 +8,7 @@ A comment in the linted file's own comment syntax::
 
 on the finding's line, or on the line directly above it, suppresses the finding.
 JavaScript/TypeScript files use ``//`` or ``/* ... */``; every other format
-(nginx, Apache, Python, YAML, Caddyfile, netlify ``_headers`` ...) uses ``#``.
+corslint reads (nginx, Apache, Python) uses ``#``.
 Codes may be prefixes (``CORS2`` suppresses the CORS2xx family).
 
 The finding's own file and line are used, so a finding located in an included

@@ -66,7 +66,7 @@ def test_manifest_is_valid_for_pre_commit():
     "sites-available/default", "etc/nginx/sites-enabled/example.com", "snippets/cors.conf",
     "httpd.conf", "apache2.conf", "public/.htaccess", ".htaccess",
     "mysite/settings.py", "config/settings/production.py",
-    "app.py", "src/main.py", "server.js", "api/index.ts", "vercel.json", "_headers", "Caddyfile",
+    "app.py", "src/main.py", "server.js", "api/index.ts",
 ])
 def test_files_pattern_catches_configs(path):
     assert re.search(hook("corslint")["files"], path), path
@@ -75,9 +75,64 @@ def test_files_pattern_catches_configs(path):
 @pytest.mark.parametrize("path", [
     "README.md", "setup.py", "tests/test_app_helpers.py", "package.json", "src/utils.js",
     "docs/configuration.md", "pyproject.toml", "settings.json",
+    # formats corslint does not read (yet): the hook must not promise them
+    "vercel.json", "firebase.json", "_headers", "Caddyfile", "k8s/ingress.yaml",
 ])
 def test_files_pattern_skips_other_files(path):
     assert not re.search(hook("corslint")["files"], path), path
+
+
+# ---------------------------------------------------------------- the pattern promises only what corslint reads
+
+NGINX = "server {\n    listen 80;\n    add_header Access-Control-Allow-Origin * always;\n}\n"
+APACHE = '<VirtualHost *:80>\n    Header always set Access-Control-Allow-Origin "*"\n</VirtualHost>\n'
+DJANGO = "INSTALLED_APPS = ['corsheaders']\nCORS_ALLOWED_ORIGINS = ['https://app.example.com']\n"
+FLASK = "from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(app)\n"
+STARLETTE = ("from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\n"
+             "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['*'])\n")
+EXPRESS = "const cors = require('cors');\napp.use(cors());\n"
+
+# One or more file names for every name the pattern catches, with the kind of
+# config such a file holds. Each must be caught by the pattern and taken by a
+# frontend exactly as `--ignore-unknown` decides.
+PROMISED = {
+    "nginx.conf": NGINX, "etc/nginx/conf.d/api.conf": NGINX, "api.nginx": NGINX, "example.vhost": NGINX,
+    "httpd.conf": APACHE, "apache2.conf": APACHE, "public/.htaccess": APACHE, ".htaccess": APACHE,
+    "sites-available/default": NGINX, "etc/nginx/sites-enabled/example.com": NGINX,
+    "deploy/conf.d/cors": NGINX, "snippets/cors": NGINX, "vhosts.d/api": NGINX, "etc/nginx/api": NGINX,
+    "mysite/settings.py": DJANGO, "config/settings/production.py": DJANGO, "settings_local.py": DJANGO,
+    "main.py": STARLETTE, "asgi.py": STARLETTE, "app.py": FLASK, "wsgi.py": FLASK,
+    "application.py": FLASK, "api.py": FLASK, "src/server.js": EXPRESS, "index.mjs": EXPRESS,
+    "app.cjs": EXPRESS, "api/index.ts": EXPRESS, "main.js": EXPRESS,
+}
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of the hook's verbose pattern."""
+    body = pattern.strip()
+    assert body.startswith("(?x)(") and body.endswith(")"), body
+    return [line.strip().lstrip("|") for line in body[len("(?x)("):-1].splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("path", sorted(PROMISED))
+def test_every_promised_name_is_read_by_a_frontend(path):
+    from corslint.frontends import frontend_for
+
+    assert re.search(hook("corslint")["files"], path), path
+    assert frontend_for(path, named=False, text=PROMISED[path]) is not None, path
+
+
+def test_every_name_the_pattern_promises_has_an_example():
+    """Each alternative of the pattern, and each word of a list of names in it
+    (`(main|app|server)`, `(py|js)`), is covered by an example above: a name
+    added to the pattern needs a frontend that reads it."""
+    for alternative in _alternatives(hook("corslint")["files"]):
+        covered = [p for p in PROMISED if re.search(alternative, p)]
+        assert covered, f"no example file for {alternative!r}"
+        for group in re.findall(r"\(((?:[\w-]|\\\.)+(?:\|(?:[\w-]|\\\.)+)+)\)", alternative):
+            for word in group.split("|"):
+                plain = word.replace("\\.", ".")
+                assert any(plain in p for p in covered), f"{alternative!r}: no example with {plain!r}"
 
 
 def test_project_variant_lints_the_whole_tree():

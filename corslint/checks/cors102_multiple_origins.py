@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from .. import engine
 from ._base import cors_routes, reporter
-from .cors101_invalid_origin_value import acao_texts, branches_with, judge, shown, valid_page_origin
+from ._origins import acao_texts, branches_with, judge, shown, valid_page_origin
 
 CODE = "CORS102"
 NAME = "multiple-origins"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("error",)
 SUMMARY = "Access-Control-Allow-Origin value holding more than one origin"
 FIX = ("Keep the list on the server: compare the request's Origin with the allowed origins "
        "(an nginx map, an allowlist) and send back the one origin that matched, with "

@@ -17,6 +17,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS103"
 NAME = "duplicate-allow-origin"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning", "error")
 SUMMARY = "Access-Control-Allow-Origin sent twice on one response"
 FIX = ("Let exactly one place send Access-Control-Allow-Origin: remove the second directive, "
        "or, in front of an app that sets CORS headers itself, drop the app's copy "

@@ -22,6 +22,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS104"
 NAME = "null-origin-allowed"
 SEVERITY = "warning"
+CATEGORY = "security"
+LEVELS = ("info", "warning", "error")
 SUMMARY = "Origin 'null' allowed (sandboxed iframes, data: and file: pages get in)"
 FIX = ("Never allow 'null': to refuse an origin send no Access-Control-Allow-Origin at all "
        "(an empty map default in nginx), and remove 'null' from allowlists and patterns.")

@@ -16,6 +16,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS105"
 NAME = "reflected-origin"
 SEVERITY = "critical"
+CATEGORY = "security"
+LEVELS = ("warning", "critical")
 SUMMARY = "Access-Control-Allow-Origin echoes the request's Origin without checking it"
 FIX = ("Echo the Origin only when it is on an exact, anchored allowlist of the sites you trust "
        "(everything else gets no Access-Control-Allow-Origin) and send 'Vary: Origin'; if the API "

@@ -26,6 +26,8 @@ from ._base import reporter
 CODE = "CORS106"
 NAME = "permissive-origin-pattern"
 SEVERITY = "error"
+CATEGORY = "security"
+LEVELS = ("info", "warning", "error", "critical")
 SUMMARY = "origin regex that admits attacker-registrable origins"
 FIX = ("Anchor the pattern at both ends, escape every dot and fix the scheme, e.g. "
        "'^https://(app|admin)\\.example\\.com$'; prefer an exact list of origins.")

@@ -29,6 +29,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS107"
 NAME = "insecure-origin-trusted"
 SEVERITY = "warning"
+CATEGORY = "security"
+LEVELS = ("info", "warning")
 SUMMARY = "http:// origin trusted by an HTTPS service"
 FIX = ("Trust only https:// origins (make the site itself redirect to HTTPS); keep "
        "http://localhost for development in a development-only config.")

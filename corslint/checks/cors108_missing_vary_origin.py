@@ -16,6 +16,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS108"
 NAME = "missing-vary-origin"
 SEVERITY = "warning"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning",)
 SUMMARY = "Origin-dependent Access-Control-Allow-Origin without 'Vary: Origin'"
 FIX = ("Send 'Vary: Origin' on every response of the resource, whether or not the origin "
        "was allowed (nginx: 'add_header Vary Origin always;' at the level of the ACAO header).")

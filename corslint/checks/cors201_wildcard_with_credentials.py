@@ -14,6 +14,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS201"
 NAME = "wildcard-with-credentials"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("error",)
 SUMMARY = "Access-Control-Allow-Origin '*' together with Access-Control-Allow-Credentials: true"
 FIX = ("Send the requesting origin instead of '*' (checked against an allowlist, with "
        "'Vary: Origin'), or drop Access-Control-Allow-Credentials if no cookies or auth are needed.")

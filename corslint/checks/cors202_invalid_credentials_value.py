@@ -17,6 +17,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS202"
 NAME = "invalid-credentials-value"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning", "error")
 SUMMARY = "Access-Control-Allow-Credentials with a value other than exactly 'true', or sent twice"
 FIX = ("Send 'Access-Control-Allow-Credentials: true' (lowercase, once per answer) where "
        "credentials are wanted, and no such header at all where they are not.")

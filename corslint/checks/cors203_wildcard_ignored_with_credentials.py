@@ -17,6 +17,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS203"
 NAME = "wildcard-ignored-with-credentials"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning", "error")
 SUMMARY = ("'*' in Access-Control-Allow-Methods/-Allow-Headers/-Expose-Headers together with "
            "Access-Control-Allow-Credentials: true (taken literally)")
 FIX = ("List the methods and header names explicitly (e.g. 'GET, POST, PUT, DELETE' and "

@@ -20,6 +20,8 @@ from ._base import cors_routes, reporter
 CODE = "CORS204"
 NAME = "inconsistent-credentials"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning", "error")
 SUMMARY = "Access-Control-Allow-Credentials: true on only one of the preflight and the actual answer"
 FIX = ("Send the same Access-Control-Allow-Origin and 'Access-Control-Allow-Credentials: true' "
        "on the preflight (OPTIONS) answer and on the actual answers, e.g. from one include file.")

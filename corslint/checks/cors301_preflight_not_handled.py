@@ -15,6 +15,8 @@ from ._preflight import expects_preflight, intended_request, options_answers, pr
 CODE = "CORS301"
 NAME = "preflight-not-handled"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("error",)
 SUMMARY = "OPTIONS on a CORS route gets no 2xx answer, so every preflight fails"
 FIX = ("Answer OPTIONS yourself before any handler or method restriction: "
        "`if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin ... always; "

@@ -14,6 +14,8 @@ from ._preflight import expects_preflight, intended_request, options_answers, pr
 CODE = "CORS302"
 NAME = "preflight-requires-auth"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("error",)
 SUMMARY = "Authentication applies to OPTIONS, so preflights (sent without credentials) get 401"
 FIX = ("Answer OPTIONS before authentication: `if ($request_method = OPTIONS) { add_header "
        "Access-Control-Allow-Origin ... always; ...; return 204; }` runs before auth_basic and "

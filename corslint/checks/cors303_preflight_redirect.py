@@ -21,6 +21,8 @@ from ._preflight import (
 CODE = "CORS303"
 NAME = "preflight-redirect"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning", "error")
 SUMMARY = "OPTIONS on a CORS route is redirected; browsers do not follow redirects for preflights"
 FIX = ("Make the client call the final URL, turn the redirect into an internal rewrite "
        "(`rewrite ... last;`), or answer OPTIONS before it: "

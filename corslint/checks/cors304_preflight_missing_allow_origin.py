@@ -27,6 +27,8 @@ from ._preflight import (
 CODE = "CORS304"
 NAME = "preflight-missing-allow-origin"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("error",)
 SUMMARY = "The preflight answer carries no Access-Control-Allow-Origin while the other answers do"
 FIX = ("Send Access-Control-Allow-Origin (and Access-Control-Allow-Credentials, Vary) on the "
        "preflight answer too: in nginx an add_header inside `if` replaces every outer one, so "

@@ -29,6 +29,8 @@ from ._preflight import (
 CODE = "CORS305"
 NAME = "method-not-allowed"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("error",)
 SUMMARY = "A method the route accepts is missing from Access-Control-Allow-Methods on the preflight answer"
 FIX = ("List every non-simple method the API accepts (PUT, PATCH, DELETE...) in "
        "Access-Control-Allow-Methods on the preflight answer, spelled in upper case; '*' is "

@@ -30,6 +30,8 @@ from ._preflight import (
 CODE = "CORS306"
 NAME = "header-not-allowed"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning", "error")
 SUMMARY = "A request header the API needs is missing from Access-Control-Allow-Headers on the preflight answer"
 FIX = ("List every request header the page sends that is not safelisted (Authorization, "
        "Content-Type for JSON, custom X-... headers) in Access-Control-Allow-Headers on the "

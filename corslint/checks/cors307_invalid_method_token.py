@@ -26,6 +26,8 @@ from ._base import PreflightEvidence, all_emissions, join_and, quote, reporter
 CODE = "CORS307"
 NAME = "invalid-method-token"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("info", "warning", "error")
 SUMMARY = "Access-Control-Allow-Methods entry that is not a usable HTTP method token"
 FIX = ("List methods in upper case, separated by commas, without quotes: "
        "'Access-Control-Allow-Methods: GET, POST, PUT, DELETE'.")

@@ -21,6 +21,8 @@ from ._base import PreflightEvidence, all_emissions, join_and, quote, reporter
 CODE = "CORS308"
 NAME = "invalid-header-token"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning", "error")
 SUMMARY = "Access-Control-Allow-Headers / -Expose-Headers entry that is not a header name"
 FIX = ("List header names separated by commas, without quotes: "
        "'Access-Control-Allow-Headers: Content-Type, Authorization'.")

@@ -20,6 +20,8 @@ from ._base import all_emissions, preflight_answers, reporter
 CODE = "CORS309"
 NAME = "max-age-out-of-range"
 SEVERITY = "error"
+CATEGORY = "performance"
+LEVELS = ("info", "warning", "error")
 SUMMARY = "Access-Control-Max-Age that is not a non-negative integer or above what browsers honour"
 FIX = ("Send a plain number of seconds, at most 7200 (Chrome's cap), e.g. "
        "'Access-Control-Max-Age: 7200'; 0 disables preflight caching.")

@@ -15,11 +15,13 @@ import os
 from .. import engine
 from ..model import Branch, HeaderEmission, Route, Shadowed, Source
 from ..scenarios import answer_branch, branch_origin, page_origin, request
-from ._base import reporter
+from ._base import join_and, reporter
 
 CODE = "CORS401"
 NAME = "headers-dropped-by-inheritance"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning", "error")
 SUMMARY = "CORS headers from an outer scope are not sent where an inner scope adds its own headers"
 FIX = ("Repeat the CORS headers (Access-Control-Allow-Origin and the rest, and 'Vary: Origin') in "
        "the inner scope that adds its own headers, e.g. by including one shared CORS snippet at "
@@ -71,19 +73,15 @@ def _where(lost: list[HeaderEmission], by: Source) -> str:
             lines.append(h.source.line)
     spots = []
     for file, lines in by_file.items():
-        spot = ("line " if len(lines) == 1 else "lines ") + _join([str(n) for n in lines])
+        spot = ("line " if len(lines) == 1 else "lines ") + join_and([str(n) for n in lines])
         if file != by.file:
             spot += f" of {os.path.basename(file)}"
         spots.append(spot)
     return "; ".join(spots)
 
 
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def _names(lost: list[HeaderEmission]) -> str:
-    return _join(list(dict.fromkeys(h.name if h.lname != "vary" else "Vary: Origin" for h in lost)))
+    return join_and(list(dict.fromkeys(h.name if h.lname != "vary" else "Vary: Origin" for h in lost)))
 
 
 def _failure(route: Route, branch: Branch, lost: list[HeaderEmission]):

@@ -12,11 +12,13 @@ from __future__ import annotations
 from .. import engine
 from ..model import Branch, HeaderEmission, Route, Source
 from ..scenarios import answer_branch, branch_origin, intended_origins, page_origin, request
-from ._base import cors_routes, reporter
+from ._base import cors_routes, join_and, reporter
 
 CODE = "CORS402"
 NAME = "headers-missing-on-errors"
 SEVERITY = "warning"
+CATEGORY = "browser-blocks"
+LEVELS = ("warning",)
 SUMMARY = "CORS headers are sent only with success statuses, so error answers fail as CORS errors"
 FIX = ("Send the CORS headers on every status (nginx: add 'always' to add_header; Apache: "
        "'Header always set'), so scripts see the real 4xx/5xx instead of a CORS error.")
@@ -135,7 +137,7 @@ def check(model):
     for key, gap in sorted(gaps.items(), key=lambda kv: (kv[0][0].file, kv[0][0].line, kv[0][0].column)):
         h = gap.emission
         causes = sorted(gap.causes.values(), key=lambda c: (_CAUSE_ORDER.index(c[0]), c[1]))
-        words = _join([c[1] for c in causes])
+        words = join_and([c[1] for c in causes])
         who = "for requests with credentials the browser" if h.lname == ACAC else "the browser"
         message = (f"{h.name} is sent only with success statuses (no 'always'), so {who} "
                    f"reports {words} as CORS errors and the page never sees the real status.")
@@ -148,7 +150,3 @@ def _present(h: HeaderEmission, origin: str) -> bool:
     unknown value may)."""
     text = h.value.evaluate(origin)
     return text is None or text != "" or not h.omit_if_empty
-
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

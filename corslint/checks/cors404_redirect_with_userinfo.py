@@ -12,11 +12,13 @@ from .. import engine
 from ..model import Branch, Route, Source
 from ..scenarios import branch_origin, page_origin, request
 from ._base import cors_routes, reporter
-from .cors403_cross_origin_redirect import parse_location, redirect_response
+from ._redirects import parse_location, redirect_response
 
 CODE = "CORS404"
 NAME = "redirect-with-userinfo"
 SEVERITY = "error"
+CATEGORY = "browser-blocks"
+LEVELS = ("error",)
 SUMMARY = "A redirect on a CORS route puts a user name or password in the Location URL"
 FIX = ("Drop 'user:password@' from the redirect target: authenticate with a header or a signed "
        "URL (token in the path or query) instead; browsers never follow such a redirect for a "

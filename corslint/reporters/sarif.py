@@ -12,7 +12,7 @@ What GitHub reads, and where it comes from:
 * ``tool.driver``: name, version, informationUri and one ``rules[]`` entry per
   rule code, with the rule's documentation page (``corslint/rule_docs/CODE.md``)
   as ``help``, ``properties.tags``/``precision``, and ``security-severity`` (a
-  string, 0.0-10.0) for the rules whose page says ``Category: security``;
+  string, 0.0-10.0) for the rules whose module declares ``CATEGORY = "security"``;
 * ``results[]``: ruleId/ruleIndex, an explicit level, a message whose first
   sentence stands alone, the location relative to the directory corslint ran in
   (``%SRCROOT%``), and ``partialFingerprints.primaryLocationLineHash`` computed from
@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
-import importlib.resources
 import json
 import os
 import re
@@ -159,17 +158,6 @@ class RuleInfo:
     doc: str
 
 
-def _docs_dir():
-    return importlib.resources.files("corslint").joinpath("rule_docs")
-
-
-def rule_doc_text(code: str) -> str | None:
-    try:
-        return _docs_dir().joinpath(f"{code}.md").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
 def _section(doc: str, title: str) -> str:
     match = re.search(rf"^##\s+{re.escape(title)}\s*\n(.*?)(?=^##\s|\Z)", doc, re.M | re.S)
     return " ".join(match.group(1).split()) if match else ""
@@ -177,33 +165,14 @@ def _section(doc: str, title: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def rule_info(code: str) -> RuleInfo:
-    """Name, severity, category, summary, description and doc page of a rule,
-    from its module where it imports and from its documentation page."""
-    module_name = checks.REGISTRY.get(code, code)
-    name = module_name.split("_", 1)[-1].replace("_", "-")
-    severity = summary = ""
-    try:
-        module = checks.load(code)
-        name = str(getattr(module, "NAME", "") or name)
-        severity = str(getattr(module, "SEVERITY", "") or "")
-        summary = " ".join(str(getattr(module, "SUMMARY", "") or "").split())
-    except Exception:  # a rule still being written must not break the report
-        pass
-    doc = rule_doc_text(code) or ""
-    header = re.search(r"^Severity:\s*([a-z]+)[^\n]*?(?:Category:\s*([a-z-]+))?\s*$", doc, re.M)
-    if not severity and header:
-        severity = header.group(1)
-    if severity not in LEVELS:
-        severity = "warning"
-    category = header.group(2) if header and header.group(2) else ""
-    description = _section(doc, "What it does")
-    if not summary:
-        summary = _first_sentence(description) or name
-    if not description:
-        description = summary
-    if not doc:
-        doc = f"# {code} {name}\n\n{summary}\n"
-    return RuleInfo(code, name, severity, category, summary, description, doc)
+    """A rule's metadata from its module (name, severity, category, summary),
+    with its documentation page as help and the page's "What it does" as the
+    full description."""
+    rule = checks.load(code)
+    doc = checks.doc_page(code)
+    summary = " ".join(rule.SUMMARY.split())
+    return RuleInfo(code, rule.NAME, rule.SEVERITY, rule.CATEGORY, summary,
+                    _section(doc, "What it does") or summary, doc)
 
 
 @functools.lru_cache(maxsize=1)
@@ -259,11 +228,6 @@ def _sentence(text: str) -> str:
     if text and text[-1] not in ".!?":
         text += "."
     return text
-
-
-def _first_sentence(text: str) -> str:
-    match = re.match(r"(.+?[.!?])(\s|$)", text)
-    return match.group(1) if match else text
 
 
 def artifact_location(path: str, root: Path) -> ArtifactLocation:
