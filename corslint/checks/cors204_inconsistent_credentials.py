@@ -21,8 +21,8 @@ CODE = "CORS204"
 NAME = "inconsistent-credentials"
 SEVERITY = "error"
 SUMMARY = "Access-Control-Allow-Credentials: true on only one of the preflight and the actual answer"
-FIX = ("Send the same Access-Control-Allow-Origin and 'Access-Control-Allow-Credentials: true' "
-       "on the preflight (OPTIONS) answer and on the actual answers, e.g. from one include file.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "same-credentials-on-preflight-and-answers"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"
