@@ -54,6 +54,10 @@ WORDING = {
     "trust-only-https-origins": (
         "Trust only https:// origins in CORS_ALLOWED_ORIGINS and CORS_ALLOWED_ORIGIN_REGEXES (make "
         "the site itself redirect to HTTPS); add http://localhost only in development settings."),
+    "vary-on-origin": (
+        "Send 'Vary: Origin' on every response of the resource, also those without CORS headers: "
+        "decorate the views with @vary_on_headers(\"Origin\") (django.views.decorators.vary) or call "
+        "patch_vary_headers(response, [\"Origin\"]) in a middleware."),
     "send-origin-not-wildcard": (
         "With CORS_ALLOW_CREDENTIALS = True, name the allowed origins "
         """(CORS_ALLOWED_ORIGINS = ["https://app.example.com"]) instead of allowing all, or set """

@@ -48,6 +48,10 @@ WORDING = {
     "trust-only-https-origins": (
         "Trust only https:// origins in origins=[...] (make the site itself redirect to HTTPS); "
         "add http://localhost only in a development-only configuration."),
+    "vary-on-origin": (
+        "Send 'Vary: Origin' on every response of the resource, also those Flask-CORS adds no CORS "
+        "headers to: @app.after_request def vary_on_origin(response): response.vary.add(\"Origin\"); "
+        "return response."),
     "send-origin-not-wildcard": (
         """Name the allowed origins instead of '*': CORS(app, origins=["https://app.example.com"], """
         "supports_credentials=True) without send_wildcard, or drop supports_credentials if no "

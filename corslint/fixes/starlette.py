@@ -52,6 +52,9 @@ WORDING = {
     "trust-only-https-origins": (
         "Trust only https:// origins in allow_origins and allow_origin_regex (make the site itself "
         "redirect to HTTPS); add http://localhost only in a development-only configuration."),
+    "vary-on-origin": (
+        "Send 'Vary: Origin' on every response of the resource, also those without CORS headers, "
+        "e.g. from a middleware: response.headers.add_vary_header(\"Origin\")."),
     "send-origin-not-wildcard": (
         """Name the allowed origins: allow_origins=["https://app.example.com"] with """
         "allow_credentials=True, or allow_credentials=False if no cookies or auth are needed."),
