@@ -40,7 +40,8 @@ WORDING = {
         "Never allow 'null': remove it from CORS_ALLOWED_ORIGINS and make no "
         "CORS_ALLOWED_ORIGIN_REGEXES entry match it (anchor each with ^...$ and a fixed scheme)."),
     "reflect-only-allowlisted-origins": (
-        "Replace CORS_ALLOW_ALL_ORIGINS = True with the sites you trust: "
+        "Replace allow-all (CORS_ALLOW_ALL_ORIGINS, formerly CORS_ORIGIN_ALLOW_ALL) with the sites "
+        "you trust: "
         """CORS_ALLOWED_ORIGINS = ["https://app.example.com"] (django-cors-headers then echoes only """
         "those and sends 'Vary: Origin'); if the API is public and needs no cookies, keep allow-all "
         "and set CORS_ALLOW_CREDENTIALS = False."),

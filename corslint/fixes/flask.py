@@ -36,7 +36,8 @@ WORDING = {
     "reflect-only-allowlisted-origins": (
         "Name the sites you trust instead of the default origins='*', which Flask-CORS answers by "
         """echoing any Origin: CORS(app, origins=["https://app.example.com"], """
-        "supports_credentials=True); if the API is public and needs no cookies, use "
+        "supports_credentials=True) (the same options in @cross_origin(...)); if the API is public "
+        "and needs no cookies, use "
         "send_wildcard=True without supports_credentials."),
     "anchor-origin-pattern": (
         "Anchor the origins regex at both ends (re.match anchors only the start), escape every dot "
