@@ -65,10 +65,21 @@ def test_every_frontend_has_a_wording_module():
         assert wording_for(frontend), f"corslint/fixes/{frontend}.py is missing or empty"
 
 
-def test_every_rule_names_a_kind_the_generic_wording_knows():
+def rule_kinds(module) -> list[str]:
+    """The intent kinds a rule module declares: FIX and any other *_FIX."""
+    return [getattr(module, name) for name in dir(module) if name == "FIX" or name.endswith("_FIX")]
+
+
+def test_every_rule_names_kinds_the_generic_wording_knows():
     for module in rule_modules():
-        assert module.FIX in generic.WORDING, module.CODE
-        assert " " not in module.FIX, f"{module.CODE}: FIX is an intent kind, not prose"
+        for kind in rule_kinds(module):
+            assert kind in generic.WORDING, (module.CODE, kind)
+            assert " " not in kind, f"{module.CODE}: a FIX is an intent kind, not prose"
+
+
+def test_every_worded_kind_belongs_to_a_rule():
+    declared = {kind for module in rule_modules() for kind in rule_kinds(module)}
+    assert set(generic.WORDING) == declared
 
 
 def test_wording_modules_word_only_known_kinds():

@@ -20,6 +20,7 @@ SEVERITY = "error"
 SUMMARY = "Access-Control-Allow-Credentials with a value other than exactly 'true', or sent twice"
 # What must change, worded per frontend by corslint.fixes.
 FIX = "send-credentials-true"
+REFUSAL_FIX = "drop-credentials-refusal"   # a refusing value: send no header
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAC = "access-control-allow-credentials"
@@ -108,7 +109,7 @@ def check(model):
                         "and an answer without the header already refuses credentials; send no "
                         "header instead.",
                         h.source, level="warning", route=route,
-                        intent="drop-credentials-refusal",
+                        intent=REFUSAL_FIX,
                     )
                     continue
                 # the browser's verdict only for the answers reported: most say 'true'

@@ -21,6 +21,7 @@ SUMMARY = ("'*' in Access-Control-Allow-Methods/-Allow-Headers/-Expose-Headers t
            "Access-Control-Allow-Credentials: true (taken literally)")
 # What must change, worded per frontend by corslint.fixes.
 FIX = "list-methods-and-headers-not-wildcard"
+EXPOSE_FIX = "list-exposed-headers-not-wildcard"   # '*' in Access-Control-Expose-Headers
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAC = "access-control-allow-credentials"
@@ -160,5 +161,5 @@ def _expose_headers(route, ans, acac):
         "'true': with credentials browsers take '*' as a header literally named '*', so scripts "
         "making credentialed requests cannot read any response header it was meant to expose.",
         h.source, level="warning", route=route, related=acac,
-        intent="list-exposed-headers-not-wildcard",
+        intent=EXPOSE_FIX,
     )
