@@ -17,12 +17,25 @@ def severity_rank(name: str) -> int:
 
 
 @dataclass(frozen=True)
+class FixIntent:
+    """What must change, said without any server's syntax: a check names the
+    ``kind`` of change and the values involved, and the frontend that produced
+    the route words it in its own configuration language (corslint.fixes)."""
+
+    kind: str
+    methods: tuple[str, ...] = ()      # methods involved, e.g. the one a preflight must allow
+    headers: tuple[str, ...] = ()      # header names involved
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem at one place.
 
     ``message`` is one sentence that stands alone; ``chrome``/``firefox`` are the
     full console lines the browsers print (None when no browser error follows,
-    e.g. a pure security finding); ``fix`` says what to change.
+    e.g. a pure security finding); ``fix`` says what to change, in the words of
+    the frontend that produced the route (``frontend``): checks name the change
+    as an ``intent`` and corslint.fixes renders it after the checks ran.
     """
 
     code: str
@@ -34,6 +47,8 @@ class Finding:
     firefox: str | None = None
     related: tuple[Source, ...] = field(default_factory=tuple)
     route: str = ""
+    intent: FixIntent | None = None
+    frontend: str = ""   # the producing frontend's NAME: chooses the fix's wording only
 
     @property
     def file(self) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from . import checks
+from . import fixes
 from .findings import Finding
 from .frontends import FRONTENDS, frontend_for
 from .model import ParseProblem, PolicyModel
@@ -529,7 +530,7 @@ def lint(paths: Iterable[str], *, stdin_text: str | None = None,
                                    on_allowlists=head_start)
         if head_start is not None:
             head_start.collect()
-        findings = run_checks(model, codes)
+        findings = fixes.render(run_checks(model, codes), model)  # fix texts in each frontend's words
     finally:
         if head_start is not None:
             head_start.collect()  # never leave the helper behind

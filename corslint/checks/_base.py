@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..engine import CorsRequest, Failure, FailureKind, check_preflight
-from ..findings import Finding
+from ..findings import Finding, FixIntent
 from ..model import Branch, HeaderEmission, PolicyModel, Route, Source
 from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer_branch, intended_origins, request
 
@@ -120,12 +120,18 @@ def branches_for(route: Route, method: str) -> list[Branch]:
 def reporter(code: str, severity: str, fix: str = ""):
     """A finding factory for one rule: ``report = reporter(CODE, SEVERITY, FIX)``.
 
+    ``FIX`` is the kind of change the rule asks for (a report may name another
+    kind, or values, with ``intent``): a :class:`FixIntent`. The fix text
+    itself is worded later, in the dialect of the route's frontend
+    (corslint.fixes), so no rule ever sees which server it judges.
+
     With ``failure`` and ``request`` the finding carries the full Chrome and
     Firefox console lines for that request."""
 
-    def report(message: str, source: Source, *, fix_text: str = "", level: str | None = None,
-               failure: Failure | None = None, request: CorsRequest | None = None,
-               route: Route | None = None, related: Iterable[Source] = ()) -> Finding:
+    def report(message: str, source: Source, *, intent: FixIntent | str = "",
+               level: str | None = None, failure: Failure | None = None,
+               request: CorsRequest | None = None, route: Route | None = None,
+               related: Iterable[Source] = ()) -> Finding:
         chrome = firefox = None
         if failure is not None and request is not None:
             chrome = failure.chrome_message(request)
@@ -135,11 +141,13 @@ def reporter(code: str, severity: str, fix: str = ""):
             message=message,
             source=source,
             severity=level or severity,
-            fix=fix_text or fix,
             chrome=chrome,
             firefox=firefox,
             related=tuple(dict.fromkeys(s for s in related if s != source)),
             route=route.name if route is not None else "",
+            intent=FixIntent(intent or fix) if isinstance(intent, str) else intent,
+            # carried for the wording stage only: no rule reads it
+            frontend=route.frontend if route is not None else "",
         )
 
     return report

@@ -24,10 +24,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("error",)
 SUMMARY = "Access-Control-Allow-Origin value that is not '*', 'null' or a serialized origin"
-FIX = ("Send the origin exactly as browsers send it in the Origin header: lowercase "
-       "'scheme://host[:port]', no path, no trailing slash, no default port. For several "
-       "origins or subdomains, check the request's Origin against an anchored allowlist and "
-       "echo it back (with 'Vary: Origin').")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "send-origin-as-browsers-send-it"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

@@ -18,9 +18,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("error",)
 SUMMARY = "Access-Control-Allow-Origin value holding more than one origin"
-FIX = ("Keep the list on the server: compare the request's Origin with the allowed origins "
-       "(an nginx map, an allowlist) and send back the one origin that matched, with "
-       "'Vary: Origin'.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "send-one-matched-origin"
 report = reporter(CODE, SEVERITY, FIX)
 
 

@@ -20,9 +20,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("warning", "error")
 SUMMARY = "Access-Control-Allow-Origin sent twice on one response"
-FIX = ("Let exactly one place send Access-Control-Allow-Origin: remove the second directive, "
-       "or, in front of an app that sets CORS headers itself, drop the app's copy "
-       "(nginx: 'proxy_hide_header Access-Control-Allow-Origin;') or remove its CORS middleware.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "send-allow-origin-once"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

@@ -25,8 +25,8 @@ SEVERITY = "warning"
 CATEGORY = "security"
 LEVELS = ("info", "warning", "error")
 SUMMARY = "Origin 'null' allowed (sandboxed iframes, data: and file: pages get in)"
-FIX = ("Never allow 'null': to refuse an origin send no Access-Control-Allow-Origin at all "
-       "(an empty map default in nginx), and remove 'null' from allowlists and patterns.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "refuse-null-origin"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

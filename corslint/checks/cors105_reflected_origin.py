@@ -19,9 +19,8 @@ SEVERITY = "critical"
 CATEGORY = "security"
 LEVELS = ("warning", "critical")
 SUMMARY = "Access-Control-Allow-Origin echoes the request's Origin without checking it"
-FIX = ("Echo the Origin only when it is on an exact, anchored allowlist of the sites you trust "
-       "(everything else gets no Access-Control-Allow-Origin) and send 'Vary: Origin'; if the API "
-       "is public and needs no cookies, send '*' and no Access-Control-Allow-Credentials.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "reflect-only-allowlisted-origins"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

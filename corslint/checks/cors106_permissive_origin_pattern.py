@@ -29,10 +29,9 @@ SEVERITY = "error"
 CATEGORY = "security"
 LEVELS = ("info", "warning", "error", "critical")
 SUMMARY = "origin regex that admits attacker-registrable origins"
-FIX = ("Anchor the pattern at both ends, escape every dot and fix the scheme, e.g. "
-       "'^https://(app|admin)\\.example\\.com$'; prefer an exact list of origins.")
-GAVE_UP_FIX = ("Rewrite the pattern without nested or overlapping quantifiers (e.g. "
-               "'^https://([a-z0-9-]+\\.)?example\\.com$'), or use an exact list of origins.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "anchor-origin-pattern"
+GAVE_UP_FIX = "simplify-origin-pattern"
 report = reporter(CODE, SEVERITY, FIX)
 
 # How many attacker origins are tried against one route before giving up on it.
@@ -139,4 +138,4 @@ def check(model):
     for (where, _), (matcher, hit) in hits.items():
         message, level = _message(matcher, hit)
         yield report(message, where, level=level, route=hit.route,
-                     fix_text=GAVE_UP_FIX if hit.rank == 0 else "")
+                     intent=GAVE_UP_FIX if hit.rank == 0 else FIX)

@@ -32,8 +32,8 @@ SEVERITY = "warning"
 CATEGORY = "security"
 LEVELS = ("info", "warning")
 SUMMARY = "http:// origin trusted by an HTTPS service"
-FIX = ("Trust only https:// origins (make the site itself redirect to HTTPS); keep "
-       "http://localhost for development in a development-only config.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "trust-only-https-origins"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

@@ -19,8 +19,8 @@ SEVERITY = "warning"
 CATEGORY = "browser-blocks"
 LEVELS = ("warning",)
 SUMMARY = "Origin-dependent Access-Control-Allow-Origin without 'Vary: Origin'"
-FIX = ("Send 'Vary: Origin' on every response of the resource, whether or not the origin "
-       "was allowed (nginx: 'add_header Vary Origin always;' at the level of the ACAO header).")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "vary-on-origin"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

@@ -17,8 +17,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("error",)
 SUMMARY = "Access-Control-Allow-Origin '*' together with Access-Control-Allow-Credentials: true"
-FIX = ("Send the requesting origin instead of '*' (checked against an allowlist, with "
-       "'Vary: Origin'), or drop Access-Control-Allow-Credentials if no cookies or auth are needed.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "send-origin-not-wildcard"
 report = reporter(CODE, SEVERITY, FIX)
 
 

@@ -20,8 +20,9 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("warning", "error")
 SUMMARY = "Access-Control-Allow-Credentials with a value other than exactly 'true', or sent twice"
-FIX = ("Send 'Access-Control-Allow-Credentials: true' (lowercase, once per answer) where "
-       "credentials are wanted, and no such header at all where they are not.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "send-credentials-true"
+REFUSAL_FIX = "drop-credentials-refusal"   # a refusing value: send no header
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAC = "access-control-allow-credentials"
@@ -110,8 +111,7 @@ def check(model):
                         "and an answer without the header already refuses credentials; send no "
                         "header instead.",
                         h.source, level="warning", route=route,
-                        fix_text="Remove the Access-Control-Allow-Credentials header where "
-                                 "credentials are not wanted; send 'true' where they are.",
+                        intent=REFUSAL_FIX,
                     )
                     continue
                 # the browser's verdict only for the answers reported: most say 'true'

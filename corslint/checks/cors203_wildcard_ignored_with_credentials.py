@@ -21,8 +21,9 @@ CATEGORY = "browser-blocks"
 LEVELS = ("warning", "error")
 SUMMARY = ("'*' in Access-Control-Allow-Methods/-Allow-Headers/-Expose-Headers together with "
            "Access-Control-Allow-Credentials: true (taken literally)")
-FIX = ("List the methods and header names explicitly (e.g. 'GET, POST, PUT, DELETE' and "
-       "'Authorization, Content-Type'): with credentials '*' matches nothing.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "list-methods-and-headers-not-wildcard"
+EXPOSE_FIX = "list-exposed-headers-not-wildcard"   # '*' in Access-Control-Expose-Headers
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAC = "access-control-allow-credentials"
@@ -162,6 +163,5 @@ def _expose_headers(route, ans, acac):
         "'true': with credentials browsers take '*' as a header literally named '*', so scripts "
         "making credentialed requests cannot read any response header it was meant to expose.",
         h.source, level="warning", route=route, related=acac,
-        fix_text="List the response headers scripts need by name, e.g. "
-                 "'Access-Control-Expose-Headers: X-Total-Count, Content-Disposition'.",
+        intent=EXPOSE_FIX,
     )

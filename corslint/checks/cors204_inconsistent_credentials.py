@@ -23,8 +23,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("warning", "error")
 SUMMARY = "Access-Control-Allow-Credentials: true on only one of the preflight and the actual answer"
-FIX = ("Send the same Access-Control-Allow-Origin and 'Access-Control-Allow-Credentials: true' "
-       "on the preflight (OPTIONS) answer and on the actual answers, e.g. from one include file.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "same-credentials-on-preflight-and-answers"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

@@ -18,10 +18,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("error",)
 SUMMARY = "OPTIONS on a CORS route gets no 2xx answer, so every preflight fails"
-FIX = ("Answer OPTIONS yourself before any handler or method restriction: "
-       "`if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin ... always; "
-       "add_header Access-Control-Allow-Methods ... always; return 204; }`, and let OPTIONS "
-       "through limit_except (`limit_except GET POST OPTIONS { deny all; }`).")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "answer-preflight-before-handlers"
 report = reporter(CODE, SEVERITY, FIX)
 
 # Status codes that are no HTTP answer at all (nginx closes the connection).

@@ -17,10 +17,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("error",)
 SUMMARY = "Authentication applies to OPTIONS, so preflights (sent without credentials) get 401"
-FIX = ("Answer OPTIONS before authentication: `if ($request_method = OPTIONS) { add_header "
-       "Access-Control-Allow-Origin ... always; ...; return 204; }` runs before auth_basic and "
-       "auth_request; or, when the backend answers preflights, limit auth_basic to the other "
-       "methods with `limit_except OPTIONS { auth_basic ...; auth_basic_user_file ...; }`.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "answer-preflight-before-auth"
 report = reporter(CODE, SEVERITY, FIX)
 
 

@@ -24,10 +24,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("warning", "error")
 SUMMARY = "OPTIONS on a CORS route is redirected; browsers do not follow redirects for preflights"
-FIX = ("Make the client call the final URL, turn the redirect into an internal rewrite "
-       "(`rewrite ... last;`), or answer OPTIONS before it: "
-       "`if ($request_method = OPTIONS) { add_header ... always; return 204; }` placed above "
-       "the redirect.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "answer-preflight-before-redirect"
 report = reporter(CODE, SEVERITY, FIX)
 
 

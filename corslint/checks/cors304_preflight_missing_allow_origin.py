@@ -30,11 +30,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("error",)
 SUMMARY = "The preflight answer carries no Access-Control-Allow-Origin while the other answers do"
-FIX = ("Send Access-Control-Allow-Origin (and Access-Control-Allow-Credentials, Vary) on the "
-       "preflight answer too: in nginx an add_header inside `if` replaces every outer one, so "
-       "repeat them there (an `include` of one snippet keeps both copies identical); in Apache "
-       "an answer httpd makes itself (RewriteRule [R=204], an error) carries only "
-       "`Header always` headers, so use `Header always set`.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "send-allow-origin-on-preflight"
 report = reporter(CODE, SEVERITY, FIX)
 
 

@@ -11,6 +11,7 @@ See ``corslint explain CORS305``.
 from __future__ import annotations
 
 from .. import engine
+from ..findings import FixIntent
 from ._base import reporter
 from ._preflight import (
     ACAM,
@@ -32,9 +33,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("error",)
 SUMMARY = "A method the route accepts is missing from Access-Control-Allow-Methods on the preflight answer"
-FIX = ("List every non-simple method the API accepts (PUT, PATCH, DELETE...) in "
-       "Access-Control-Allow-Methods on the preflight answer, spelled in upper case; '*' is "
-       "taken literally when the request carries credentials.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "allow-method-on-preflight"
 report = reporter(CODE, SEVERITY, FIX)
 
 
@@ -61,6 +61,7 @@ def check(model):
                              withheld=_withheld_on(ans, ACAM)),
                     list_location(ans, ACAM), failure=failure, request=req, route=route,
                     related=[need.source],
+                    intent=FixIntent(FIX, methods=(need.name,)),
                 )
 
 

@@ -11,6 +11,7 @@ See ``corslint explain CORS306``.
 from __future__ import annotations
 
 from .. import engine
+from ..findings import FixIntent
 from ._base import reporter
 from ._preflight import (
     ACAH,
@@ -33,9 +34,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("warning", "error")
 SUMMARY = "A request header the API needs is missing from Access-Control-Allow-Headers on the preflight answer"
-FIX = ("List every request header the page sends that is not safelisted (Authorization, "
-       "Content-Type for JSON, custom X-... headers) in Access-Control-Allow-Headers on the "
-       "preflight answer; '*' never covers Authorization and is literal with credentials.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "allow-request-header-on-preflight"
 report = reporter(CODE, SEVERITY, FIX)
 
 
@@ -64,6 +64,7 @@ def check(model):
                              withheld=_withheld_on(ans, ACAH)),
                     list_location(ans, ACAH), level=need.level, failure=failure, request=req,
                     route=route, related=[need.source],
+                    intent=FixIntent(FIX, headers=(need.name,)),
                 )
 
 

@@ -29,8 +29,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("info", "warning", "error")
 SUMMARY = "Access-Control-Allow-Methods entry that is not a usable HTTP method token"
-FIX = ("List methods in upper case, separated by commas, without quotes: "
-       "'Access-Control-Allow-Methods: GET, POST, PUT, DELETE'.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "spell-methods-as-tokens"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAM = "access-control-allow-methods"

@@ -24,8 +24,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("warning", "error")
 SUMMARY = "Access-Control-Allow-Headers / -Expose-Headers entry that is not a header name"
-FIX = ("List header names separated by commas, without quotes: "
-       "'Access-Control-Allow-Headers: Content-Type, Authorization'.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "spell-header-names-as-tokens"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAH = "access-control-allow-headers"

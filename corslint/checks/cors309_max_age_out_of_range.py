@@ -23,8 +23,8 @@ SEVERITY = "error"
 CATEGORY = "performance"
 LEVELS = ("info", "warning", "error")
 SUMMARY = "Access-Control-Max-Age that is not a non-negative integer or above what browsers honour"
-FIX = ("Send a plain number of seconds, at most 7200 (Chrome's cap), e.g. "
-       "'Access-Control-Max-Age: 7200'; 0 disables preflight caching.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "max-age-in-range"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACMA = "access-control-max-age"

@@ -23,10 +23,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("warning", "error")
 SUMMARY = "CORS headers from an outer scope are not sent where an inner scope adds its own headers"
-FIX = ("Repeat the CORS headers (Access-Control-Allow-Origin and the rest, and 'Vary: Origin') in "
-       "the inner scope that adds its own headers, e.g. by including one shared CORS snippet at "
-       "every level that adds headers (nginx add_header); for answers Apache makes itself, set "
-       "them with `Header always set`.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "repeat-headers-in-inner-scope"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

@@ -20,8 +20,8 @@ SEVERITY = "warning"
 CATEGORY = "browser-blocks"
 LEVELS = ("warning",)
 SUMMARY = "CORS headers are sent only with success statuses, so error answers fail as CORS errors"
-FIX = ("Send the CORS headers on every status (nginx: add 'always' to add_header; Apache: "
-       "'Header always set'), so scripts see the real 4xx/5xx instead of a CORS error.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "add-always"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

@@ -22,9 +22,8 @@ SEVERITY = "warning"
 CATEGORY = "browser-blocks"
 LEVELS = ("warning",)
 SUMMARY = "A CORS route redirects requests to another origin"
-FIX = ("Serve the API on the origin pages call (have the pages call the final URL, e.g. https "
-       "directly), or redirect within the same origin; if the redirect must stay, send "
-       "Access-Control-Allow-Origin on the 3xx and allow 'null' on the target.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "avoid-cross-origin-redirect"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"

@@ -20,9 +20,8 @@ SEVERITY = "error"
 CATEGORY = "browser-blocks"
 LEVELS = ("error",)
 SUMMARY = "A redirect on a CORS route puts a user name or password in the Location URL"
-FIX = ("Drop 'user:password@' from the redirect target: authenticate with a header or a signed "
-       "URL (token in the path or query) instead; browsers never follow such a redirect for a "
-       "cross-origin request.")
+# What must change, worded per frontend by corslint.fixes.
+FIX = "drop-userinfo-from-redirect"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAC = "access-control-allow-credentials"
