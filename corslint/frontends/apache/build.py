@@ -7,13 +7,16 @@ from __future__ import annotations
 import os
 import re
 
-from .._files import ParseError
+from .._includes import load_each
 from ...model import OriginMatcher, ParseProblem, PolicyModel, Route, Source
 from .context import DEFAULT_DOCROOT, Context
 from .loading import Directive, Loader, _flatten
 from .rewrite import _rule_flags
 from .sections import Scope, Server, _server_https, _split_scope, _walk_scopes
 from .values import _pcre, _valid_regex
+
+
+_TOO_DEEP = "nesting too deep to analyse"
 
 
 def parse(path: str, text: str | None = None, texts: dict[str, str] | None = None) -> PolicyModel:
@@ -26,21 +29,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
     of its includer when both are linted."""
     model = PolicyModel()
     loader = Loader(texts if texts is not None else {}, stdin=dict(stdin or {}))
-    loaded: list[tuple[str, list[Directive]]] = []
-    for path in paths:
-        root = os.path.dirname(os.path.abspath(path)) if path not in loader.stdin else os.getcwd()
-        try:
-            tree = loader.load(path, root, [])
-        except ParseError as exc:
-            model.problems.append(exc.problem)
-            continue
-        except RecursionError:
-            model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
-            continue
-        loaded.append((path, tree))
-    for path, tree in loaded:
-        if os.path.abspath(path) in loader.included and len(paths) > 1:
-            continue
+    for path, tree in load_each(loader, paths, model, _TOO_DEEP):
         model.files.append(path)
         model.problems.extend(check_directives(tree))
         try:
@@ -48,7 +37,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
             model.routes.extend(routes)
             model.origin_allowlists.extend(unused_origin_matchers(tree, routes))
         except RecursionError:
-            model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
+            model.problems.append(ParseProblem(path, None, _TOO_DEEP))
     model.problems.extend(loader.problems)
     model.included_files |= loader.included
     return model

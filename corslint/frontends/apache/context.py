@@ -9,6 +9,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
+from .._branches import merge_branches
 from ...model import ALL_METHODS, Branch, ExpectedHeader, HeaderEmission, Route, Source, Unknown, Value
 from .alias import _STATUS_WORDS
 from .loading import Directive, _flatten
@@ -230,7 +231,7 @@ class Context:
         branches: list[Branch] = []
         for method in ALL_METHODS:
             branches.extend(Simulation(self, t, layers, ifs, method).run())
-        merged = _merge_branches(branches)
+        merged = merge_branches(branches)
         expected, declared = self._expectations(layers + ifs)
         server = self.server
         name = f"{server.label} {t.url}"
@@ -318,21 +319,3 @@ _NOT_AUTHOR_HEADERS = {
     "if-none-match", "if-modified-since", "range", "te", "sec-fetch-site", "sec-fetch-mode",
     "sec-fetch-dest", "x-forwarded-ssl", "https",
 }
-
-
-def _merge_branches(branches: list[Branch]) -> list[Branch]:
-    merged: list[Branch] = []
-    for b in branches:
-        for i, m in enumerate(merged):
-            if (m.origin_tests, m.opaque_conditions, m.outcome, m.headers, m.auth, m.shadowed) == (
-                    b.origin_tests, b.opaque_conditions, b.outcome, b.headers, b.auth, b.shadowed):
-                merged[i] = Branch(
-                    outcome=m.outcome, headers=m.headers,
-                    methods=(m.methods or frozenset()) | (b.methods or frozenset()),
-                    origin_tests=m.origin_tests, opaque_conditions=m.opaque_conditions,
-                    auth=m.auth, auth_what=m.auth_what, shadowed=m.shadowed, source=m.source, label=m.label,
-                )
-                break
-        else:
-            merged.append(b)
-    return merged

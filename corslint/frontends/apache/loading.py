@@ -3,12 +3,12 @@ conditional sections taken as written, Include/IncludeOptional expanded."""
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from dataclasses import dataclass, field
 
-from .._files import ParseError, read_config_text
+from .._files import ParseError
+from .._includes import IncludingLoader, above_root, first_match, rerooted
 from ...model import ParseProblem, Source
 
 
@@ -55,20 +55,11 @@ _TEMPLATE_MARKERS = re.compile(r"\{\{|\{%|<%=")
 
 
 @dataclass
-class Loader:
-    texts: dict[str, str]
-    stdin: dict[str, str] = field(default_factory=dict)
-    problems: list[ParseProblem] = field(default_factory=list)
-    cache: dict[str, list] = field(default_factory=dict)
-    included: set[str] = field(default_factory=set)
+class Loader(IncludingLoader):
+    """Reads httpd files once, expands includes, records every problem."""
 
-    def read(self, path: str) -> str:
-        if path in self.stdin:
-            text = self.stdin[path]
-        else:
-            text = read_config_text(path, "an Apache config", MAX_BYTES, self.problems)
-        self.texts[path] = text
-        return text
+    what = "an Apache config"
+    max_bytes = MAX_BYTES
 
     def parse_file(self, path: str) -> list:
         if path in self.cache:
@@ -87,8 +78,12 @@ class Loader:
         self.cache[path] = nodes
         return nodes
 
-    def load(self, path: str, root_dir: str, server_root: list[str],
+    def load(self, path: str, root_dir: str, server_root: list[str] | None = None,
              via: tuple[Source, ...] = (), stack: tuple[str, ...] = ()) -> list[Directive]:
+        """``path``'s directives; ``server_root`` holds the ServerRoot in
+        force, which a ServerRoot directive changes for what follows it."""
+        if server_root is None:
+            server_root = []
         nodes = self.parse_file(path)
         return self._convert(nodes, path, root_dir, server_root, via, stack + (os.path.abspath(path),))
 
@@ -129,17 +124,8 @@ class Loader:
                     path, source.line, f"Include '{pattern}' matches no file here; linted without it",
                     fatal=False))
             return []
-        out: list[Directive] = []
-        for inc in files:
-            real = os.path.abspath(inc)
-            if real in stack:
-                raise ParseError(path, source.line, f"include cycle: '{pattern}' includes {inc} again")
-            self.included.add(real)
-            try:
-                out.extend(self.load(inc, root_dir, server_root, via + (source,), stack))
-            except ParseError as exc:
-                self.problems.append(exc.problem)
-        return out
+        return self.include(files, pattern, source, path, stack,
+                            lambda inc: self.load(inc, root_dir, server_root, via + (source,), stack))
 
 
 def resolve_include(pattern: str, file_dir: str, root_dir: str, server_root: str | None) -> list[str]:
@@ -147,32 +133,17 @@ def resolve_include(pattern: str, file_dir: str, root_dir: str, server_root: str
     paths against ServerRoot, which a repository usually mirrors at the main
     config's directory; absolute paths are re-rooted into the tree
     (/etc/apache2/conf-enabled/x.conf -> <root>/conf-enabled/x.conf)."""
-    candidates: list[str] = []
     if os.path.isabs(pattern):
-        candidates.append(pattern)
+        candidates = [pattern]
         if server_root and os.path.isabs(server_root):
             rel = os.path.relpath(pattern, server_root)
             if not rel.startswith(".."):
                 candidates.append(os.path.join(root_dir, rel))
-        parts = pattern.strip("/").split("/")
-        for i in range(1, len(parts)):
-            candidates.append(os.path.join(root_dir, *parts[i:]))
+        candidates += rerooted(pattern, root_dir)
     else:
-        candidates += [os.path.join(root_dir, pattern), os.path.join(file_dir, pattern)]
-        parent = os.path.dirname(root_dir)
-        if parent and parent != root_dir:
-            candidates.append(os.path.join(parent, pattern))
-    for cand in candidates:
-        if os.path.isdir(cand) and not glob.has_magic(cand):
-            found = sorted(os.path.join(cand, f) for f in os.listdir(cand)
-                           if os.path.isfile(os.path.join(cand, f)))
-            if found:
-                return found
-            continue
-        matches = sorted(m for m in glob.glob(cand) if os.path.isfile(m))
-        if matches:
-            return matches
-    return []
+        candidates = [os.path.join(root_dir, pattern), os.path.join(file_dir, pattern),
+                      *above_root(pattern, root_dir)]
+    return first_match(candidates, whole_directories=True)
 
 
 def _flatten(directives: list[Directive]) -> list[Directive]:

@@ -8,7 +8,8 @@ import os
 import re
 from typing import Iterator
 
-from .._files import ParseError
+from .._branches import merge_branches
+from .._includes import load_each
 from ...model import (
     ALL_METHODS,
     Branch,
@@ -54,20 +55,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
     `map $http_origin` entries before its routes are built."""
     model = PolicyModel()
     loader = Loader(texts if texts is not None else {}, stdin=dict(stdin or {}))
-    loaded: list[tuple[str, list[Directive]]] = []
-    for path in paths:
-        try:
-            tree = loader.load(path, os.path.dirname(os.path.abspath(path)) if path not in loader.stdin else os.getcwd())
-        except ParseError as exc:
-            model.problems.append(exc.problem)
-            continue
-        except RecursionError:
-            model.problems.append(ParseProblem(path, None, _TOO_DEEP))
-            continue
-        loaded.append((path, tree))
-    for path, tree in loaded:
-        if os.path.abspath(path) in loader.included and len(paths) > 1:
-            continue
+    for path, tree in load_each(loader, paths, model, _TOO_DEEP):
         model.files.append(path)
         try:
             builder = Builder(path, tree)
@@ -209,7 +197,7 @@ class Builder:
         branches: list[Branch] = []
         for methods in self._method_classes(chain):
             branches += Simulation(self, chain, methods[0], methods).run()
-        merged = _merge_branches(branches)
+        merged = merge_branches(branches)
         expected, declared = self._route_expectations(chain)
         sim = Simulation(self, chain, "GET")
         configured = tuple(sim._add_header(d, None) for lv in chain for d in lv.all("add_header")
@@ -340,23 +328,3 @@ def _methods_in_condition(args: list[str]) -> list[str]:
     if len(args) < 3:
         return []
     return [m for m in re.findall(r"[A-Z]{3,}", args[2]) if m in ALL_METHODS or m.isupper()]
-
-
-def _merge_branches(branches: list[Branch]) -> list[Branch]:
-    merged: list[Branch] = []
-    for b in branches:
-        for i, m in enumerate(merged):
-            if (m.origin_tests, m.opaque_conditions, m.outcome, m.headers, m.auth, m.shadowed) == (
-                b.origin_tests, b.opaque_conditions, b.outcome, b.headers, b.auth, b.shadowed
-            ):
-                merged[i] = Branch(
-                    outcome=m.outcome, headers=m.headers,
-                    methods=(m.methods or frozenset()) | (b.methods or frozenset()),
-                    origin_tests=m.origin_tests, opaque_conditions=m.opaque_conditions,
-                    auth=m.auth, auth_what=m.auth_what, shadowed=m.shadowed, source=m.source,
-                    label=m.label,
-                )
-                break
-        else:
-            merged.append(b)
-    return merged

@@ -3,14 +3,14 @@ corslint's lexer, includes expanded, every problem recorded."""
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import lexer  # imports crossplane only when a file is parsed
-from .._files import ParseError, read_config_text
+from .._files import ParseError
+from .._includes import IncludingLoader, above_root, first_match, rerooted
 from ...model import ParseProblem, Source
 
 
@@ -33,22 +33,11 @@ class Directive:
 
 
 @dataclass
-class Loader:
-    """Reads files once, expands includes, records every problem."""
+class Loader(IncludingLoader):
+    """Reads nginx files once, expands includes, records every problem."""
 
-    texts: dict[str, str]
-    problems: list[ParseProblem] = field(default_factory=list)
-    cache: dict[str, list[dict]] = field(default_factory=dict)
-    included: set[str] = field(default_factory=set)
-    stdin: dict[str, str] = field(default_factory=dict)
-
-    def read(self, path: str) -> str:
-        if path in self.stdin:
-            text = self.stdin[path]
-        else:
-            text = read_config_text(path, "an nginx config", MAX_BYTES, self.problems)
-        self.texts[path] = text
-        return text
+    what = "an nginx config"
+    max_bytes = MAX_BYTES
 
     def parse_file(self, path: str) -> list[dict]:
         if path in self.cache:
@@ -135,17 +124,8 @@ class Loader:
                     path, source.line, f"include '{pattern}' matches no file here; linted without it",
                     fatal=False))
             return []
-        out: list[Directive] = []
-        for inc in files:
-            real = os.path.abspath(inc)
-            if real in stack:
-                raise ParseError(path, source.line, f"include cycle: '{pattern}' includes {inc} again")
-            self.included.add(real)
-            try:
-                out.extend(self.load(inc, root_dir, via + (source,), stack))
-            except ParseError as exc:
-                self.problems.append(exc.problem)
-        return out
+        return self.include(files, pattern, source, path, stack,
+                            lambda inc: self.load(inc, root_dir, via + (source,), stack))
 
 
 _ENVSUBST = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
@@ -210,19 +190,9 @@ def resolve_include(pattern: str, file_dir: str, root_dir: str) -> list[str]:
     directory); a repo often keeps that layout, so try the including file's
     directory, then the main config's, and re-root absolute paths
     (/etc/nginx/snippets/x.conf -> <root>/snippets/x.conf)."""
-    candidates: list[str] = []
     if os.path.isabs(pattern):
-        candidates.append(pattern)
-        parts = pattern.strip("/").split("/")
-        for i in range(1, len(parts)):
-            candidates.append(os.path.join(root_dir, *parts[i:]))
+        candidates = [pattern, *rerooted(pattern, root_dir)]
     else:
-        candidates += [os.path.join(file_dir, pattern), os.path.join(root_dir, pattern)]
-        parent = os.path.dirname(root_dir)
-        if parent and parent != root_dir:
-            candidates.append(os.path.join(parent, pattern))
-    for cand in candidates:
-        matches = sorted(m for m in glob.glob(cand) if os.path.isfile(m))
-        if matches:
-            return matches
-    return []
+        candidates = [os.path.join(file_dir, pattern), os.path.join(root_dir, pattern),
+                      *above_root(pattern, root_dir)]
+    return first_match(candidates)
