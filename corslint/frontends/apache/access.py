@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ...model import Outcome, Source
 from .loading import Directive
 from .sections import Scope
-from .targets import _url_prefix_matches
+from .targets import url_prefix_matches
 
 if TYPE_CHECKING:
     from .simulation import Path
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 class AccessAndHandlers:
     """Access control and handlers; part of Simulation (reads its ``ctx``,
-    ``t`` and ``method``)."""
+    ``target`` and ``method``)."""
 
     def _access(self, layers: list[Scope]) -> tuple[Outcome | None, Source | None, str]:
         """(403 outcome, or None) and the auth source that answers 401 to
@@ -132,8 +132,8 @@ class AccessAndHandlers:
         method = self.method
         if p.handler is not None:
             return p.handler
-        if self.t.proxy is not None:
-            d = self.t.proxy
+        if self.target.proxy is not None:
+            d = self.target.proxy
             return Outcome(None, d.source, delegate="upstream", hidden_upstream=frozenset(),
                            reason=f"{d.name} {' '.join(d.args)}")
         handler = None
@@ -145,9 +145,9 @@ class AccessAndHandlers:
             delegate = "upstream" if kind.startswith("proxy:") else "app"
             return Outcome(None, handler.source, delegate=delegate, reason=f"SetHandler {handler.args[0]}")
         for prefix, _fs, d, script in self.ctx.aliases:
-            if script and _url_prefix_matches(prefix, self.t.url):
+            if script and url_prefix_matches(prefix, self.target.url):
                 return Outcome(None, d.source, delegate="app", reason=f"ScriptAlias {prefix}")
-        base = self.t.basename
+        base = self.target.basename
         if base:
             for s in layers:
                 for d in s.all("addhandler"):

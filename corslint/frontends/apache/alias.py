@@ -5,25 +5,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...model import Outcome
-from .conditions import COpaque, FALSE, TRUE
+from ...model import Outcome, Value
+from .conditions import OpaqueCondition, FALSE, TRUE
 from .loading import Directive
-from .targets import _url_prefix_matches
-from .values import _lit
+from .targets import url_prefix_matches
 
 if TYPE_CHECKING:
     from .simulation import Path
 
 
-_STATUS_WORDS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
+STATUS_WORDS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
 
 
 class AliasRedirects:
-    """mod_alias redirects; part of Simulation (reads its ``ctx`` and ``t``, and
+    """mod_alias redirects; part of Simulation (reads its ``ctx`` and ``target``, and
     matches RedirectMatch patterns as mod_rewrite does)."""
 
     def _server_redirects(self, p: Path) -> list[Path]:
-        if p.result is not None or self.t.proxy is not None or p.handler is not None:
+        if p.result is not None or self.target.proxy is not None or p.handler is not None:
             return [p]  # mod_proxy's and mod_rewrite's translation come before mod_alias's
         directives = list(self.ctx.server.directives)
         if self.ctx.inherits:
@@ -36,13 +35,13 @@ class AliasRedirects:
                 continue
             args = list(d.args)
             code = {"redirectpermanent": 301, "redirecttemp": 302}.get(d.lname, 302)
-            if args and (args[0].lower() in _STATUS_WORDS or args[0].isdigit()):
+            if args and (args[0].lower() in STATUS_WORDS or args[0].isdigit()):
                 word = args.pop(0)
-                code = _STATUS_WORDS.get(word.lower()) or int(word)
+                code = STATUS_WORDS.get(word.lower()) or int(word)
             if d.lname == "redirectmatch":
                 if len(args) < 1:
                     continue
-                cond = self._rule_pattern(args[0], self.t.url, False, False)
+                cond = self._rule_pattern(args[0], self.target.url, False, False)
                 target = args[1] if len(args) > 1 else ""
             else:
                 if in_section and (len(args) <= 1 or not args[0].startswith("/")):
@@ -50,7 +49,7 @@ class AliasRedirects:
                     cond, target = TRUE, args[0] if args else ""
                 elif len(args) >= 1:
                     prefix = args[0]
-                    cond = TRUE if _url_prefix_matches(prefix, self.t.url) else FALSE
+                    cond = TRUE if url_prefix_matches(prefix, self.target.url) else FALSE
                     target = args[1] if len(args) > 1 else ""
                 else:
                     continue
@@ -58,7 +57,7 @@ class AliasRedirects:
                 continue
             text = f"{d.name} {' '.join(d.args)}"
             if 300 <= code < 400:
-                outcome = Outcome(code, d.source, location=_lit(target) if target else None, reason=text)
+                outcome = Outcome(code, d.source, location=Value.literal(target) if target else None, reason=text)
             else:
                 outcome = Outcome(code, d.source, reason=text)
             if cond == TRUE:
@@ -67,7 +66,7 @@ class AliasRedirects:
                 p.result_by = f"a {code} that {d.name} makes itself"
                 return [p]
             taken = p.fork()
-            taken.opaque = taken.opaque + ((cond.text,) if isinstance(cond, COpaque) else ())
+            taken.opaque = taken.opaque + ((cond.text,) if isinstance(cond, OpaqueCondition) else ())
             taken.result = outcome
             taken.result_local = 300 <= code < 400
             taken.result_by = f"a {code} that {d.name} makes itself"

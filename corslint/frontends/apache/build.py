@@ -10,10 +10,10 @@ import re
 from .._includes import load_each
 from ...model import OriginMatcher, ParseProblem, PolicyModel, Route, Source
 from .context import DEFAULT_DOCROOT, Context
-from .loading import Directive, Loader, _flatten
-from .rewrite import _rule_flags
-from .sections import Scope, Server, _server_https, _split_scope, _walk_scopes
-from .values import _pcre, _valid_regex
+from .loading import Directive, Loader, flatten
+from .rewrite import rule_flags
+from .sections import Scope, Server, server_https, split_scope, walk_scopes
+from .values import pcre_to_python, valid_regex
 
 
 _TOO_DEEP = "nesting too deep to analyse"
@@ -48,19 +48,19 @@ def unused_origin_matchers(tree: list[Directive], routes: list[Route]) -> list[O
     reads (a snippet that only sets the variable): still judged on the pattern."""
     used = {(m.pattern, m.source) for r in routes for m in r.origin_matchers()}
     out: list[OriginMatcher] = []
-    for d in _flatten(tree):
+    for d in flatten(tree):
         if d.lname in ("setenvif", "setenvifnocase") and len(d.args) >= 3 and d.args[0].lower() == "origin":
             pattern, nocase = d.args[1], d.lname.endswith("nocase")
         elif d.lname == "rewritecond" and len(d.args) >= 2 and d.args[0].upper() == "%{HTTP:ORIGIN}":
             pattern = d.args[1]
-            nocase = "nc" in _rule_flags(d.args[2] if len(d.args) > 2 else "")
+            nocase = "nc" in rule_flags(d.args[2] if len(d.args) > 2 else "")
             if pattern.startswith(("!", "=", "<", ">", "-")):
                 continue
         else:
             continue
-        if (_pcre(pattern), d.source) in used or not _valid_regex(pattern):
+        if (pcre_to_python(pattern), d.source) in used or not valid_regex(pattern):
             continue
-        out.append(OriginMatcher(_pcre(pattern), "pcre-search", nocase, d.source))
+        out.append(OriginMatcher(pcre_to_python(pattern), "pcre-search", nocase, d.source))
     return out
 
 
@@ -72,7 +72,7 @@ def check_directives(tree: list[Directive]) -> list[ParseProblem]:
     mod_headers value with a format it does not know (``%{HTTP:Origin}``
     without its letter is the usual one)."""
     problems: list[ParseProblem] = []
-    for d in _flatten(tree):
+    for d in flatten(tree):
         if d.lname != "header":
             continue
         args = d.args[1:] if d.args[:1] and d.args[0].lower() in ("always", "onsuccess") else d.args
@@ -120,29 +120,29 @@ class Builder:
             # A .htaccess is the per-directory config of the directory it sits in.
             docroot = DEFAULT_DOCROOT
             defaults = Scope("server", None, False, [], [], top_source, "server", owner="main")
-            ht = _split_scope("htaccess", docroot, False, main_items, top_source, base, "main",
+            ht = split_scope("htaccess", docroot, False, main_items, top_source, base, "main",
                               self.counter, defaults)
             defaults.children.append(ht)
-            main = Server(base, top_source, [], defaults, [ht] + list(_walk_scopes(ht)))
+            main = Server(base, top_source, [], defaults, [ht] + list(walk_scopes(ht)))
             main.directives = []
             self._htaccess_docroot = docroot
             return main, []
         self._htaccess_docroot = None
-        defaults = _split_scope("server", None, False, main_items, top_source, "server", "main", self.counter, None)
+        defaults = split_scope("server", None, False, main_items, top_source, "server", "main", self.counter, None)
         server_dirs = list(defaults.directives)
-        main = Server(base, top_source, server_dirs, defaults, list(_walk_scopes(defaults)),
-                      https=_server_https(None, server_dirs))
+        main = Server(base, top_source, server_dirs, defaults, list(walk_scopes(defaults)),
+                      https=server_https(None, server_dirs))
         main.hosts = self._hosts(server_dirs)
         if main.hosts:
             main.label = main.hosts[0]
         vhosts: list[Server] = []
         for vh in vhost_nodes:
             label = f"<VirtualHost {' '.join(vh.args)}>"
-            scope = _split_scope("server", None, False, vh.children or [], vh.source, label, label,
+            scope = split_scope("server", None, False, vh.children or [], vh.source, label, label,
                                  self.counter, None)
             dirs = list(scope.directives)
-            server = Server(label, vh.source, dirs, scope, list(_walk_scopes(scope)),
-                            https=_server_https(vh, dirs), vhost=True)
+            server = Server(label, vh.source, dirs, scope, list(walk_scopes(scope)),
+                            https=server_https(vh, dirs), vhost=True)
             server.hosts = self._hosts(dirs)
             if server.hosts:
                 server.label = server.hosts[0] + (":443" if server.https else "")

@@ -11,12 +11,14 @@ from ...model import Choice, Lit, MapEntry, OriginMap, OriginMatcher, OriginTest
 
 
 @dataclass(frozen=True)
-class CConst:
+class ConstantCondition:
+    """A condition decided statically: it always is ``value``."""
+
     value: bool
 
 
 @dataclass(frozen=True)
-class COrigin:
+class OriginCondition:
     """The request's Origin matches ``matcher`` (== expect)."""
 
     matcher: OriginMatcher
@@ -24,70 +26,80 @@ class COrigin:
 
 
 @dataclass(frozen=True)
-class COpaque:
+class OpaqueCondition:
     """A condition corslint cannot evaluate."""
 
     text: str
 
 
 @dataclass(frozen=True)
-class CNot:
-    a: "Cond"
+class NotCondition:
+    """``a`` does not hold."""
+
+    a: "Condition"
 
 
 @dataclass(frozen=True)
-class CAnd:
-    a: "Cond"
-    b: "Cond"
+class AndCondition:
+    """``a`` and ``b`` both hold."""
+
+    a: "Condition"
+    b: "Condition"
 
 
 @dataclass(frozen=True)
-class COr:
-    a: "Cond"
-    b: "Cond"
+class OrCondition:
+    """``a`` or ``b`` holds."""
+
+    a: "Condition"
+    b: "Condition"
 
 
-Cond = Union[CConst, COrigin, COpaque, CNot, CAnd, COr]
-TRUE = CConst(True)
-FALSE = CConst(False)
+Condition = Union[ConstantCondition, OriginCondition, OpaqueCondition, NotCondition, AndCondition, OrCondition]
+TRUE = ConstantCondition(True)
+FALSE = ConstantCondition(False)
 
 
-def c_not(a: Cond) -> Cond:
-    if isinstance(a, CConst):
-        return CConst(not a.value)
-    if isinstance(a, CNot):
+def negated(a: Condition) -> Condition:
+    """Not ``a``, simplified."""
+    if isinstance(a, ConstantCondition):
+        return ConstantCondition(not a.value)
+    if isinstance(a, NotCondition):
         return a.a
-    if isinstance(a, COrigin):
-        return COrigin(a.matcher, not a.expect)
-    return CNot(a)
+    if isinstance(a, OriginCondition):
+        return OriginCondition(a.matcher, not a.expect)
+    return NotCondition(a)
 
 
-def c_and(a: Cond, b: Cond) -> Cond:
+def both(a: Condition, b: Condition) -> Condition:
+    """``a`` and ``b``, simplified where either is constant."""
     if a == FALSE or b == FALSE:
         return FALSE
     if a == TRUE:
         return b
     if b == TRUE:
         return a
-    return CAnd(a, b)
+    return AndCondition(a, b)
 
 
-def c_or(a: Cond, b: Cond) -> Cond:
+def either(a: Condition, b: Condition) -> Condition:
+    """``a`` or ``b``, simplified where either is constant."""
     if a == TRUE or b == TRUE:
         return TRUE
     if a == FALSE:
         return b
     if b == FALSE:
         return a
-    return COr(a, b)
+    return OrCondition(a, b)
 
 
-def reads_origin(c: Cond) -> bool:
-    if isinstance(c, COrigin):
+def reads_origin(c: Condition) -> bool:
+    """``c`` tests the Origin somewhere (so httpd adds Vary: Origin)."""
+    if isinstance(c, OriginCondition):
         return True
-    if isinstance(c, CNot):
+    if isinstance(c, NotCondition):
         return reads_origin(c.a)
-    if isinstance(c, (CAnd, COr)):
+    if isinstance(c, (AndCondition, OrCondition)):
         return reads_origin(c.a) or reads_origin(c.b)
     return False
 
@@ -95,27 +107,27 @@ def reads_origin(c: Cond) -> bool:
 EMPTY = Value((Lit(""),))
 
 
-def ite(c: Cond, x: Value, y: Value, *, opaque_choice: bool = False) -> Value:
+def if_then_else(c: Condition, x: Value, y: Value, *, opaque_choice: bool = False) -> Value:
     """The value that is ``x`` when ``c`` holds and ``y`` otherwise. A
     condition on the Origin becomes an Origin map; an opaque one is assumed to
     hold (or, with ``opaque_choice``, gives a Choice of both)."""
     if x == y:
         return x
-    if isinstance(c, CConst):
+    if isinstance(c, ConstantCondition):
         return x if c.value else y
-    if isinstance(c, COpaque):
+    if isinstance(c, OpaqueCondition):
         return Value((Choice((x, y), c.text),)) if opaque_choice else x
-    if isinstance(c, COrigin):
+    if isinstance(c, OriginCondition):
         hit, miss = (x, y) if c.expect else (y, x)
         hit, miss = assume(hit, c.matcher, True), assume(miss, c.matcher, False)
         if hit == miss:
             return hit
         return Value((OriginMap((MapEntry(c.matcher, hit),), miss, c.matcher.source),))
-    if isinstance(c, CNot):
-        return ite(c.a, y, x, opaque_choice=opaque_choice)
-    if isinstance(c, CAnd):
-        return ite(c.a, ite(c.b, x, y, opaque_choice=opaque_choice), y, opaque_choice=opaque_choice)
-    return ite(c.a, x, ite(c.b, x, y, opaque_choice=opaque_choice), opaque_choice=opaque_choice)
+    if isinstance(c, NotCondition):
+        return if_then_else(c.a, y, x, opaque_choice=opaque_choice)
+    if isinstance(c, AndCondition):
+        return if_then_else(c.a, if_then_else(c.b, x, y, opaque_choice=opaque_choice), y, opaque_choice=opaque_choice)
+    return if_then_else(c.a, x, if_then_else(c.b, x, y, opaque_choice=opaque_choice), opaque_choice=opaque_choice)
 
 
 def assume(v: Value, matcher: OriginMatcher, holds: bool) -> Value:
@@ -153,7 +165,7 @@ def _assume_part(part, matcher: OriginMatcher, holds: bool) -> tuple:
     return (part,)
 
 
-def fork(c: Cond) -> list[tuple[tuple[OriginTest, ...], tuple[str, ...], bool]]:
+def fork(c: Condition) -> list[tuple[tuple[OriginTest, ...], tuple[str, ...], bool]]:
     """Split requests by ``c``: (origin tests, opaque conditions, c holds).
 
     Requests for which an opaque condition fails are the default: they carry
@@ -169,21 +181,21 @@ def fork(c: Cond) -> list[tuple[tuple[OriginTest, ...], tuple[str, ...], bool]]:
     return out
 
 
-def _fork(c: Cond) -> list[tuple[tuple[OriginTest, ...], tuple[str, ...], bool]]:
-    if isinstance(c, CConst):
+def _fork(c: Condition) -> list[tuple[tuple[OriginTest, ...], tuple[str, ...], bool]]:
+    if isinstance(c, ConstantCondition):
         return [((), (), c.value)]
-    if isinstance(c, COrigin):
+    if isinstance(c, OriginCondition):
         return [((OriginTest(c.matcher, c.expect),), (), True),
                 ((OriginTest(c.matcher, not c.expect),), (), False)]
-    if isinstance(c, COpaque):
+    if isinstance(c, OpaqueCondition):
         return [((), (c.text,), True), ((), (), False)]
-    if isinstance(c, CNot):
+    if isinstance(c, NotCondition):
         return [(t, o, not h) for t, o, h in _fork(c.a)]
     out = []
     for ta, oa, ha in _fork(c.a):
-        if isinstance(c, CAnd) and not ha:
+        if isinstance(c, AndCondition) and not ha:
             out.append((ta, oa, False))
-        elif isinstance(c, COr) and ha:
+        elif isinstance(c, OrCondition) and ha:
             out.append((ta, oa, True))
         else:
             for tb, ob, hb in _fork(c.b):
@@ -195,33 +207,34 @@ def _fork(c: Cond) -> list[tuple[tuple[OriginTest, ...], tuple[str, ...], bool]]
 _PROBE_ORIGINS = ("https://evil.example", "http://attacker.test:8080", "null", "https://a.b.example")
 
 
-def origin_cond(matcher: OriginMatcher, expect: bool = True) -> Cond:
+def origin_condition(matcher: OriginMatcher, expect: bool = True) -> Condition:
     """A test on the Origin; one every origin passes (``.``, ``.+``) is simply
     true for CORS requests, which always carry an Origin."""
     if matcher.is_regex and matcher.compilable and all(matcher.matches(o) for o in _PROBE_ORIGINS):
-        return CConst(expect)
-    return COrigin(matcher, expect)
+        return ConstantCondition(expect)
+    return OriginCondition(matcher, expect)
 
 
-# An env variable's state: a Value (set), None (unset) or ("ite", cond, a, b).
+# An env variable's state: a Value (set), None (unset) or ("if_then_else", condition, a, b):
+# ``a`` where the condition holds, ``b`` where it does not.
 EnvTerm = Union[Value, None, tuple]
 
 
-def env_ite(c: Cond, a: EnvTerm, b: EnvTerm) -> EnvTerm:
+def env_if_then_else(c: Condition, a: EnvTerm, b: EnvTerm) -> EnvTerm:
     if a == b:
         return a
-    if isinstance(c, CConst):
+    if isinstance(c, ConstantCondition):
         return a if c.value else b
-    return ("ite", c, a, b)
+    return ("if_then_else", c, a, b)
 
 
-def env_isset(t: EnvTerm) -> Cond:
+def env_isset(t: EnvTerm) -> Condition:
     if t is None:
         return FALSE
     if isinstance(t, Value):
         return TRUE
     _, c, a, b = t
-    return c_or(c_and(c, env_isset(a)), c_and(c_not(c), env_isset(b)))
+    return either(both(c, env_isset(a)), both(negated(c), env_isset(b)))
 
 
 def env_value(t: EnvTerm, unset: str) -> Value:
@@ -230,4 +243,4 @@ def env_value(t: EnvTerm, unset: str) -> Value:
     if isinstance(t, Value):
         return t
     _, c, a, b = t
-    return ite(c, env_value(a, unset), env_value(b, unset), opaque_choice=True)
+    return if_then_else(c, env_value(a, unset), env_value(b, unset), opaque_choice=True)

@@ -11,20 +11,20 @@ from typing import TYPE_CHECKING
 
 from .._branches import merge_branches
 from ...model import ALL_METHODS, Branch, ExpectedHeader, HeaderEmission, Route, Source, Unknown, Value
-from .alias import _STATUS_WORDS
-from .loading import Directive, _flatten
-from .sections import _PHASE, Scope, Server
+from .alias import STATUS_WORDS
+from .loading import Directive, flatten
+from .sections import MERGE_PHASE, Scope, Server
 from .simulation import Simulation
 from .targets import (
     Target,
-    _dir_matches,
-    _files_matches,
-    _location_matches,
-    _url_prefix_matches,
+    dir_matches,
+    files_matches,
+    location_matches,
+    url_prefix_matches,
     example_name,
     example_url_for_regex,
 )
-from .values import _lit, _search
+from .values import regex_search
 
 if TYPE_CHECKING:
     from .build import Builder
@@ -75,15 +75,15 @@ class Context:
     def _map(self, url: str) -> tuple[str | None, Directive | None, str]:
         """(file-system path, ProxyPass directive, proxy URL) for a URL."""
         for d in self.server_directives:
-            if d.lname == "proxypassmatch" and len(d.args) >= 2 and d.args[1] != "!" and _search(d.args[0], url):
+            if d.lname == "proxypassmatch" and len(d.args) >= 2 and d.args[1] != "!" and regex_search(d.args[0], url):
                 return None, d, d.args[1]
         for prefix, dest, d in self.proxies:
-            if d.lname == "proxypass" and prefix and _url_prefix_matches(prefix, url):
+            if d.lname == "proxypass" and prefix and url_prefix_matches(prefix, url):
                 if dest == "!":
                     break
                 return None, d, dest
         for prefix, fs, _d, _script in self.aliases:
-            if _url_prefix_matches(prefix, url):
+            if url_prefix_matches(prefix, url):
                 rest = url[len(prefix.rstrip("/")):]
                 return posixpath.normpath(fs.rstrip("/") + "/" + rest.lstrip("/")) + ("/" if url.endswith("/") else ""), None, ""
         return posixpath.normpath(self.docroot + "/" + url.lstrip("/")) + ("/" if url.endswith("/") and url != "/" else ""), None, ""
@@ -141,7 +141,7 @@ class Context:
             # answers a URL space of its own
             pattern = d.args[0] if d.lname == "rewriterule" and d.args else None
             if d.lname == "redirectmatch" and d.args:
-                pattern = d.args[1] if len(d.args) > 1 and (d.args[0].isdigit() or d.args[0].lower() in _STATUS_WORDS) \
+                pattern = d.args[1] if len(d.args) > 1 and (d.args[0].isdigit() or d.args[0].lower() in STATUS_WORDS) \
                     else d.args[0]
             if pattern:
                 m = re.match(r"\^(/(?:[A-Za-z0-9_\-/]|\\[.\-])+/)", pattern)
@@ -157,29 +157,29 @@ class Context:
                     add(args[0], d.source, f"{d.name} {args[0]}")
         self.target_urls = list(found)
         out: list[Target] = []
-        for t in found.values():
-            fs, proxy, proxy_url = self._map(t.url)
-            t.fs_path, t.proxy, t.proxy_url = fs, proxy, proxy_url
+        for target in found.values():
+            fs, proxy, proxy_url = self._map(target.url)
+            target.fs_path, target.proxy, target.proxy_url = fs, proxy, proxy_url
             if fs is not None:
-                t.is_dir = t.url.endswith("/")
-                if not t.url.endswith("/") and posixpath.normpath(fs) in self.dir_paths:
-                    t.dir_slash = True
-            out.append(t)
+                target.is_dir = target.url.endswith("/")
+                if not target.url.endswith("/") and posixpath.normpath(fs) in self.dir_paths:
+                    target.dir_slash = True
+            out.append(target)
         return out
 
     # -- which sections apply
 
-    def _applies(self, scope: Scope, t: Target) -> bool:
-        """The section (and every section it is nested in) applies to ``t``;
+    def _applies(self, scope: Scope, target: Target) -> bool:
+        """The section (and every section it is nested in) applies to ``target``;
         <If> conditions are decided per request later."""
         s: Scope | None = scope
         while s is not None and s.kind != "server":
-            if not self._applies_one(s, t):
+            if not self._applies_one(s, target):
                 return False
             s = s.parent
         return True
 
-    def _applies_one(self, s: Scope, t: Target) -> bool:
+    def _applies_one(self, s: Scope, target: Target) -> bool:
         kind = s.kind
         if kind in ("if", "elseif", "else"):
             return True
@@ -188,29 +188,29 @@ class Context:
         if s.pattern is None:
             return kind == "htaccess"
         if kind in ("directory", "htaccess", "directorymatch"):
-            if t.fs_path is None:
+            if target.fs_path is None:
                 return False
-            d = t.fs_path if t.is_dir or t.dir_slash else posixpath.dirname(t.fs_path)
+            d = target.fs_path if target.is_dir or target.dir_slash else posixpath.dirname(target.fs_path)
             d = d.rstrip("/") or "/"
             if kind == "htaccess":
-                return _dir_matches(s.pattern, False, d)
-            return _dir_matches(s.pattern, s.regex or kind == "directorymatch", d)
+                return dir_matches(s.pattern, False, d)
+            return dir_matches(s.pattern, s.regex or kind == "directorymatch", d)
         if kind in ("files", "filesmatch"):
-            if t.fs_path is None:
+            if target.fs_path is None:
                 return False
-            return _files_matches(s.pattern, s.regex or kind == "filesmatch", t.basename)
+            return files_matches(s.pattern, s.regex or kind == "filesmatch", target.basename)
         if kind in ("location", "locationmatch"):
-            return _location_matches(s.pattern, s.regex or kind == "locationmatch", t.url)
+            return location_matches(s.pattern, s.regex or kind == "locationmatch", target.url)
         return False
 
-    def layers(self, t: Target) -> list[Scope]:
-        """The per-directory scopes that apply to ``t`` in httpd's merge order
+    def layers(self, target: Target) -> list[Scope]:
+        """The per-directory scopes that apply to ``target`` in httpd's merge order
         (<If> sections excluded: they are decided per request)."""
         applicable = [s for s in self.sections if s.kind not in ("if", "elseif", "else", "proxy")
-                      and self._applies(s, t)]
+                      and self._applies(s, target)]
 
         def key(s: Scope):
-            phase = _PHASE.get(s.kind, 9)
+            phase = MERGE_PHASE.get(s.kind, 9)
             if s.kind in ("directory", "htaccess") and not s.regex:
                 depth = len([p for p in (s.pattern or "/").split("/") if p])
                 # .htaccess right after the <Directory> sections of its directory
@@ -220,24 +220,24 @@ class Context:
         applicable.sort(key=key)
         return list(self.defaults) + applicable
 
-    def if_scopes(self, t: Target) -> list[Scope]:
-        return [s for s in self.sections if s.kind in ("if", "elseif", "else") and self._applies(s, t)]
+    def if_scopes(self, target: Target) -> list[Scope]:
+        return [s for s in self.sections if s.kind in ("if", "elseif", "else") and self._applies(s, target)]
 
     # -- one route
 
-    def route(self, t: Target) -> Route:
-        layers = self.layers(t)
-        ifs = self.if_scopes(t)
+    def route(self, target: Target) -> Route:
+        layers = self.layers(target)
+        ifs = self.if_scopes(target)
         branches: list[Branch] = []
         for method in ALL_METHODS:
-            branches.extend(Simulation(self, t, layers, ifs, method).run())
+            branches.extend(Simulation(self, target, layers, ifs, method).run())
         merged = merge_branches(branches)
         expected, declared = self._expectations(layers + ifs)
         server = self.server
-        name = f"{server.label} {t.url}"
+        name = f"{server.label} {target.url}"
         return Route(
-            name=name, source=t.source, branches=merged, https=server.https, hosts=server.hosts,
-            path=t.url, expected_request_headers=expected, declared_methods=declared, frontend=NAME,
+            name=name, source=target.source, branches=merged, https=server.https, hosts=server.hosts,
+            path=target.url, expected_request_headers=expected, declared_methods=declared, frontend=NAME,
             configured_headers=self._configured(layers + ifs),
         )
 
@@ -255,7 +255,7 @@ class Context:
                 if len(args) < 3 or args[0].lower() not in ("set", "append", "add", "merge", "setifempty"):
                     continue
                 raw = args[2]
-                value = Value((Unknown(raw),)) if "%" in raw or raw.startswith("expr=") else _lit(raw)
+                value = Value((Unknown(raw),)) if "%" in raw or raw.startswith("expr=") else Value.literal(raw)
                 out.append(HeaderEmission(name=args[1].rstrip(":"), value=value, source=d.source,
                                           always=always, omit_if_empty=True, raw=raw))
         return tuple(out)
@@ -271,9 +271,9 @@ class Context:
 
         directives: list[Directive] = list(self.server_directives)
         for s in scopes:
-            directives += _flatten(s.directives)
+            directives += flatten(s.directives)
             for lim in s.limits:
-                directives += _flatten(lim.children or [])
+                directives += flatten(lim.children or [])
                 for m in lim.args:
                     declared.setdefault(m.upper(), lim.source)
         for d in directives:

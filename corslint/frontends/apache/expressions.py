@@ -6,32 +6,43 @@ from __future__ import annotations
 import fnmatch
 
 from ...model import OriginMatcher, Source
-from .conditions import CConst, COpaque, COrigin, Cond, FALSE, TRUE, c_and, c_not, c_or, origin_cond
-from .loading import _grammar
-from .values import _pcre, _search
+from .conditions import (
+    FALSE,
+    TRUE,
+    Condition,
+    ConstantCondition,
+    OpaqueCondition,
+    OriginCondition,
+    both,
+    either,
+    negated,
+    origin_condition,
+)
+from .loading import load_grammar
+from .values import pcre_to_python, regex_search
 
 
 class ExpressionConditions:
     """ap_expr conditions; part of Simulation (reads its ``method`` and ``ctx``)."""
 
-    def expr_cond(self, text: str, source: Source) -> Cond:
-        g = _grammar()
+    def expr_cond(self, text: str, source: Source) -> Condition:
+        grammar = load_grammar()
         try:
-            tree = g.parse_expr(text)
-        except g.ExprError:
-            return COpaque(f"expression {text}")
+            tree = grammar.parse_expr(text)
+        except grammar.ExprError:
+            return OpaqueCondition(f"expression {text}")
         return self._expr(tree, text, source)
 
-    def _expr(self, node, text: str, source: Source) -> Cond:
+    def _expr(self, node, text: str, source: Source) -> Condition:
         kind = node[0]
         if kind == "const":
-            return CConst(node[1])
+            return ConstantCondition(node[1])
         if kind == "not":
-            return c_not(self._expr(node[1], text, source))
+            return negated(self._expr(node[1], text, source))
         if kind == "and":
-            return c_and(self._expr(node[1], text, source), self._expr(node[2], text, source))
+            return both(self._expr(node[1], text, source), self._expr(node[2], text, source))
         if kind == "or":
-            return c_or(self._expr(node[1], text, source), self._expr(node[2], text, source))
+            return either(self._expr(node[1], text, source), self._expr(node[2], text, source))
         if kind == "unary":
             op, word = node[1], node[2]
             subject = self._word(word)
@@ -41,8 +52,8 @@ class ExpressionConditions:
                 if op == "-z":
                     return FALSE
             if isinstance(subject, str) and op in ("-n", "-z"):
-                return CConst(bool(subject) == (op == "-n"))
-            return COpaque(f"expression {text}")
+                return ConstantCondition(bool(subject) == (op == "-n"))
+            return OpaqueCondition(f"expression {text}")
         if kind == "cmp":
             op, left, right = node[1], node[2], node[3]
             a = self._word(left)
@@ -53,8 +64,8 @@ class ExpressionConditions:
                 return self._origin_cmp(op, right, text, source)
             if a is not None and (b is not None or right[0] in ("regex", "list")):
                 return self._const_cmp(a, op, right, b, text)
-            return COpaque(f"expression {text}")
-        return COpaque(f"expression {text}")
+            return OpaqueCondition(f"expression {text}")
+        return OpaqueCondition(f"expression {text}")
 
     def _word(self, word):
         """'origin' for the Origin header, a string for a value known
@@ -81,44 +92,44 @@ class ExpressionConditions:
             return None
         return None
 
-    def _origin_cmp(self, op: str, right, text: str, source: Source) -> Cond:
+    def _origin_cmp(self, op: str, right, text: str, source: Source) -> Condition:
         if op in ("==", "!="):
             if right[0] != "str" or "%{" in right[1]:
-                return COpaque(f"expression {text}")
+                return OpaqueCondition(f"expression {text}")
             if right[1] == "":
-                return CConst(op == "!=")
-            return COrigin(OriginMatcher(right[1], "exact", source=source), op == "==")
+                return ConstantCondition(op == "!=")
+            return OriginCondition(OriginMatcher(right[1], "exact", source=source), op == "==")
         if op in ("=~", "!~"):
             if right[0] != "regex":
-                return COpaque(f"expression {text}")
+                return OpaqueCondition(f"expression {text}")
             pattern, flags = right[1], right[2]
             pattern = pattern.replace("\\/", "/") if "/" not in pattern.replace("\\/", "") else pattern
-            matcher = OriginMatcher(_pcre(pattern), "pcre-search", "i" in flags, source)
-            return origin_cond(matcher, op == "=~")
+            matcher = OriginMatcher(pcre_to_python(pattern), "pcre-search", "i" in flags, source)
+            return origin_condition(matcher, op == "=~")
         if op == "in":
             if right[0] != "list":
-                return COpaque(f"expression {text}")
-            cond: Cond = FALSE
+                return OpaqueCondition(f"expression {text}")
+            cond: Condition = FALSE
             for w in right[1]:
                 if w[0] != "str":
-                    return COpaque(f"expression {text}")
-                cond = c_or(cond, COrigin(OriginMatcher(w[1], "exact", source=source)))
+                    return OpaqueCondition(f"expression {text}")
+                cond = either(cond, OriginCondition(OriginMatcher(w[1], "exact", source=source)))
             return cond
         if op in ("-strmatch", "-strcmatch", "-fnmatch"):
             if right[0] != "str":
-                return COpaque(f"expression {text}")
+                return OpaqueCondition(f"expression {text}")
             rx = fnmatch.translate(right[1])
-            return COrigin(OriginMatcher(rx, "python-match", op == "-strcmatch", source))
-        return COpaque(f"expression {text}")
+            return OriginCondition(OriginMatcher(rx, "python-match", op == "-strcmatch", source))
+        return OpaqueCondition(f"expression {text}")
 
-    def _const_cmp(self, a: str, op: str, right, b: str | None, text: str) -> Cond:
+    def _const_cmp(self, a: str, op: str, right, b: str | None, text: str) -> Condition:
         if op in ("==", "!=") and b is not None:
-            return CConst((a == b) == (op == "=="))
+            return ConstantCondition((a == b) == (op == "=="))
         if op in ("=~", "!~") and right[0] == "regex":
-            found = _search(right[1], a, "i" in right[2]) is not None
-            return CConst(found == (op == "=~"))
+            found = regex_search(right[1], a, "i" in right[2]) is not None
+            return ConstantCondition(found == (op == "=~"))
         if op == "in" and right[0] == "list":
             values = [w[1] for w in right[1] if w[0] == "str" and "%{" not in w[1]]
             if len(values) == len(right[1]):
-                return CConst(a in values)
-        return COpaque(f"expression {text}")
+                return ConstantCondition(a in values)
+        return OpaqueCondition(f"expression {text}")

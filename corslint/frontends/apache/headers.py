@@ -9,33 +9,33 @@ from typing import TYPE_CHECKING
 
 from ...model import Branch, HeaderEmission, OriginMatcher, Outcome, Shadowed, Source, Unknown, Value
 from .conditions import (
-    CConst,
-    COpaque,
-    COrigin,
-    Cond,
+    ConstantCondition,
+    OpaqueCondition,
+    OriginCondition,
+    Condition,
     EMPTY,
     EnvTerm,
     FALSE,
     TRUE,
-    c_and,
-    c_not,
+    both,
+    negated,
     env_isset,
-    env_ite,
+    env_if_then_else,
     env_value,
-    ite,
-    origin_cond,
+    if_then_else,
+    origin_condition,
     reads_origin,
 )
 from .loading import Directive
 from .sections import Scope
-from .values import _capture_value, _concat, _extend, _lit, _pcre, _search, _valid_regex
+from .values import capture_value, concat, extend_value, pcre_to_python, regex_search, valid_regex
 
 if TYPE_CHECKING:
     from .simulation import Path
 
 
 @dataclass
-class _Entry:
+class HeaderEntry:
     """One header in one of mod_headers' tables."""
 
     name: str
@@ -51,7 +51,7 @@ class _Entry:
 
 class HeaderTables:
     """mod_headers and env variables; part of Simulation (reads its ``ctx``,
-    ``t`` and ``method``, and evaluates ap_expr as ExpressionConditions does)."""
+    ``target`` and ``method``, and evaluates ap_expr as ExpressionConditions does)."""
 
     def _env(self, layers: list[Scope], p: Path) -> dict[str, EnvTerm]:
         env: dict[str, EnvTerm] = {}
@@ -65,7 +65,7 @@ class HeaderTables:
         env.update(p.env)
         for d in directives:
             if d.lname == "setenv" and d.args:
-                env[d.args[0]] = _lit(d.args[1] if len(d.args) > 1 else "")
+                env[d.args[0]] = Value.literal(d.args[1] if len(d.args) > 1 else "")
             elif d.lname == "unsetenv":
                 for name in d.args:
                     env[name] = None
@@ -91,50 +91,53 @@ class HeaderTables:
             nocase = lname.endswith("nocase")
             attr_kind = attr.lower()
             if attr_kind == "origin":
-                matcher = OriginMatcher(_pcre(pattern), "pcre-search", nocase, d.source)
-                cond = origin_cond(matcher) if _valid_regex(pattern) else COpaque(f"{d.name} {' '.join(d.args)}")
+                matcher = OriginMatcher(pcre_to_python(pattern), "pcre-search", nocase, d.source)
+                cond = origin_condition(matcher) if valid_regex(pattern) else OpaqueCondition(f"{d.name} {' '.join(d.args)}")
             elif attr_kind == "request_method":
-                cond = CConst(_search(pattern, self.method, nocase) is not None)
+                cond = ConstantCondition(regex_search(pattern, self.method, nocase) is not None)
             elif attr_kind == "request_uri":
-                hits = [_search(pattern, s, nocase) is not None for s in self._path_samples(self.t.url, False)]
-                cond = TRUE if all(hits) else (FALSE if not any(hits) else COpaque(f"{d.name} {' '.join(d.args)}"))
+                hits = [regex_search(pattern, s, nocase) is not None for s in self._path_samples(self.target.url, False)]
+                cond = TRUE if all(hits) else (FALSE if not any(hits) else OpaqueCondition(f"{d.name} {' '.join(d.args)}"))
             else:
-                cond = COpaque(f"{d.name} {' '.join(d.args)}")
+                cond = OpaqueCondition(f"{d.name} {' '.join(d.args)}")
         for spec in assignments:
             if spec.startswith("!"):
-                env[spec[1:]] = env_ite(cond, None, env.get(spec[1:]))
+                env[spec[1:]] = env_if_then_else(cond, None, env.get(spec[1:]))
                 continue
             name, eq, raw = spec.partition("=")
             if not eq:
                 raw = "1"
             value = self._setenv_value(raw, pattern, nocase, d.source, attr_kind) if attr_kind == "origin" else \
-                (_lit(raw) if "$" not in raw else Value((Unknown(f"{name} from {d.name}"),)))
+                (Value.literal(raw) if "$" not in raw else Value((Unknown(f"{name} from {d.name}"),)))
             if attr_kind == "origin" and isinstance(value, tuple):
                 full, val, rest = value
                 inner = env.get(name)
                 if rest is not None:
-                    inner = env_ite(COrigin(rest), Value((Unknown(f"part of the Origin matched by {pattern}"),)), inner)
-                env[name] = env_ite(COrigin(full) if cond != TRUE else TRUE, val, inner) if cond != FALSE else inner
+                    part = Value((Unknown(f"part of the Origin matched by {pattern}"),))
+                    inner = env_if_then_else(OriginCondition(rest), part, inner)
+                if cond != FALSE:
+                    inner = env_if_then_else(OriginCondition(full) if cond != TRUE else TRUE, val, inner)
+                env[name] = inner
                 continue
-            env[name] = env_ite(cond, value, env.get(name))
+            env[name] = env_if_then_else(cond, value, env.get(name))
 
     def _setenv_value(self, raw: str, pattern: str, nocase: bool, source: Source, attr: str):
         """A SetEnvIf value; `$N` back-references on the Origin become the
         Origin itself where the group is the whole Origin."""
         refs = re.findall(r"\$(\d)", raw)
         if not refs:
-            return _lit(raw)
+            return Value.literal(raw)
         try:
-            groups = re.compile(_pcre(pattern)).groups
+            groups = re.compile(pcre_to_python(pattern)).groups
         except re.error:
             return Value((Unknown("an Origin back-reference"),))
         if groups == 0:
-            return _lit(raw)       # httpd substitutes only when the regex has groups
+            return Value.literal(raw)       # httpd substitutes only when the regex has groups
         if re.fullmatch(r"\$\d", raw):
             n = int(raw[1])
             if n > groups:
-                return _lit("")
-            full, val, rest = _capture_value(pattern, n, nocase, source)
+                return Value.literal("")
+            full, val, rest = capture_value(pattern, n, nocase, source)
             if isinstance(val.parts[0], Unknown):
                 return val
             return (full, val, rest)
@@ -147,9 +150,9 @@ class HeaderTables:
         pos = 0
         for m in re.finditer(r"%%|%\{([^}]*)\}([A-Za-z]?)|%([A-Za-z])", raw):
             if m.start() > pos:
-                parts.append(_lit(raw[pos:m.start()]))
+                parts.append(Value.literal(raw[pos:m.start()]))
             if m.group(0) == "%%":
-                parts.append(_lit("%"))
+                parts.append(Value.literal("%"))
             elif m.group(2) == "e":
                 name = m.group(1)
                 term = env.get(name)
@@ -161,35 +164,35 @@ class HeaderTables:
                 parts.append(Value((Unknown(m.group(0)),)))
             pos = m.end()
         if pos < len(raw):
-            parts.append(_lit(raw[pos:]))
-        return _concat(*parts) if parts else _lit("")
+            parts.append(Value.literal(raw[pos:]))
+        return concat(*parts) if parts else Value.literal("")
 
     def _expr_string(self, text: str, env: dict[str, EnvTerm]) -> Value:
         parts: list[Value] = []
         pos = 0
         for m in re.finditer(r"%\{([^{}]*)\}", text):
             if m.start() > pos:
-                parts.append(_lit(text[pos:m.start()]))
+                parts.append(Value.literal(text[pos:m.start()]))
             name = m.group(1)
             low = name.lower()
             if low in ("req:origin", "http:origin", "req_novary:origin"):
                 parts.append(Value.origin())
             elif low == "request_method":
-                parts.append(_lit(self.method))
+                parts.append(Value.literal(self.method))
             elif low.startswith(("env:", "reqenv:")):
                 parts.append(env_value(env.get(name.split(":", 1)[1]), ""))
             else:
                 parts.append(Value((Unknown(f"%{{{name}}}"),)))
             pos = m.end()
         if pos < len(text):
-            parts.append(_lit(text[pos:]))
-        return _concat(*parts) if parts else _lit("")
+            parts.append(Value.literal(text[pos:]))
+        return concat(*parts) if parts else Value.literal("")
 
-    def _header_cond(self, spec: str, env: dict[str, EnvTerm], source: Source) -> Cond:
+    def _header_cond(self, spec: str, env: dict[str, EnvTerm], source: Source) -> Condition:
         if spec.lower().startswith("env="):
             name = spec[4:]
             if name.startswith("!"):
-                return c_not(env_isset(self._env_term(name[1:], env)))
+                return negated(env_isset(self._env_term(name[1:], env)))
             return env_isset(self._env_term(name, env))
         if spec.lower().startswith("expr="):
             return self.expr_cond(spec[5:], source)
@@ -199,8 +202,8 @@ class HeaderTables:
         return env.get(name)
 
     def _tables(self, layers: list[Scope], env: dict[str, EnvTerm], handler: Outcome, p: Path):
-        onsuccess: list[_Entry] = []
-        always: list[_Entry] = []
+        onsuccess: list[HeaderEntry] = []
+        always: list[HeaderEntry] = []
         unset_success: set[str] = set()
         unset_always: set[str] = set()
         if not (handler.delegate == "upstream" and handler.status is None):
@@ -216,16 +219,16 @@ class HeaderTables:
         return onsuccess, always, unset_success, unset_always
 
     @staticmethod
-    def _vary(table: list[_Entry], source: Source, when: Cond = TRUE) -> None:
+    def _vary(table: list[HeaderEntry], source: Source, when: Condition = TRUE) -> None:
         """Merge ``Vary: Origin`` into a table (only for requests where ``when`` holds)."""
         for e in table:
             if e.lname == "vary":
                 if "origin" not in (e.value.render().lower()):
-                    e.value = ite(when, _concat(e.value, _lit(",Origin")), e.value)
+                    e.value = if_then_else(when, concat(e.value, Value.literal(",Origin")), e.value)
                 return
-        table.append(_Entry("Vary", ite(when, _lit("Origin"), EMPTY), source, "Origin"))
+        table.append(HeaderEntry("Vary", if_then_else(when, Value.literal("Origin"), EMPTY), source, "Origin"))
 
-    def _header_op(self, d: Directive, onsuccess: list[_Entry], always: list[_Entry], env, handler: Outcome,
+    def _header_op(self, d: Directive, onsuccess: list[HeaderEntry], always: list[HeaderEntry], env, handler: Outcome,
                    unset_success: set[str], unset_always: set[str]) -> None:
         args = list(d.args)
         table, unset_names = onsuccess, unset_success
@@ -252,23 +255,23 @@ class HeaderTables:
             return
         elif action != "unset":
             return
-        cond: Cond = TRUE
+        cond: Condition = TRUE
         for spec in rest:
             if spec.lower() == "early":
                 continue
             c = self._header_cond(spec, env, d.source)
             if spec.lower().startswith("expr=") and reads_origin(c):
                 self._vary(table, d.source)
-            cond = c_and(cond, c)
+            cond = both(cond, c)
         if cond == FALSE:
             return
         lname = name.lower()
         same = [e for e in table if e.lname == lname]
         if action == "unset":
             for e in same:
-                e.value = ite(cond, EMPTY, e.value)
+                e.value = if_then_else(cond, EMPTY, e.value)
             table[:] = [e for e in table if not (e.lname == lname and e.value == EMPTY)]
-            if cond == TRUE or isinstance(cond, COpaque):
+            if cond == TRUE or isinstance(cond, OpaqueCondition):
                 unset_names.add(lname)
             return
         if action in ("edit", "edit*"):
@@ -278,34 +281,34 @@ class HeaderTables:
                     e.value = Value((Unknown(f"{e.raw} edited by {value_raw}"),))
                     continue
                 try:
-                    new = re.sub(_pcre(value_raw), replacement.replace("$", "\\"), text,
+                    new = re.sub(pcre_to_python(value_raw), replacement.replace("$", "\\"), text,
                                  count=0 if action == "edit*" else 1)
                 except (re.error, IndexError):
                     new = None
-                e.value = ite(cond, _lit(new) if new is not None else Value((Unknown(e.raw),)), e.value)
+                e.value = if_then_else(cond, Value.literal(new) if new is not None else Value((Unknown(e.raw),)), e.value)
             return
         value = self._header_value(value_raw, env, handler)
         if action == "set":
             for e in same:
-                e.value = ite(cond, EMPTY, e.value)
+                e.value = if_then_else(cond, EMPTY, e.value)
             table[:] = [e for e in table if not (e.lname == lname and e.value == EMPTY)]
-            table.append(_Entry(name, ite(cond, value, EMPTY), d.source, value_raw, is_set=True))
+            table.append(HeaderEntry(name, if_then_else(cond, value, EMPTY), d.source, value_raw, is_set=True))
             return
         if action == "setifempty":
             if same:
                 return
-            table.append(_Entry(name, ite(cond, value, EMPTY), d.source, value_raw, is_set=True))
+            table.append(HeaderEntry(name, if_then_else(cond, value, EMPTY), d.source, value_raw, is_set=True))
             return
         if action in ("append", "merge") and same:
             e = same[0]
-            joined = _extend(e.value, value, merge=action == "merge")
+            joined = extend_value(e.value, value, merge=action == "merge")
             if joined == e.value:
                 return
-            e.value = ite(cond, joined, e.value)
+            e.value = if_then_else(cond, joined, e.value)
             e.source = d.source
             e.raw = f"{e.raw}, {value_raw}"
             return
-        table.append(_Entry(name, ite(cond, value, EMPTY), d.source, value_raw))
+        table.append(HeaderEntry(name, if_then_else(cond, value, EMPTY), d.source, value_raw))
 
     def _branch(self, p: Path, layers: list[Scope], outcome: Outcome, auth: Source | None, auth_what: str) -> Branch:
         env = self._env(layers, p)
@@ -346,10 +349,10 @@ class HeaderTables:
         return Branch(
             outcome=outcome, headers=tuple(emissions), methods=frozenset({self.method}),
             origin_tests=p.tests, opaque_conditions=p.opaque, auth=auth, auth_what=auth_what,
-            shadowed=shadowed, source=layers[-1].source if layers else self.t.source, label=label,
+            shadowed=shadowed, source=layers[-1].source if layers else self.target.source, label=label,
         )
 
     @staticmethod
-    def _emission(e: _Entry, always: bool, replaces: bool) -> HeaderEmission:
+    def _emission(e: HeaderEntry, always: bool, replaces: bool) -> HeaderEmission:
         return HeaderEmission(name=e.name, value=e.value, source=e.source, always=always,
                               omit_if_empty=True, raw=e.raw, replaces=replaces)

@@ -15,7 +15,7 @@ from ...model import ParseProblem, Source
 MAX_BYTES = 2_000_000     # larger files are refused: no httpd config is that big
 
 
-def _grammar():
+def load_grammar():
     from ...grammars import apache  # the pyparsing grammar: loaded on the first Apache file only
 
     return apache
@@ -70,7 +70,7 @@ class Loader(IncludingLoader):
             line = text[: mark.start()].count("\n") + 1
             raise ParseError(path, line, "template markup ({{ }} / {% %} / <%= %>), not plain Apache: "
                                          "lint the rendered config")
-        grammar = _grammar()
+        grammar = load_grammar()
         try:
             nodes = grammar.parse_config(text)
         except grammar.ApacheSyntaxError as exc:
@@ -146,11 +146,11 @@ def resolve_include(pattern: str, file_dir: str, root_dir: str, server_root: str
     return first_match(candidates, whole_directories=True)
 
 
-def _flatten(directives: list[Directive]) -> list[Directive]:
+def flatten(directives: list[Directive]) -> list[Directive]:
     """Directives with the contents of <RequireAll>/<RequireAny>/<RequireNone>."""
     out: list[Directive] = []
     for d in directives:
         out.append(d)
         if d.children is not None:
-            out.extend(_flatten(d.children))
+            out.extend(flatten(d.children))
     return out

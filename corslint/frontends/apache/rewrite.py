@@ -8,24 +8,24 @@ import re
 from typing import TYPE_CHECKING
 
 from ...model import Lit, OriginMatcher, Outcome, Source, Unknown, Value
-from .alias import _STATUS_WORDS
+from .alias import STATUS_WORDS
 from .conditions import (
-    CConst,
-    COpaque,
-    COrigin,
-    Cond,
+    ConstantCondition,
+    OpaqueCondition,
+    OriginCondition,
+    Condition,
     FALSE,
     TRUE,
-    c_and,
-    c_not,
-    c_or,
-    env_ite,
+    both,
+    negated,
+    either,
+    env_if_then_else,
     fork,
-    origin_cond,
+    origin_condition,
 )
 from .loading import Directive
 from .sections import Scope
-from .values import _capture_value, _concat, _lit, _pcre, _search, _valid_regex
+from .values import capture_value, concat, pcre_to_python, regex_search, valid_regex
 
 if TYPE_CHECKING:
     from .simulation import Path
@@ -41,7 +41,7 @@ _REQUEST_VARIABLE_MEANINGS = {
 
 
 class RewriteRules:
-    """mod_rewrite; part of Simulation (reads its ``ctx``, ``t``, ``method`` and
+    """mod_rewrite; part of Simulation (reads its ``ctx``, ``target``, ``method`` and
     spends its fork budget)."""
 
     def _rules(self, directives: list[Directive]) -> tuple[bool, list[tuple[list[Directive], Directive]], str]:
@@ -72,7 +72,7 @@ class RewriteRules:
         engine, rules, _ = self._rules(directives)
         if not engine or not rules:
             return [p]
-        return self._rewrite(rules, [p], self.t.url, per_dir=False, base="")
+        return self._rewrite(rules, [p], self.target.url, per_dir=False, base="")
 
     def _perdir_rewrite(self, p: Path, layers: list[Scope]) -> list[Path]:
         engine = False
@@ -88,35 +88,36 @@ class RewriteRules:
         if chosen is None or not engine:
             return [p]
         _, rules, base = self._rules(chosen.directives)
-        subject = self.t.url
+        subject = self.target.url
         if chosen.kind in ("directory", "htaccess") and chosen.pattern:
             dir_url = self.ctx._url_for_dir(chosen.pattern) or "/"
-            subject = self.t.url[len(dir_url):] if self.t.url.startswith(dir_url) else self.t.url.lstrip("/")
+            url = self.target.url
+            subject = url[len(dir_url):] if url.startswith(dir_url) else url.lstrip("/")
         else:
-            subject = self.t.url.lstrip("/")
+            subject = self.target.url.lstrip("/")
         return self._rewrite(rules, [p], subject, per_dir=True, base=base)
 
-    def _rule_pattern(self, pattern: str, subject: str, per_dir: bool, nocase: bool) -> Cond:
+    def _rule_pattern(self, pattern: str, subject: str, per_dir: bool, nocase: bool) -> Condition:
         negate = pattern.startswith("!")
         if negate:
             pattern = pattern[1:]
-        if not _valid_regex(pattern):
-            return COpaque(f"the path matches {pattern}")
+        if not valid_regex(pattern):
+            return OpaqueCondition(f"the path matches {pattern}")
         samples = self._path_samples(subject, per_dir)
-        hits = [_search(pattern, s, nocase) is not None for s in samples]
+        hits = [regex_search(pattern, s, nocase) is not None for s in samples]
         if all(hits):
-            result: Cond = TRUE
-        elif self.t.prefix and self._has_own_route(pattern, per_dir):
+            result: Condition = TRUE
+        elif self.target.prefix and self._has_own_route(pattern, per_dir):
             result = FALSE   # analysed in the route of its own path
-        elif not any(hits) and (not self.t.prefix or not self._could_match(pattern, subject, per_dir)):
+        elif not any(hits) and (not self.target.prefix or not self._could_match(pattern, subject, per_dir)):
             result = FALSE
         else:
-            result = COpaque(f"the path matches {pattern}")
-        return c_not(result) if negate else result
+            result = OpaqueCondition(f"the path matches {pattern}")
+        return negated(result) if negate else result
 
     def _path_samples(self, subject: str, per_dir: bool) -> list[str]:
         """Request paths this target stands for."""
-        if not self.t.prefix:
+        if not self.target.prefix:
             return [subject]
         base = subject if subject.endswith("/") or subject == "" else subject + "/"
         return [subject, base + "x", base + "a/b.json", base + "v1/items/1"]
@@ -128,7 +129,7 @@ class RewriteRules:
         if not m or per_dir:
             return False
         literal = m.group(1).replace("\\", "")
-        return any(u != self.t.url and u.startswith(self.t.url) and literal.startswith(u)
+        return any(u != self.target.url and u.startswith(self.target.url) and literal.startswith(u)
                    for u in self.ctx.target_urls)
 
     def _could_match(self, pattern: str, subject: str, per_dir: bool) -> bool:
@@ -136,7 +137,7 @@ class RewriteRules:
         if not m:
             return True
         literal = m.group(1).replace("\\", "")
-        if not self.t.prefix:
+        if not self.target.prefix:
             return subject.startswith(literal)
         return literal.startswith(subject) or subject.startswith(literal)
 
@@ -149,7 +150,7 @@ class RewriteRules:
             if len(rule.args) < 2:
                 continue
             pattern, subst = rule.args[0], rule.args[1]
-            flags = _rule_flags(rule.args[2] if len(rule.args) > 2 else "")
+            flags = rule_flags(rule.args[2] if len(rule.args) > 2 else "")
             nocase = "nc" in flags or "nocase" in flags
             nxt: list[Path] = []
             for p in live:
@@ -158,7 +159,7 @@ class RewriteRules:
                 vary_sources: list[Source] = []
                 if cond != FALSE:
                     # mod_rewrite reads the conditions only once the pattern matched
-                    cond = c_and(cond, self._conds(conds, p, backrefs, vary_sources))
+                    cond = both(cond, self._conds(conds, p, backrefs, vary_sources))
                 # mod_rewrite adds Vary for the request headers its conditions read,
                 # and only when the rule applies
                 if cond == FALSE:
@@ -216,7 +217,7 @@ class RewriteRules:
             code = 302
             if code_text:
                 word = code_text.lower()
-                code = _STATUS_WORDS.get(word, None) or (int(code_text) if code_text.isdigit() else 302)
+                code = STATUS_WORDS.get(word, None) or (int(code_text) if code_text.isdigit() else 302)
             if 300 <= code < 400:
                 location = self._subst_value(subst, backrefs, rule.source, base)
                 p.result = Outcome(code, rule.source, location=location, reason=text)
@@ -238,7 +239,7 @@ class RewriteRules:
         first = value.parts[0]
         if isinstance(first, Lit) and not re.match(r"^[a-z][a-z0-9+.-]*://", first.text, re.I) \
                 and not first.text.startswith("/"):
-            value = _concat(_lit((base.rstrip("/") or "") + "/"), value)
+            value = concat(Value.literal((base.rstrip("/") or "") + "/"), value)
         return value
 
     def _flag_value(self, subst: str, backrefs: dict[int, Value]) -> Value:
@@ -246,7 +247,7 @@ class RewriteRules:
         pos = 0
         for m in re.finditer(r"%\{([^}]*)\}|%(\d)|\$(\d)", subst):
             if m.start() > pos:
-                parts.append(_lit(subst[pos:m.start()]))
+                parts.append(Value.literal(subst[pos:m.start()]))
             if m.group(1) is not None:
                 parts.append(self._rewrite_var(m.group(1)))
             elif m.group(2) is not None:
@@ -255,8 +256,8 @@ class RewriteRules:
                 parts.append(Value((Unknown("$" + m.group(3)),)))
             pos = m.end()
         if pos < len(subst):
-            parts.append(_lit(subst[pos:]))
-        return _concat(*parts) if parts else _lit(subst)
+            parts.append(Value.literal(subst[pos:]))
+        return concat(*parts) if parts else Value.literal(subst)
 
     def _rewrite_var(self, name: str) -> Value:
         low = name.lower()
@@ -264,38 +265,38 @@ class RewriteRules:
         if low == "http:origin":
             return Value.origin()
         if upper == "REQUEST_METHOD":
-            return _lit(self.method)
+            return Value.literal(self.method)
         if upper == "HTTPS" and self.ctx.server.https is not None:
-            return _lit("on" if self.ctx.server.https else "off")
+            return Value.literal("on" if self.ctx.server.https else "off")
         if upper.startswith("ENV:"):
             return Value((Unknown(f"%{{{name}}}"),))
         return Value((Unknown(f"%{{{name}}}", _REQUEST_VARIABLE_MEANINGS.get(upper, "")),))
 
     def _conds(self, conds: list[Directive], p: Path, backrefs: dict[int, Value],
-               vary_sources: list[Source]) -> Cond:
+               vary_sources: list[Source]) -> Condition:
         """The conjunction of a rule's RewriteConds ([OR] joins a cond with the next)."""
-        total: Cond = TRUE
-        pending_or: Cond | None = None
+        total: Condition = TRUE
+        pending_or: Condition | None = None
         for d in conds:
             if total == FALSE:
                 break   # httpd stops at the first condition that fails
             if len(d.args) < 2:
                 continue
-            flags = _rule_flags(d.args[2] if len(d.args) > 2 else "")
+            flags = rule_flags(d.args[2] if len(d.args) > 2 else "")
             c = self._cond(d, flags, p, backrefs, vary_sources)
             if pending_or is not None:
-                c = c_or(pending_or, c)
+                c = either(pending_or, c)
                 pending_or = None
             if "or" in flags or "ornext" in flags:
                 pending_or = c
                 continue
-            total = c_and(total, c)
+            total = both(total, c)
         if pending_or is not None:
-            total = c_and(total, pending_or)
+            total = both(total, pending_or)
         return total
 
     def _cond(self, d: Directive, flags: dict[str, str], p: Path, backrefs: dict[int, Value],
-              vary_sources: list[Source]) -> Cond:
+              vary_sources: list[Source]) -> Condition:
         test, pattern = d.args[0], d.args[1]
         nocase = "nc" in flags or "nocase" in flags
         negate = pattern.startswith("!")
@@ -306,51 +307,51 @@ class RewriteRules:
         if isinstance(subject, list):
             # the request path: decided when every path the target stands for agrees
             if pattern.startswith("-") or pattern[:1] in ("<", ">", "="):
-                return COpaque(text)
-            hits = {_search(pattern, u, nocase) is not None for u in subject}
+                return OpaqueCondition(text)
+            hits = {regex_search(pattern, u, nocase) is not None for u in subject}
             if len(hits) != 1:
-                return COpaque(text)
-            c = CConst(hits.pop())
-            return c_not(c) if negate else c
+                return OpaqueCondition(text)
+            c = ConstantCondition(hits.pop())
+            return negated(c) if negate else c
         if subject is None:
-            return COpaque(text)
+            return OpaqueCondition(text)
         if pattern.startswith("-") and re.match(r"-[a-zA-Z]+$", pattern):
-            return COpaque(text)
+            return OpaqueCondition(text)
         if subject == "origin":
             vary_sources.append(d.source)
             if pattern.startswith("="):
                 exact = pattern[1:].strip('"')
                 if exact == "":
-                    c: Cond = FALSE
+                    c: Condition = FALSE
                 else:
-                    c = COrigin(OriginMatcher(exact, "exact-nocase" if nocase else "exact", source=d.source))
+                    c = OriginCondition(OriginMatcher(exact, "exact-nocase" if nocase else "exact", source=d.source))
             elif pattern[:1] in ("<", ">"):
-                return COpaque(text)
+                return OpaqueCondition(text)
             else:
-                if not _valid_regex(pattern):
-                    return COpaque(text)
-                matcher = OriginMatcher(_pcre(pattern), "pcre-search", nocase, d.source)
-                c = origin_cond(matcher)
+                if not valid_regex(pattern):
+                    return OpaqueCondition(text)
+                matcher = OriginMatcher(pcre_to_python(pattern), "pcre-search", nocase, d.source)
+                c = origin_condition(matcher)
                 if not negate:
                     for group in range(0, 10):
                         try:
-                            ngroups = re.compile(_pcre(pattern)).groups
+                            ngroups = re.compile(pcre_to_python(pattern)).groups
                         except re.error:
                             break
                         if group > ngroups:
                             break
-                        _m, val, _rest = _capture_value(pattern, group, nocase, d.source)
+                        _m, val, _rest = capture_value(pattern, group, nocase, d.source)
                         backrefs[group] = val if _rest is None else Value((Unknown(f"%{group}"),))
-            return c_not(c) if negate else c
+            return negated(c) if negate else c
         # a concrete subject: decide it
         if pattern.startswith("="):
             same = (subject.lower() == pattern[1:].strip('"').lower()) if nocase else subject == pattern[1:].strip('"')
-            c = CConst(same)
+            c = ConstantCondition(same)
         elif pattern[:1] in ("<", ">"):
-            return COpaque(text)
+            return OpaqueCondition(text)
         else:
-            c = CConst(_search(pattern, subject, nocase) is not None)
-        return c_not(c) if negate else c
+            c = ConstantCondition(regex_search(pattern, subject, nocase) is not None)
+        return negated(c) if negate else c
 
     def _cond_subject(self, test: str):
         """'origin', a concrete string, or None (not known statically)."""
@@ -368,24 +369,24 @@ class RewriteRules:
         if upper.startswith("HTTP_") and upper not in _REWRITE_HTTP_VARS:
             return ""   # mod_rewrite has no such variable: it is empty (HTTP_ORIGIN included)
         if upper == "REQUEST_URI":
-            return self._path_samples(self.t.url, False)
+            return self._path_samples(self.target.url, False)
         return None
 
-    def _apply_env(self, p: Path, flags: dict[str, str], cond: Cond, backrefs: dict[int, Value], rule: Directive) -> None:
+    def _apply_env(self, p: Path, flags: dict[str, str], cond: Condition, backrefs: dict[int, Value], rule: Directive) -> None:
         for spec in flags.get("__env__", []):
             name, _, val = spec.partition(":")
             if name.startswith("!"):
-                p.env[name[1:]] = env_ite(cond, None, p.env.get(name[1:]))
+                p.env[name[1:]] = env_if_then_else(cond, None, p.env.get(name[1:]))
                 continue
             value = self._flag_value(val, backrefs)
-            p.env[name] = env_ite(cond, value, p.env.get(name))
+            p.env[name] = env_if_then_else(cond, value, p.env.get(name))
 
 
 _REWRITE_HTTP_VARS = {"HTTP_ACCEPT", "HTTP_COOKIE", "HTTP_FORWARDED", "HTTP_HOST", "HTTP_PROXY_CONNECTION",
                       "HTTP_REFERER", "HTTP_USER_AGENT"}
 
 
-def _rule_flags(text: str) -> dict:
+def rule_flags(text: str) -> dict:
     """RewriteRule/RewriteCond flags: ``[R=301,L,E=A:b]`` -> {'r': '301', 'l': '', '__env__': ['A:b']}."""
     out: dict = {}
     text = text.strip()

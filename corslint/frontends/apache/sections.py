@@ -15,7 +15,7 @@ _SECTION_KINDS = {
     "filesmatch": "filesmatch", "location": "location", "locationmatch": "locationmatch",
     "if": "if", "elseif": "elseif", "else": "else", "proxy": "proxy", "proxymatch": "proxy",
 }
-_PHASE = {"server": 0, "directory": 1, "htaccess": 1, "directorymatch": 2, "files": 3, "filesmatch": 3,
+MERGE_PHASE = {"server": 0, "directory": 1, "htaccess": 1, "directorymatch": 2, "files": 3, "filesmatch": 3,
           "location": 4, "locationmatch": 4, "if": 5, "elseif": 5, "else": 5}
 
 
@@ -63,7 +63,7 @@ class Server:
         return found[-1] if found else None
 
 
-def _split_scope(kind: str, pattern: str | None, regex: bool, items: list[Directive], source: Source,
+def split_scope(kind: str, pattern: str | None, regex: bool, items: list[Directive], source: Source,
                  label: str, owner: str, counter: list[int], parent: Scope | None) -> Scope:
     scope = Scope(kind, pattern, regex, [], [], source, label, owner=owner, parent=parent)
     counter[0] += 1
@@ -91,7 +91,7 @@ def _split_scope(kind: str, pattern: str | None, regex: bool, items: list[Direct
             sub_regex = True
             sub_pattern = d.args[1] if len(d.args) > 1 else None
         sub_label = f"<{d.name}{(' ' + ' '.join(d.args)) if d.args else ''}>"
-        child = _split_scope(sub_kind, sub_pattern, sub_regex, d.children or [], d.source, sub_label,
+        child = split_scope(sub_kind, sub_pattern, sub_regex, d.children or [], d.source, sub_label,
                              owner, counter, scope)
         if sub_kind in ("elseif", "else") and previous_if is not None:
             child.chain = previous_if.chain + [previous_if]
@@ -100,13 +100,13 @@ def _split_scope(kind: str, pattern: str | None, regex: bool, items: list[Direct
     return scope
 
 
-def _walk_scopes(scope: Scope) -> Iterator[Scope]:
+def walk_scopes(scope: Scope) -> Iterator[Scope]:
     for child in scope.children:
         yield child
-        yield from _walk_scopes(child)
+        yield from walk_scopes(child)
 
 
-def _server_https(vhost: Directive | None, directives: list[Directive]) -> bool | None:
+def server_https(vhost: Directive | None, directives: list[Directive]) -> bool | None:
     https = None
     if vhost is not None:
         for addr in vhost.args:

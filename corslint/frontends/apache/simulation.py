@@ -13,16 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ...model import Branch, OriginTest, Outcome, Source
+from ...model import Branch, OriginTest, Outcome, Source, Value
 from .access import AccessAndHandlers
 from .alias import AliasRedirects
-from .conditions import TRUE, Cond, EnvTerm, fork, reads_origin
+from .conditions import TRUE, Condition, EnvTerm, fork, reads_origin
 from .expressions import ExpressionConditions
 from .headers import HeaderTables
 from .rewrite import RewriteRules
 from .sections import Scope
 from .targets import Target
-from .values import _lit
 
 if TYPE_CHECKING:
     from .context import Context
@@ -44,7 +43,7 @@ class Path:
     result_by: str = ""
     handler: Outcome | None = None      # [P] proxy or an app chosen by a rewrite
     # implicit Vary: Origin httpd adds: (source, in the always table, when)
-    vary: list[tuple[Source, bool, "Cond"]] = field(default_factory=list)
+    vary: list[tuple[Source, bool, "Condition"]] = field(default_factory=list)
     early: bool = False                 # answered while translating the URL (server rewrite, Redirect)
 
     def fork(self) -> "Path":
@@ -57,7 +56,7 @@ class Simulation(ExpressionConditions, RewriteRules, AliasRedirects, AccessAndHa
 
     def __init__(self, ctx: Context, target: Target, layers: list[Scope], ifs: list[Scope], method: str):
         self.ctx = ctx
-        self.t = target
+        self.target = target
         self.layers = layers
         self.ifs = ifs
         self.method = method
@@ -145,7 +144,7 @@ class Simulation(ExpressionConditions, RewriteRules, AliasRedirects, AccessAndHa
         return out
 
     def _dir_slash(self, p: Path) -> list[Path]:
-        if p.result is not None or not self.t.dir_slash or p.handler is not None:
+        if p.result is not None or not self.target.dir_slash or p.handler is not None:
             return [p]
         off = None
         for s in self.layers:
@@ -156,8 +155,8 @@ class Simulation(ExpressionConditions, RewriteRules, AliasRedirects, AccessAndHa
         if not self._spend():
             return [p]
         taken = p.fork()
-        taken.opaque = taken.opaque + (f"the request names the directory {self.t.url} without its trailing slash",)
-        taken.result = Outcome(301, self.t.source, location=_lit(self.t.url + "/"),
+        taken.opaque = taken.opaque + (f"the request names the directory {self.target.url} without its trailing slash",)
+        taken.result = Outcome(301, self.target.source, location=Value.literal(self.target.url + "/"),
                                reason="DirectorySlash (mod_dir) redirects to the URL with a trailing slash")
         taken.result_local = True
         taken.result_by = "a 301 that DirectorySlash makes itself"

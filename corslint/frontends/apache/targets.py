@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ...model import Source
 from .loading import Directive
-from .values import _search
+from .values import regex_search
 
 
 @dataclass
@@ -62,7 +62,7 @@ def example_name(pattern: str, regex: bool) -> str:
     candidates.append(p)
     candidates += list(_EXAMPLE_FILES)
     for name in candidates:
-        if name and "/" not in name and _search(pattern, name):
+        if name and "/" not in name and regex_search(pattern, name):
             return name
     return "file"
 
@@ -77,15 +77,15 @@ def example_url_for_regex(pattern: str) -> str:
     p = p.replace("\\.", ".").replace("\\/", "/").replace(".*", "x").replace(".+", "x")
     p = re.sub(r"[*+?]", "", p).replace("\\", "")
     for cand in (p, "/" + p.lstrip("/"), "/api/", "/"):
-        if cand.startswith("/") and _search(pattern, cand):
+        if cand.startswith("/") and regex_search(pattern, cand):
             return cand
     return "/" + p.lstrip("/")
 
 
-def _dir_matches(pattern: str, regex: bool, path: str) -> bool:
+def dir_matches(pattern: str, regex: bool, path: str) -> bool:
     """<Directory pattern> applies to file-system directory ``path``."""
     if regex:
-        return _search(pattern, path) is not None or _search(pattern, path.rstrip("/") + "/") is not None
+        return regex_search(pattern, path) is not None or regex_search(pattern, path.rstrip("/") + "/") is not None
     pat = pattern.rstrip("/") or "/"
     if pat == "/":
         return True
@@ -98,9 +98,9 @@ def _dir_matches(pattern: str, regex: bool, path: str) -> bool:
     return path == pat or path.startswith(pat + "/")
 
 
-def _location_matches(pattern: str, regex: bool, url: str) -> bool:
+def location_matches(pattern: str, regex: bool, url: str) -> bool:
     if regex:
-        return _search(pattern, url) is not None
+        return regex_search(pattern, url) is not None
     if glob.has_magic(pattern):
         return fnmatch.fnmatchcase(url, pattern) or fnmatch.fnmatchcase(url, pattern.rstrip("/") + "/*")
     if pattern == "/":
@@ -109,15 +109,15 @@ def _location_matches(pattern: str, regex: bool, url: str) -> bool:
     return url.startswith(pattern) or url.rstrip("/") == pattern.rstrip("/")
 
 
-def _files_matches(pattern: str, regex: bool, basename: str) -> bool:
+def files_matches(pattern: str, regex: bool, basename: str) -> bool:
     if not basename:
         return False
     if regex:
-        return _search(pattern, basename) is not None
+        return regex_search(pattern, basename) is not None
     return fnmatch.fnmatchcase(basename, pattern)
 
 
-def _url_prefix_matches(prefix: str, url: str) -> bool:
+def url_prefix_matches(prefix: str, url: str) -> bool:
     """mod_alias / mod_proxy prefix match on path-segment boundaries."""
     if prefix == "/" or prefix == "":
         return True

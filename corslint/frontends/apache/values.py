@@ -10,31 +10,27 @@ from ...model import Choice, Lit, MapEntry, OriginMap, OriginMatcher, Source, Un
 from .conditions import EMPTY
 
 
-def _pcre(pattern: str) -> str:
+def pcre_to_python(pattern: str) -> str:
     """PCRE named groups `(?<name>` are `(?P<name>` in Python."""
     return re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)
 
 
-def _search(pattern: str, text: str, nocase: bool = False) -> re.Match | None:
+def regex_search(pattern: str, text: str, nocase: bool = False) -> re.Match | None:
     try:
-        return re.search(_pcre(pattern), text, re.I if nocase else 0)
+        return re.search(pcre_to_python(pattern), text, re.I if nocase else 0)
     except (re.error, RecursionError, OverflowError):
         return None
 
 
-def _valid_regex(pattern: str) -> bool:
+def valid_regex(pattern: str) -> bool:
     try:
-        re.compile(_pcre(pattern))
+        re.compile(pcre_to_python(pattern))
         return True
     except (re.error, RecursionError, OverflowError):
         return False
 
 
-def _lit(text: str) -> Value:
-    return Value.literal(text)
-
-
-def _concat(*values: Value) -> Value:
+def concat(*values: Value) -> Value:
     parts: list = []
     for v in values:
         for p in v.parts:
@@ -46,36 +42,37 @@ def _concat(*values: Value) -> Value:
     return Value(tuple(parts))
 
 
-def _extend(old: Value, new: Value, merge: bool) -> Value:
+def extend_value(old: Value, new: Value, merge: bool) -> Value:
     """``Header append``/``merge``: ``old, new`` wherever the header is there,
     ``new`` where it is not; ``merge`` leaves a value that already lists ``new``."""
     if len(old.parts) == 1 and isinstance(old.parts[0], OriginMap):
         omap = old.parts[0]
-        return Value((OriginMap(tuple(MapEntry(e.matcher, _extend(e.value, new, merge)) for e in omap.entries),
-                                _extend(omap.default, new, merge), omap.source),))
+        return Value((OriginMap(tuple(MapEntry(e.matcher, extend_value(e.value, new, merge)) for e in omap.entries),
+                                extend_value(omap.default, new, merge), omap.source),))
     if len(old.parts) == 1 and isinstance(old.parts[0], Choice):
         choice = old.parts[0]
-        return Value((Choice(tuple(_extend(o, new, merge) for o in choice.options), choice.reason),))
+        return Value((Choice(tuple(extend_value(o, new, merge) for o in choice.options), choice.reason),))
     if old == EMPTY:
         return new
     text, add = old.literal_text, new.literal_text
     if merge and text is not None and add is not None and \
             add.strip().lower() in [t.strip().lower() for t in text.split(",")]:
         return old
-    return _concat(old, _lit(", "), new)
+    return concat(old, Value.literal(", "), new)
 
 
-def _capture_value(pattern: str, group: int, nocase: bool, source: Source) -> tuple[OriginMatcher, Value, OriginMatcher | None]:
+def capture_value(pattern: str, group: int, nocase: bool,
+                  source: Source) -> tuple[OriginMatcher, Value, OriginMatcher | None]:
     """What `$N` (SetEnvIf) or `%N` (RewriteCond) holds after ``pattern``
     matched the Origin: (matcher for origins where it is the whole Origin,
     OriginRef, matcher for the rest whose value is only a part of it)."""
-    search = OriginMatcher(_pcre(pattern), "pcre-search", nocase, source)
+    search = OriginMatcher(pcre_to_python(pattern), "pcre-search", nocase, source)
     rx = search.compiled()
     if rx is None:
         return search, Value((Unknown("part of the Origin"),)), None
     # The group is the whole Origin when the match covers the whole string
     # and the group covers the match; `^...$` with the group around it all.
-    full = OriginMatcher(_pcre(pattern), "python-fullmatch", nocase, source)
+    full = OriginMatcher(pcre_to_python(pattern), "python-fullmatch", nocase, source)
     spans = _group_spans_match(pattern, group)
     if not spans:
         return search, Value((Unknown(f"part of the Origin matched by {pattern}"),)), None

@@ -23,10 +23,10 @@ from ...model import (
     Source,
     Value,
 )
-from .levels import Level, ServerInfo, _server_info
-from .loading import _TOO_DEEP, Directive, Loader
+from .levels import Level, ServerInfo, server_info
+from .loading import TOO_DEEP, Directive, Loader
 from .simulation import PROXY_DIRECTIVES, Simulation
-from .values import _VAR, _decide, _if_test, _variables
+from .values import VARIABLE_REFERENCE, if_test_holds, parse_if_test, variables_in
 
 
 NAME = "nginx"
@@ -55,7 +55,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
     `map $http_origin` entries before its routes are built."""
     model = PolicyModel()
     loader = Loader(texts if texts is not None else {}, stdin=dict(stdin or {}))
-    for path, tree in load_each(loader, paths, model, _TOO_DEEP):
+    for path, tree in load_each(loader, paths, model, TOO_DEEP):
         model.files.append(path)
         try:
             builder = Builder(path, tree)
@@ -63,7 +63,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
             model.routes.extend(routes)
             model.origin_allowlists.extend(builder.unused_origin_matchers(routes))
         except RecursionError:
-            model.problems.append(ParseProblem(path, None, _TOO_DEEP))
+            model.problems.append(ParseProblem(path, None, TOO_DEEP))
     model.problems.extend(loader.problems)
     model.included_files |= loader.included
     return model
@@ -74,7 +74,7 @@ def _plain_map(d: Directive) -> bool:
     not depend on anything a request's path through the config sets."""
     for e in d.block or ():
         for a in e.args:
-            if "$" in a and any((m.group(1) or m.group(2)) != "http_origin" for m in _VAR.finditer(a)):
+            if "$" in a and any((m.group(1) or m.group(2)) != "http_origin" for m in VARIABLE_REFERENCE.finditer(a)):
                 return False
     return True
 
@@ -162,7 +162,7 @@ class Builder:
         routes: list[Route] = []
         for i, srv in enumerate(http.all("server")):
             slevel = Level("server", srv.block or [], srv.source, "server")
-            info = _server_info(slevel, f"server at line {srv.source.line}")
+            info = server_info(slevel, f"server at line {srv.source.line}")
             routes += self._server_routes([http, slevel], info)
         return routes
 
@@ -240,7 +240,7 @@ class Builder:
 
         def signature(method: str) -> tuple:
             return (
-                tuple(_decide(method, _if_test(args)) for args in conditions),
+                tuple(if_test_holds(method, parse_if_test(args)) for args in conditions),
                 tuple(method in allowed or (method == "HEAD" and "GET" in allowed) for allowed in limits),
                 not proxied and method in ("GET", "HEAD"),
                 not proxied and method in dav_set,
@@ -302,7 +302,7 @@ def _level_expectations(level: Level) -> tuple[list[ExpectedHeader], list[tuple[
             if d.name == "log_format":
                 continue
             for arg in d.args:
-                for name in _variables(arg):
+                for name in variables_in(arg):
                     if name.startswith("http_"):
                         header = name[5:].replace("_", "-")
                         if header not in NOT_AUTHOR_HEADERS and header not in expected:

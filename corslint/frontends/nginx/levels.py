@@ -44,7 +44,7 @@ class ServerInfo:
     name: str
 
 
-def _server_info(level: Level, fallback: str) -> ServerInfo:
+def server_info(level: Level, fallback: str) -> ServerInfo:
     hosts: list[str] = []
     for d in level.all("server_name"):
         hosts.extend(a for a in d.args if a and a != "_")

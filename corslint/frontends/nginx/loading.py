@@ -67,7 +67,7 @@ class Loader(IncludingLoader):
                 catch_errors=False,
             )
         except RecursionError:
-            raise ParseError(path, None, _TOO_DEEP)
+            raise ParseError(path, None, TOO_DEEP)
         except Exception as exc:  # crossplane raises its own error types
             line = getattr(exc, "lineno", None)
             message = getattr(exc, "strerror", None) or str(exc)
@@ -84,7 +84,7 @@ class Loader(IncludingLoader):
                 # crossplane stops on some malformed input without saying why
                 line, message = _diagnose_tokens(target)
             elif "maximum recursion depth" in message:
-                line, message = None, _TOO_DEEP
+                line, message = None, TOO_DEEP
             raise ParseError(path, line, message)
         parsed = payload["config"][0]["parsed"] if payload["config"] else []
         self.cache[path] = parsed
@@ -144,7 +144,7 @@ def _envsubst_placeholder(text: str) -> re.Match | None:
     return None
 
 
-_TOO_DEEP = "blocks nested too deep to analyse (more than a few hundred levels)"
+TOO_DEEP = "blocks nested too deep to analyse (more than a few hundred levels)"
 
 
 def _diagnose_tokens(path: str) -> tuple[int | None, str]:

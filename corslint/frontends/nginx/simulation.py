@@ -29,13 +29,13 @@ from .levels import Level
 from .loading import Directive
 from .values import (
     REQUEST_VARIABLE_MEANINGS,
-    _VAR,
-    _decide,
-    _literal_value,
-    _map_key_matches,
-    _pcre_to_python,
-    _substitute_map,
-    _variables,
+    VARIABLE_REFERENCE,
+    if_test_holds,
+    literal_value,
+    map_key_matches,
+    pcre_to_python,
+    substitute_map,
+    variables_in,
 )
 
 if TYPE_CHECKING:
@@ -241,12 +241,12 @@ class Simulation:
                 break
             q = p.fork()
             q.tests = q.tests + tuple(prior) + (OriginTest(entry.matcher, True),)
-            q.vars[var] = _substitute_map(value, omap, entry.value)
+            q.vars[var] = substitute_map(value, omap, entry.value)
             out.append(q)
             prior.append(OriginTest(entry.matcher, False))
         q = p.fork()
         q.tests = q.tests + tuple(prior)
-        q.vars[var] = _substitute_map(value, omap, omap.default)
+        q.vars[var] = substitute_map(value, omap, omap.default)
         out.append(q)
         return out
 
@@ -255,7 +255,7 @@ class Simulation:
         if value.has_unknown:
             return self._opaque(p, text)
         if concrete is not None and not value.depends_on_origin:
-            return [(p, _decide(concrete, test))]
+            return [(p, if_test_holds(concrete, test))]
         # depends on the Origin only through OriginRef (maps were forked)
         if value.parts == (OriginRef(),):
             if test is None:
@@ -264,7 +264,7 @@ class Simulation:
                 matcher = OriginMatcher(test[1], "exact", source=d.source)
                 negate = test[2]
             else:
-                matcher = OriginMatcher(_pcre_to_python(test[1]), "pcre-search", ignore_case=test[3], source=d.source)
+                matcher = OriginMatcher(pcre_to_python(test[1]), "pcre-search", ignore_case=test[3], source=d.source)
                 negate = test[2]
             if not self._spend():
                 return self._opaque(p, text)
@@ -285,10 +285,10 @@ class Simulation:
 
     def value(self, text: str, p: Path | None, source: Source) -> Value:
         if "$" not in text:
-            return _literal_value(text)
+            return literal_value(text)
         parts: list = []
         pos = 0
-        for m in _VAR.finditer(text):
+        for m in VARIABLE_REFERENCE.finditer(text):
             if m.start() > pos:
                 parts.append(Lit(text[pos:m.start()]))
             parts.extend(self.variable(m.group(1) or m.group(2), p, source).parts)
@@ -343,9 +343,9 @@ class Simulation:
             for key, val, esrc in entries:
                 v = self.value(val, p, esrc)
                 if key.startswith("~*"):
-                    regex.append(MapEntry(OriginMatcher(_pcre_to_python(key[2:]), "pcre-search", True, esrc), v))
+                    regex.append(MapEntry(OriginMatcher(pcre_to_python(key[2:]), "pcre-search", True, esrc), v))
                 elif key.startswith("~"):
-                    regex.append(MapEntry(OriginMatcher(_pcre_to_python(key[1:]), "pcre-search", False, esrc), v))
+                    regex.append(MapEntry(OriginMatcher(pcre_to_python(key[1:]), "pcre-search", False, esrc), v))
                 else:
                     key = key[1:] if key.startswith("\\") else key
                     exact.append(MapEntry(OriginMatcher(key, "exact-nocase", source=esrc), v))
@@ -353,7 +353,7 @@ class Simulation:
             return Value((OriginMap(tuple(exact + regex), default_value, d.source, default_source),))
         if src == "$request_method":
             for key, val, esrc in entries:
-                if _map_key_matches(key, self.method):
+                if map_key_matches(key, self.method):
                     return self.value(val, p, esrc)
             return default_value
         options = tuple(dict.fromkeys([self.value(val, p, esrc) for _, val, esrc in entries] + [default_value]))
@@ -448,7 +448,7 @@ class Simulation:
         on $http_origin whose values name nothing else."""
         if "$" not in text:
             return True
-        names = _variables(text)
+        names = variables_in(text)
         plain = self.builder.plain_origin_maps
         for name in names:
             if p is not None and name in p.vars:
