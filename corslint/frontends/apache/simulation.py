@@ -52,7 +52,12 @@ class Path:
 
 
 class Simulation(ExpressionConditions, RewriteRules, AliasRedirects, AccessAndHandlers, HeaderTables):
-    """Runs one method through a target and yields a Branch per distinct path."""
+    """Runs one method through a target and yields a Branch per distinct path.
+
+    Each base class is one httpd module's part of the run, in a file of its
+    own; they all work on this object's state: ``ctx`` (the server),
+    ``target``, ``layers`` (its merged sections), ``ifs`` (its <If>
+    sections), ``method`` and ``budget`` (forks left, spent by _spend)."""
 
     def __init__(self, ctx: Context, target: Target, layers: list[Scope], ifs: list[Scope], method: str):
         self.ctx = ctx
