@@ -14,8 +14,8 @@ from crossplane.errors import NgxParserSyntaxError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corslint.frontends import _nginx_lexer
-from corslint.frontends._nginx_lexer import tokens
+from corslint.frontends.nginx import lexer as nginx_lexer
+from corslint.frontends.nginx.lexer import tokens
 
 CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpus")
 
@@ -95,14 +95,14 @@ def test_corpus_tokens_and_trees_are_crossplanes():
         with io.open(path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
         assert tokens(text) == crossplane_tokens(text), path
-        assert _nginx_lexer.parse(path, **options) == crossplane.parse(path, **options), path
+        assert nginx_lexer.parse(path, **options) == crossplane.parse(path, **options), path
 
 
 def test_parse_puts_crossplanes_lexer_back(tmp_path):
     conf = tmp_path / "a.conf"
     conf.write_text("events {}\nhttp { server { listen 80; } }\n")
     original = crossplane.parser.lex
-    payload = _nginx_lexer.parse(str(conf), single=True)
+    payload = nginx_lexer.parse(str(conf), single=True)
     assert crossplane.parser.lex is original
     assert [d["directive"] for d in payload["config"][0]["parsed"]] == ["events", "http"]
 
@@ -120,7 +120,7 @@ def test_lua_blocks_are_read_as_crossplanes_lua_plugin_reads_them(tmp_path):
     conf = tmp_path / "a.conf"
     conf.write_text(LUA)
     options = dict(single=True, comments=True, check_ctx=False, check_args=False)
-    payload = _nginx_lexer.parse(str(conf), **options)
+    payload = nginx_lexer.parse(str(conf), **options)
     assert payload == crossplane.parse(str(conf), **options)
     lua = payload["config"][0]["parsed"][0]["block"][0]
     assert lua["directive"] == "content_by_lua_block" and 'ngx.say("}")' in lua["args"][0]

@@ -1,0 +1,330 @@
+"""The model builder: files -> routes. Finds the servers and locations of each
+file, groups the methods that take the same way through a route, simulates
+each group and merges the branches into the route."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Iterator
+
+from .._branches import merge_branches
+from .._includes import load_each
+from ...model import (
+    ALL_METHODS,
+    Branch,
+    ExpectedHeader,
+    HeaderEmission,
+    OriginMap,
+    OriginMatcher,
+    ParseProblem,
+    PolicyModel,
+    Route,
+    Source,
+    Value,
+)
+from .levels import Level, ServerInfo, server_info
+from .loading import TOO_DEEP, Directive, Loader
+from .simulation import PROXY_DIRECTIVES, Simulation
+from .values import VARIABLE_REFERENCE, if_test_holds, parse_if_test, variables_in
+
+
+NAME = "nginx"
+
+
+# Request headers a browser sends by itself or a proxy adds: reading them in a
+# config says nothing about what a page's script must be allowed to send.
+NOT_AUTHOR_HEADERS = {
+    "origin", "host", "referer", "user-agent", "cookie", "accept-encoding", "connection",
+    "upgrade", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
+    "x-real-ip", "forwarded", "x-request-id", "cf-connecting-ip", "cf-ipcountry", "via",
+    "accept", "accept-language", "content-length", "if-none-match", "if-modified-since",
+    "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-fetch-site",
+    "sec-fetch-mode", "sec-fetch-dest", "x-forwarded-ssl", "x-scheme", "range", "te",
+}
+
+
+def parse(path: str, text: str | None = None, texts: dict[str, str] | None = None) -> PolicyModel:
+    return parse_files([path], stdin={path: text} if text is not None else None, texts=texts)
+
+
+def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
+                texts: dict[str, str] | None = None, on_allowlists=None) -> PolicyModel:
+    """Parse several nginx files; a file included by another one is analysed
+    only as part of its includer. ``on_allowlists`` hears of each file's
+    `map $http_origin` entries before its routes are built."""
+    model = PolicyModel()
+    loader = Loader(texts if texts is not None else {}, stdin=dict(stdin or {}))
+    for path, tree in load_each(loader, paths, model, TOO_DEEP):
+        model.files.append(path)
+        try:
+            builder = Builder(path, tree)
+            routes = builder.routes(on_allowlists)
+            model.routes.extend(routes)
+            model.origin_allowlists.extend(builder.unused_origin_matchers(routes))
+        except RecursionError:
+            model.problems.append(ParseProblem(path, None, TOO_DEEP))
+    model.problems.extend(loader.problems)
+    model.included_files |= loader.included
+    return model
+
+
+def _plain_map(d: Directive) -> bool:
+    """A map whose values name no variable but $http_origin: its value does
+    not depend on anything a request's path through the config sets."""
+    for e in d.block or ():
+        for a in e.args:
+            if "$" in a and any((m.group(1) or m.group(2)) != "http_origin" for m in VARIABLE_REFERENCE.finditer(a)):
+                return False
+    return True
+
+
+class Builder:
+    def __init__(self, path: str, tree: list[Directive]):
+        self.path = path
+        self.tree = tree
+        self.maps: dict[str, Directive] = {}
+        self.method_maps = False
+        self.plain_origin_maps: set[str] = set()
+        self.origin_maps: dict[str, Value] = {}  # values of the plain_origin_maps, by name
+        self.emissions: dict[int, tuple[Directive, HeaderEmission]] = {}  # id(add_header) -> ...
+        # _method_classes, by what tells methods apart
+        self.method_classes: dict[tuple, tuple[tuple[str, ...], ...]] = {}
+
+    # -- finding servers and locations
+
+    def routes(self, on_allowlists=None) -> list[Route]:
+        top = Level("main", self.tree, Source(self.path, 1, 1), "main")
+        self._collect_maps(self.tree)
+        # A map keyed on the method makes every method a way of its own.
+        self.method_maps = any(m.args and m.args[0] == "$request_method" for m in self.maps.values())
+        # Maps on the Origin whose values name no other variable: the same
+        # allowlist whatever path a request took.
+        self.plain_origin_maps = {name for name, d in self.maps.items()
+                                  if d.args[0] == "$http_origin" and _plain_map(d)}
+        if on_allowlists is not None:
+            on_allowlists(self.origin_map_matchers())
+        names = {d.name for d in self.tree}
+        routes: list[Route] = []
+        if "http" in names:
+            for http in top.all("http"):
+                hlevel = Level("http", http.block or [], http.source, "http")
+                if hlevel.all("server"):
+                    routes += self._servers(hlevel)
+                elif any(d.name in ("if", "add_header", "more_set_headers", "location")
+                         for d in hlevel.directives):
+                    # an http block holding what belongs to a server or a
+                    # location (a test or a half-written config): analyse it
+                    # as a snippet rather than skip what it says
+                    routes += self._snippet_routes(hlevel.directives, http.source)
+        elif "server" in names:
+            routes += self._servers(Level("http", self.tree, top.source, "file"))
+        else:
+            routes += self._snippet_routes(self.tree, top.source)
+        return routes
+
+    def _snippet_routes(self, directives: list[Directive], source: Source) -> list[Route]:
+        """A file with no server: a location body, or a server body if it
+        holds locations."""
+        base = os.path.basename(self.path)
+        info = ServerInfo((), None, f"snippet {base}")
+        http = Level("http", [], source, "http")
+        if any(d.name == "location" for d in directives):
+            return self._server_routes([http, Level("server", directives, source, base)], info)
+        chain = [http, Level("server", [], source, f"snippet {base}"),
+                 Level("location", directives, source, base)]
+        return [self._route(chain, info, "/")]
+
+    def origin_map_matchers(self) -> list[OriginMatcher]:
+        """Entries of every map on $http_origin, in file order."""
+        out: list[OriginMatcher] = []
+        for d in self.maps.values():
+            if d.args[:1] != ["$http_origin"]:
+                continue
+            for part in Simulation(self, [], "GET")._map_value(d, None, 0).parts:
+                if isinstance(part, OriginMap):
+                    out.extend(e.matcher for e in part.entries)
+        return out
+
+    def unused_origin_matchers(self, routes: list[Route]) -> list[OriginMatcher]:
+        """Entries of maps on $http_origin that no route reads."""
+        used = {m for r in routes for m in r.origin_matchers()}
+        return [m for m in self.origin_map_matchers() if m not in used]
+
+    def _collect_maps(self, directives: list[Directive]) -> None:
+        for d in directives:
+            if d.name == "map" and len(d.args) >= 2 and d.block is not None:
+                self.maps[d.args[1].lstrip("$")] = d
+            elif d.block is not None and d.name in ("http", "server", "location", "if"):
+                self._collect_maps(d.block)
+
+    def _servers(self, http: Level) -> list[Route]:
+        routes: list[Route] = []
+        for i, srv in enumerate(http.all("server")):
+            slevel = Level("server", srv.block or [], srv.source, "server")
+            info = server_info(slevel, f"server at line {srv.source.line}")
+            routes += self._server_routes([http, slevel], info)
+        return routes
+
+    def _server_routes(self, chain: list[Level], info: ServerInfo) -> list[Route]:
+        server = chain[-1]
+        routes: list[Route] = []
+        locations = list(self._locations(server.directives, chain))
+        for loc_chain, path in locations:
+            routes.append(self._route(loc_chain, info, path))
+        if not any(p in ("/", "= /") for _, p in locations):
+            # requests no location matches are answered at server level
+            if not locations or any(d.name == "add_header" for d in server.directives):
+                routes.append(self._route(chain, info, "/" if not locations else "(no location)"))
+        return routes
+
+    def _locations(self, directives: list[Directive], chain: list[Level]) -> Iterator[tuple[list[Level], str]]:
+        for d in directives:
+            if d.name == "location" and d.block is not None:
+                path = " ".join(d.args)
+                level = Level("location", d.block, d.source, f"location {path}")
+                sub = chain + [level]
+                if path.startswith("@"):
+                    continue  # named locations are reached only internally
+                yield sub, path
+                yield from self._locations(d.block, sub)
+
+    # -- one route
+
+    def _route(self, chain: list[Level], info: ServerInfo, path: str) -> Route:
+        where = chain[-1]
+        name = f"{info.name} {('location ' + path) if where.kind == 'location' else path}".strip()
+        branches: list[Branch] = []
+        for methods in self._method_classes(chain):
+            branches += Simulation(self, chain, methods[0], methods).run()
+        merged = merge_branches(branches)
+        expected, declared = self._route_expectations(chain)
+        sim = Simulation(self, chain, "GET")
+        configured = tuple(sim._add_header(d, None) for lv in chain for d in lv.all("add_header")
+                           if len(d.args) >= 2)
+        return Route(
+            name=name, source=where.source, branches=merged, https=info.https,
+            hosts=info.hosts, path=path, expected_request_headers=expected,
+            declared_methods=declared, frontend=NAME, configured_headers=configured,
+        )
+
+    def _method_classes(self, chain: list[Level]) -> list[list[str]]:
+        """Methods that take the same way through this route, grouped so each
+        way is simulated once. Methods are told apart only by what the
+        configuration looks at: `if ($request_method ...)` conditions,
+        limit_except, dav_methods, and the static handler's GET/HEAD."""
+        singletons = [[m] for m in ALL_METHODS]
+        if self.method_maps:
+            return singletons
+        conditions: list[list[str]] = []
+        for level in chain:
+            if level.kind == "http":
+                continue  # holds no rewrite directives a request runs; scanning it is quadratic
+            tests = _method_tests(level)
+            if tests is None:
+                return singletons  # the method flows into a value: simulate each
+            conditions += tests
+        locations = [lv for lv in chain if lv.kind == "location"]
+        limits = [set(a.upper() for a in d.args) for d in (locations[-1].all("limit_except") if locations else [])]
+        dav = self._innermost_in(chain, "dav_methods")
+        dav_set = {a.upper() for a in dav.args} if dav else set()
+        # A location that proxies hands every method to its upstream: the
+        # static handler's GET/HEAD (and WebDAV) never answer there.
+        proxied = bool(locations) and any(d.name in PROXY_DIRECTIVES for d in locations[-1].directives)
+        # most locations of a config differ in none of this: group once per kind
+        key = (tuple(tuple(args) for args in conditions), tuple(frozenset(a) for a in limits),
+               frozenset(dav_set), proxied)
+        known = self.method_classes.get(key)
+        if known is not None:
+            return [list(c) for c in known]
+
+        def signature(method: str) -> tuple:
+            return (
+                tuple(if_test_holds(method, parse_if_test(args)) for args in conditions),
+                tuple(method in allowed or (method == "HEAD" and "GET" in allowed) for allowed in limits),
+                not proxied and method in ("GET", "HEAD"),
+                not proxied and method in dav_set,
+            )
+
+        classes: dict[tuple, list[str]] = {}
+        for method in ALL_METHODS:
+            classes.setdefault(signature(method), []).append(method)
+        self.method_classes[key] = tuple(tuple(c) for c in classes.values())
+        return list(classes.values())
+
+    @staticmethod
+    def _innermost_in(levels: list[Level], name: str) -> Directive | None:
+        for lv in reversed(levels):
+            d = lv.last(name)
+            if d is not None:
+                return d
+        return None
+
+    def _route_expectations(self, chain: list[Level]):
+        expected: dict[str, ExpectedHeader] = {}
+        declared: dict[str, Source] = {}
+        for level in chain:
+            if level.kind == "http":
+                continue
+            level_expected, level_declared = _level_expectations(level)
+            for header in level_expected:
+                expected.setdefault(header.name, header)
+            for method, source in level_declared:
+                declared.setdefault(method, source)
+        return tuple(expected.values()), tuple(sorted(declared.items()))
+
+
+def _method_tests(level: Level) -> list[list[str]] | None:
+    """The `if ($request_method = ...)` tests of one level, outside its
+    locations; None when the method reaches a value some other way."""
+    if "method_tests" not in level.memo:
+        tests: list[list[str]] | None = []
+        for d in _walk(level.directives, into_locations=False):
+            if not any("request_method" in a for a in d.args):
+                continue
+            if (d.name == "if" and len(d.args) == 3 and d.args[0] == "$request_method"
+                    and "$" not in d.args[2]):
+                tests.append(d.args)
+            else:
+                tests = None
+                break
+        level.memo["method_tests"] = tests
+    return level.memo["method_tests"]
+
+
+def _level_expectations(level: Level) -> tuple[list[ExpectedHeader], list[tuple[str, Source]]]:
+    """Request headers one level reads ($http_*) and methods it names
+    explicitly, outside its locations, first mention first."""
+    if "expectations" not in level.memo:
+        expected: dict[str, ExpectedHeader] = {}
+        declared: dict[str, Source] = {}
+        for d in _walk(level.directives, into_locations=False):
+            if d.name == "log_format":
+                continue
+            for arg in d.args:
+                for name in variables_in(arg):
+                    if name.startswith("http_"):
+                        header = name[5:].replace("_", "-")
+                        if header not in NOT_AUTHOR_HEADERS and header not in expected:
+                            expected[header] = ExpectedHeader(header, d.source)
+            if d.name == "if" and d.args and d.args[0] == "$request_method":
+                for m in _methods_in_condition(d.args):
+                    declared.setdefault(m, d.source)
+            if d.name == "limit_except":
+                for m in d.args:
+                    declared.setdefault(m.upper(), d.source)
+        level.memo["expectations"] = (list(expected.values()), list(declared.items()))
+    return level.memo["expectations"]
+
+
+def _walk(directives: list[Directive], into_locations: bool = True) -> Iterator[Directive]:
+    for d in directives:
+        yield d
+        if d.block is not None and d.name in ("if", "limit_except") or (into_locations and d.name == "location"):
+            yield from _walk(d.block or [], into_locations)
+
+
+def _methods_in_condition(args: list[str]) -> list[str]:
+    if len(args) < 3:
+        return []
+    return [m for m in re.findall(r"[A-Z]{3,}", args[2]) if m in ALL_METHODS or m.isupper()]

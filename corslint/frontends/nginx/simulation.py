@@ -1,0 +1,566 @@
+"""Per-request simulation: one method through one route's levels. The rewrite
+phase (set, if, return, rewrite, break) forks the request into paths; each
+path ends as a Branch with the headers, access checks and content handler
+that apply to it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ...model import (
+    Branch,
+    Choice,
+    HeaderEmission,
+    Lit,
+    MapEntry,
+    OriginMap,
+    OriginMatcher,
+    OriginRef,
+    OriginTest,
+    Outcome,
+    Shadowed,
+    Source,
+    Unknown,
+    Value,
+)
+from .levels import Level
+from .loading import Directive
+from .values import (
+    REQUEST_VARIABLE_MEANINGS,
+    VARIABLE_REFERENCE,
+    if_test_holds,
+    literal_value,
+    map_key_matches,
+    pcre_to_python,
+    substitute_map,
+    variables_in,
+)
+
+if TYPE_CHECKING:
+    from .build import Builder
+
+
+PROXY_DIRECTIVES = {
+    "proxy_pass": "proxy_hide_header",
+    "fastcgi_pass": "fastcgi_hide_header",
+    "uwsgi_pass": "uwsgi_hide_header",
+    "scgi_pass": "scgi_hide_header",
+    "grpc_pass": "grpc_hide_header",
+    "memcached_pass": None,
+}
+
+
+REDIRECT_CODES = {301, 302, 303, 307, 308}
+MAX_PATHS = 64   # forks per route and method before conditions become opaque
+
+
+# The directives the rewrite phase runs (Simulation._step acts on these only).
+REWRITE_PHASE = frozenset({"set", "break", "return", "rewrite", "if"})
+
+
+@dataclass
+class Path:
+    """One way through the rewrite phase."""
+
+    vars: dict[str, Value]
+    tests: tuple[OriginTest, ...] = ()
+    opaque: tuple[str, ...] = ()
+    taken_ifs: tuple[Level, ...] = ()
+    result: Outcome | None = None
+    stopped: bool = False          # `break` ends this level's rewrite directives
+    answered_at_server: bool = False
+
+    def fork(self) -> "Path":
+        return Path(dict(self.vars), self.tests, self.opaque, self.taken_ifs, self.result,
+                    self.stopped, self.answered_at_server)
+
+
+class Simulation:
+    """Runs one method through a route and yields a Branch per distinct path."""
+
+    def __init__(self, builder: Builder, chain: list[Level], method: str,
+                 methods: list[str] | None = None):
+        self.builder = builder
+        self.chain = chain
+        self.method = method
+        # the methods that take the same way as ``method``: the branches' methods
+        self.methods = frozenset(methods or (method,))
+        self.budget = MAX_PATHS
+        self.limit_level: Level | None = None
+
+    def run(self) -> list[Branch]:
+        paths = [Path({})]
+        server_levels = [lv for lv in self.chain if lv.kind == "server"]
+        locations = [lv for lv in self.chain if lv.kind == "location"]
+        if server_levels:
+            paths = self._rewrite(server_levels[-1].directives, paths)
+        for p in paths:
+            if p.result is not None:
+                p.answered_at_server = True
+        if locations:
+            live = [p for p in paths if p.result is None]
+            done = [p for p in paths if p.result is not None]
+            for p in live:
+                # a server-level `if` without `return` leaves no settings behind:
+                # the location found afterwards supplies them
+                p.stopped = False
+                p.taken_ifs = ()
+            limited = self._limit_except_level(locations[-1])
+            if limited is not None:
+                # A method limit_except does not list gets the limit_except
+                # block's configuration before the rewrite phase (seen with
+                # nginx 1.22): the location's own if/return/set never run.
+                self.limit_level = limited
+                paths = done + live
+            else:
+                paths = done + self._rewrite(locations[-1].directives, live)
+        return [self._finish(p) for p in paths]
+
+    def _limit_except_level(self, location: Level) -> Level | None:
+        for le in location.all("limit_except"):
+            allowed = {a.upper() for a in le.args}
+            if "GET" in allowed:
+                allowed.add("HEAD")
+            if self.method not in allowed:
+                return Level("limit_except", le.block or [], le.source, f"limit_except {' '.join(le.args)}")
+        return None
+
+    # -- rewrite phase
+
+    def _rewrite(self, directives: list[Directive], paths: list[Path]) -> list[Path]:
+        for d in directives:
+            if d.name not in REWRITE_PHASE:
+                continue  # leaves every path as it is
+            nxt: list[Path] = []
+            for p in paths:
+                if p.result is not None or p.stopped:
+                    nxt.append(p)
+                    continue
+                nxt.extend(self._step(d, p))
+            paths = nxt
+        return paths
+
+    def _step(self, d: Directive, p: Path) -> list[Path]:
+        if d.name == "set" and len(d.args) >= 2:
+            p.vars[d.args[0].lstrip("$")] = self.value(d.args[1], p, d.source)
+            return [p]
+        if d.name == "break":
+            p.stopped = True
+            return [p]
+        if d.name == "return":
+            p.result = self._return(d, p)
+            return [p]
+        if d.name == "rewrite" and len(d.args) >= 2:
+            return self._rewrite_directive(d, p)
+        if d.name == "if" and d.block is not None:
+            out: list[Path] = []
+            level = Level("if", d.block, d.source, "if (" + " ".join(d.args) + ")")
+            for q, taken in self._condition(d, p):
+                if taken:
+                    q.taken_ifs = q.taken_ifs + (level,)
+                    q.stopped = False
+                    sub = self._rewrite(d.block, [q])
+                    for s in sub:
+                        s.stopped = s.stopped if s.result is None else s.stopped
+                    out.extend(sub)
+                else:
+                    out.append(q)
+            return out
+        return [p]
+
+    def _return(self, d: Directive, p: Path) -> Outcome:
+        args = d.args
+        if not args:
+            return Outcome(444, d.source, reason="return")
+        if args[0].isdigit():
+            code = int(args[0])
+            location = None
+            if code in REDIRECT_CODES and len(args) > 1:
+                location = self.value(args[1], p, d.source)
+            return Outcome(code, d.source, location=location, reason=f"return {' '.join(args)}")
+        return Outcome(302, d.source, location=self.value(args[0], p, d.source), reason=f"return {args[0]}")
+
+    def _rewrite_directive(self, d: Directive, p: Path) -> list[Path]:
+        regex, replacement = d.args[0], d.args[1]
+        flag = d.args[2] if len(d.args) > 2 else ""
+        is_redirect = flag in ("redirect", "permanent") or replacement.startswith(("http://", "https://", "$scheme"))
+        if not is_redirect:
+            return [p]
+        code = 301 if flag == "permanent" else 302
+        outcome = Outcome(code, d.source, location=self.value(replacement, p, d.source),
+                          reason=f"rewrite {regex} {replacement} {flag}".strip())
+        if regex in ("^", "^(.*)$", "^/(.*)$", "(.*)", ".*", "^.*$", "^/?(.*)$", "^(.*)", "/"):
+            p.result = outcome
+            return [p]
+        # The request path is not known statically: the redirect may apply.
+        taken = p.fork()
+        taken.opaque = taken.opaque + (f"path matches {regex}",)
+        taken.result = outcome
+        return [taken, p] if self._spend() else [p]
+
+    def _spend(self) -> bool:
+        if self.budget <= 0:
+            return False
+        self.budget -= 1
+        return True
+
+    def _condition(self, d: Directive, p: Path) -> list[tuple[Path, bool]]:
+        """Split ``p`` by an if condition into (path, taken) pairs."""
+        args = d.args
+        text = " ".join(args)
+        if not args:
+            return [(p, False)]
+        if args[0] in ("-f", "!-f", "-d", "!-d", "-e", "!-e", "-x", "!-x"):
+            return self._opaque(p, text)
+        subject = args[0]
+        op = args[1] if len(args) > 1 else None
+        operand = args[2] if len(args) > 2 else ""
+        if not subject.startswith("$"):
+            return self._opaque(p, text)
+        value = self.value(subject, p, d.source)
+        # A value chosen by an Origin map: fork per entry so it becomes concrete.
+        maps = list(value.origin_maps())
+        if maps:
+            return [(q, t) for q0 in self._fork_map(p, maps[0], subject.lstrip("$"), value)
+                    for q, t in self._condition(d, q0)]
+        if op is None:
+            return self._truth(p, value, None, text, d)
+        if op in ("=", "!="):
+            return self._truth(p, value, ("eq", operand, op == "!="), text, d)
+        if op in ("~", "~*", "!~", "!~*"):
+            return self._truth(p, value, ("re", operand, op.startswith("!"), op.endswith("*")), text, d)
+        return self._opaque(p, text)
+
+    def _fork_map(self, p: Path, omap: OriginMap, var: str, value: Value) -> list[Path]:
+        out: list[Path] = []
+        prior: list[OriginTest] = []
+        for entry in omap.entries:
+            if not self._spend():
+                break
+            q = p.fork()
+            q.tests = q.tests + tuple(prior) + (OriginTest(entry.matcher, True),)
+            q.vars[var] = substitute_map(value, omap, entry.value)
+            out.append(q)
+            prior.append(OriginTest(entry.matcher, False))
+        q = p.fork()
+        q.tests = q.tests + tuple(prior)
+        q.vars[var] = substitute_map(value, omap, omap.default)
+        out.append(q)
+        return out
+
+    def _truth(self, p: Path, value: Value, test, text: str, d: Directive) -> list[tuple[Path, bool]]:
+        concrete = value.evaluate(None) if not value.depends_on_origin else None
+        if value.has_unknown:
+            return self._opaque(p, text)
+        if concrete is not None and not value.depends_on_origin:
+            return [(p, if_test_holds(concrete, test))]
+        # depends on the Origin only through OriginRef (maps were forked)
+        if value.parts == (OriginRef(),):
+            if test is None:
+                return [(p, True)]  # a CORS request always carries Origin
+            if test[0] == "eq":
+                matcher = OriginMatcher(test[1], "exact", source=d.source)
+                negate = test[2]
+            else:
+                matcher = OriginMatcher(pcre_to_python(test[1]), "pcre-search", ignore_case=test[3], source=d.source)
+                negate = test[2]
+            if not self._spend():
+                return self._opaque(p, text)
+            yes, no = p.fork(), p.fork()
+            yes.tests = yes.tests + (OriginTest(matcher, True),)
+            no.tests = no.tests + (OriginTest(matcher, False),)
+            return [(yes, not negate), (no, negate)]
+        return self._opaque(p, text)
+
+    def _opaque(self, p: Path, text: str) -> list[tuple[Path, bool]]:
+        if not self._spend():
+            return [(p, False)]
+        taken = p.fork()
+        taken.opaque = taken.opaque + (text,)
+        return [(taken, True), (p, False)]
+
+    # -- values
+
+    def value(self, text: str, p: Path | None, source: Source) -> Value:
+        if "$" not in text:
+            return literal_value(text)
+        parts: list = []
+        pos = 0
+        for m in VARIABLE_REFERENCE.finditer(text):
+            if m.start() > pos:
+                parts.append(Lit(text[pos:m.start()]))
+            parts.extend(self.variable(m.group(1) or m.group(2), p, source).parts)
+            pos = m.end()
+        if pos < len(text):
+            parts.append(Lit(text[pos:]))
+        merged: list = []
+        for part in parts:
+            if merged and isinstance(part, Lit) and isinstance(merged[-1], Lit):
+                merged[-1] = Lit(merged[-1].text + part.text)
+            else:
+                merged.append(part)
+        return Value(tuple(merged) if merged else (Lit(""),))
+
+    def variable(self, name: str, p: Path | None, source: Source, depth: int = 0) -> Value:
+        if p is not None and name in p.vars:
+            return p.vars[name]
+        if name == "http_origin":
+            return Value.origin()
+        if name == "request_method":
+            return Value.literal(self.method)
+        if name in self.builder.maps and depth < 8:
+            return self._map_value(self.builder.maps[name], p, depth)
+        return Value((Unknown("$" + name, REQUEST_VARIABLE_MEANINGS.get(name, "")),))
+
+    def _map_value(self, d: Directive, p: Path | None, depth: int) -> Value:
+        name = d.args[1].lstrip("$")
+        if name in self.builder.plain_origin_maps:
+            # the same allowlist whatever the request's path took: built once
+            cache = self.builder.origin_maps
+            if name not in cache:
+                cache[name] = self._build_map_value(d, None, depth)
+            return cache[name]
+        return self._build_map_value(d, p, depth)
+
+    def _build_map_value(self, d: Directive, p: Path | None, depth: int) -> Value:
+        src = d.args[0]
+        entries: list[tuple[str, str, Source]] = []
+        default = ""
+        default_source = None
+        for e in d.block or []:
+            if e.name in ("hostnames", "volatile"):
+                continue
+            if e.name == "default":
+                default = e.args[0] if e.args else ""
+                default_source = e.source
+                continue
+            entries.append((e.name, e.args[0] if e.args else "", e.source))
+        default_value = self.value(default, p, d.source)
+        if src == "$http_origin":
+            exact, regex = [], []
+            for key, val, esrc in entries:
+                v = self.value(val, p, esrc)
+                if key.startswith("~*"):
+                    regex.append(MapEntry(OriginMatcher(pcre_to_python(key[2:]), "pcre-search", True, esrc), v))
+                elif key.startswith("~"):
+                    regex.append(MapEntry(OriginMatcher(pcre_to_python(key[1:]), "pcre-search", False, esrc), v))
+                else:
+                    key = key[1:] if key.startswith("\\") else key
+                    exact.append(MapEntry(OriginMatcher(key, "exact-nocase", source=esrc), v))
+            # nginx looks up exact keys before trying regexes in order
+            return Value((OriginMap(tuple(exact + regex), default_value, d.source, default_source),))
+        if src == "$request_method":
+            for key, val, esrc in entries:
+                if map_key_matches(key, self.method):
+                    return self.value(val, p, esrc)
+            return default_value
+        options = tuple(dict.fromkeys([self.value(val, p, esrc) for _, val, esrc in entries] + [default_value]))
+        return Value((Choice(options, f"{d.args[1]} chosen by {src}"),))
+
+    # -- after the rewrite phase
+
+    def _finish(self, p: Path) -> Branch:
+        levels = self._effective_levels(p)
+        headers, shadowed = self._headers(levels, p)
+        auth = None
+        auth_what = ""
+        outcome = p.result
+        if outcome is None:
+            outcome, auth, auth_what = self._access_and_content(levels, p)
+        label = " / ".join(lv.label for lv in levels[1:])
+        return Branch(
+            outcome=outcome, headers=headers, methods=self.methods,
+            origin_tests=p.tests, opaque_conditions=p.opaque, auth=auth, auth_what=auth_what,
+            shadowed=shadowed, source=levels[-1].source, label=label,
+        )
+
+    def _effective_levels(self, p: Path) -> list[Level]:
+        """http, server, locations..., and the last `if` the request entered
+        (whose settings replace the location's)."""
+        levels = list(self.chain)
+        if p.answered_at_server:
+            levels = [lv for lv in levels if lv.kind in ("http", "server", "main")]
+        if p.taken_ifs:
+            levels.append(p.taken_ifs[-1])
+        if self.limit_level is not None and not p.answered_at_server:
+            levels.append(self.limit_level)
+        return levels
+
+    def _headers(self, levels: list[Level], p: Path) -> tuple[tuple[HeaderEmission, ...], tuple[Shadowed, ...]]:
+        defining = [lv for lv in levels if lv.all("add_header")]
+        emissions: list[HeaderEmission] = []
+        shadowed: list[Shadowed] = []
+        if defining:
+            inner = defining[-1]
+            emissions = [self._add_header(d, p) for d in inner.all("add_header") if len(d.args) >= 2]
+            if len(defining) > 1:
+                outer = defining[-2]
+                lost = [self._add_header(d, p) for d in outer.all("add_header") if len(d.args) >= 2]
+                lost_names = {h.lname for h in lost} - {h.lname for h in emissions}
+                lost = [h for h in lost if h.lname in lost_names]
+                if lost:
+                    first = inner.all("add_header")[0]
+                    shadowed.append(Shadowed(tuple(lost), first.source, f"add_header in {inner.label}"))
+        more = [lv for lv in levels if lv.all("more_set_headers") or lv.all("more_clear_headers")]
+        if more:
+            inner = more[-1]
+            for d in inner.directives:
+                if d.name == "more_set_headers":
+                    # kept beside any add_header of the same name: the answer
+                    # builder lets it replace the earlier one where both are
+                    # sent, and a status-restricted (-s) one leaves add_header's
+                    # copy on the other statuses
+                    emissions.extend(self._more_set(d, p))
+                elif d.name == "more_clear_headers":
+                    cleared = {a.lower().rstrip("*") for a in d.args if not a.startswith("-")}
+                    emissions = [e for e in emissions if not any(e.lname.startswith(c) for c in cleared)]
+        return tuple(emissions), tuple(shadowed)
+
+    def _cleared(self, levels: list[Level]) -> frozenset[str]:
+        """Header names headers-more strips from every answer, the upstream's included."""
+        more = [lv for lv in levels if lv.all("more_set_headers") or lv.all("more_clear_headers")]
+        if not more:
+            return frozenset()
+        return frozenset(a.lower() for d in more[-1].all("more_clear_headers")
+                         for a in d.args if not a.startswith("-") and "*" not in a)
+
+    def _add_header(self, d: Directive, p: Path | None) -> HeaderEmission:
+        shared = self._request_independent(d.args[1], p)
+        if shared:
+            # the same header on every path and method through the file: made once
+            cached = self.builder.emissions.get(id(d))
+            if cached is not None and cached[0] is d:
+                return cached[1]
+        always = len(d.args) > 2 and d.args[2] == "always"
+        emission = HeaderEmission(
+            name=d.args[0], value=self.value(d.args[1], p, d.source), source=d.source,
+            always=always, omit_if_empty=True, raw=d.args[1],
+        )
+        if shared:
+            self.builder.emissions[id(d)] = (d, emission)
+        return emission
+
+    def _request_independent(self, text: str, p: Path | None) -> bool:
+        """The value of ``text`` is the same whatever path the request took
+        (no `set` variable, no method): literal text, $http_origin, and maps
+        on $http_origin whose values name nothing else."""
+        if "$" not in text:
+            return True
+        names = variables_in(text)
+        plain = self.builder.plain_origin_maps
+        for name in names:
+            if p is not None and name in p.vars:
+                return False
+            if name != "http_origin" and name not in plain:
+                return False
+        return True
+
+    def _more_set(self, d: Directive, p: Path) -> list[HeaderEmission]:
+        out = []
+        args = d.args
+        restricted = False
+        i = 0
+        values = []
+        while i < len(args):
+            if args[i] in ("-s", "-t") and i + 1 < len(args):
+                restricted = restricted or args[i] == "-s"
+                i += 2
+                continue
+            values.append(args[i])
+            i += 1
+        for spec in values:
+            if ":" not in spec:
+                continue
+            name, _, val = spec.partition(":")
+            val = val.strip()
+            out.append(HeaderEmission(
+                name=name.strip(), value=self.value(val, p, d.source), source=d.source,
+                always=not restricted, omit_if_empty=True, raw=val, replaces=True,
+            ))
+        return out
+
+    def _access_and_content(self, levels: list[Level], p: Path) -> tuple[Outcome, Source | None, str]:
+        method = self.method
+        # limit_except: the innermost location's; GET allows HEAD too.
+        loc = [lv for lv in levels if lv.kind == "location"]
+        if loc:
+            for le in loc[-1].all("limit_except"):
+                allowed = {a.upper() for a in le.args}
+                if "GET" in allowed:
+                    allowed.add("HEAD")
+                if method not in allowed:
+                    body = Level("limit_except", le.block or [], le.source, "limit_except")
+                    if any(x.name == "deny" and x.args[:1] == ["all"] for x in body.directives):
+                        return Outcome(403, le.source, reason=f"limit_except {' '.join(le.args)} denies {method}"), None, ""
+                    basic = body.last("auth_basic")
+                    if basic and basic.args and basic.args[0] != "off":
+                        return self._content(levels, p), basic.source, "auth_basic inside limit_except"
+        deny = self._innermost(levels, "deny")
+        if deny and deny.args[:1] == ["all"] and not self._innermost(levels, "allow"):
+            return Outcome(403, deny.source, reason="deny all"), None, ""
+        auth = None
+        auth_what = ""
+        for name in ("auth_basic", "auth_request", "auth_jwt"):
+            d = self._innermost(levels, name)
+            if d and d.args and self._enabled(d, p):
+                auth, auth_what = d.source, name
+        return self._content(levels, p), auth, auth_what
+
+    def _enabled(self, d: Directive, p: Path) -> bool:
+        """An auth directive is off when its value is, or resolves to, "off"
+        (e.g. a map on $request_method giving "off" for OPTIONS)."""
+        text = self.value(d.args[0], p, d.source).evaluate(None)
+        return text != "off"
+
+    def _innermost(self, levels: list[Level], name: str) -> Directive | None:
+        for lv in reversed(levels):
+            d = lv.last(name)
+            if d is not None:
+                return d
+        return None
+
+    def _content(self, levels: list[Level], p: Path) -> Outcome:
+        method = self.method
+        for lv in reversed(levels):
+            if lv.kind not in ("location", "if"):
+                continue
+            for d in lv.directives:
+                if d.name in PROXY_DIRECTIVES:
+                    hide = PROXY_DIRECTIVES[d.name]
+                    hidden = frozenset()
+                    if hide:
+                        # proxy_hide_header is an array directive: the innermost level defining it wins
+                        inner = [l2 for l2 in levels if l2.all(hide)]
+                        if inner:
+                            hidden = frozenset(a.args[0].lower() for a in inner[-1].all(hide) if a.args)
+                    hidden = hidden | self._cleared(levels)
+                    return Outcome(None, d.source, delegate="upstream", hidden_upstream=hidden,
+                                   reason=f"{d.name} {' '.join(d.args)}")
+            tf = lv.last("try_files")
+            if tf is not None and tf.args:
+                last = tf.args[-1]
+                if last.startswith("@"):
+                    named = self._named_location(last)
+                    if named is not None and any(x.name in PROXY_DIRECTIVES for x in named.directives):
+                        return Outcome(None, tf.source, delegate="upstream", reason=f"try_files ... {last}")
+                elif not last.startswith("=") and not re.search(r"\.html?$", last) and method not in ("GET", "HEAD"):
+                    return Outcome(None, tf.source, delegate="app", reason=f"try_files ... {last}")
+                break
+        where = levels[-1].source
+        root = self._innermost(levels, "root") or self._innermost(levels, "alias")
+        if root is not None:
+            where = root.source
+        dav = self._innermost(levels, "dav_methods")
+        dav_methods = {a.upper() for a in dav.args} if dav and dav.args != ["off"] else set()
+        if method in ("GET", "HEAD") or method in dav_methods:
+            return Outcome(None, where, delegate="files", reason="static files")
+        return Outcome(405, where, delegate="files", reason=f"static files answer {method} with 405")
+
+    def _named_location(self, name: str) -> Level | None:
+        for lv in self.chain:
+            for d in lv.directives:
+                if d.name == "location" and d.args[:1] == [name]:
+                    return Level("location", d.block or [], d.source, f"location {name}")
+        return None

@@ -1,0 +1,77 @@
+"""nginx variables and what the simulation builds from them: values made of
+literal text and variables, map keys and `if` tests decided on known text."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ...model import Lit, OriginMap, Value
+
+
+VARIABLE_REFERENCE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+# nginx variables that stand for parts of the request, in the model's words.
+REQUEST_VARIABLE_MEANINGS = {
+    "host": "host", "http_host": "host", "server_name": "host",
+    "scheme": "scheme",
+    "request_uri": "path", "uri": "path", "document_uri": "path",
+    "args": "query", "is_args": "query", "query_string": "query",
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def literal_value(text: str) -> Value:
+    return Value((Lit(text),))
+
+
+@functools.lru_cache(maxsize=4096)
+def variables_in(text: str) -> tuple[str, ...]:
+    """The variables ``text`` names, in order ($name and ${name})."""
+    return tuple(m.group(1) or m.group(2) for m in VARIABLE_REFERENCE.finditer(text))
+
+
+def substitute_map(value: Value, omap: OriginMap, replacement: Value) -> Value:
+    parts: list = []
+    for part in value.parts:
+        if part is omap or part == omap:
+            parts.extend(replacement.parts)
+        else:
+            parts.append(part)
+    return Value(tuple(parts) if parts else (Lit(""),))
+
+
+def parse_if_test(args: list[str]):
+    """An `if` condition's operator and operand in the form if_test_holds takes."""
+    op, operand = args[1], args[2]
+    if op in ("=", "!="):
+        return ("eq", operand, op == "!=")
+    if op in ("~", "~*", "!~", "!~*"):
+        return ("re", operand, op.startswith("!"), op.endswith("*"))
+    return None
+
+
+def if_test_holds(text: str, test) -> bool:
+    """The `if` test (None: the bare variable) holds for a variable whose value is ``text``."""
+    if test is None:
+        return text not in ("", "0")
+    if test[0] == "eq":
+        return (text == test[1]) != test[2]
+    try:
+        found = re.search(pcre_to_python(test[1]), text, re.I if test[3] else 0) is not None
+    except re.error:
+        found = False
+    return found != test[2]
+
+
+def map_key_matches(key: str, text: str) -> bool:
+    """A `map` key (exact, ``~`` regex or ``~*`` caseless regex) matches ``text``."""
+    if key.startswith("~*"):
+        return re.search(pcre_to_python(key[2:]), text, re.I) is not None
+    if key.startswith("~"):
+        return re.search(pcre_to_python(key[1:]), text) is not None
+    return key.lower() == text.lower()
+
+
+def pcre_to_python(pattern: str) -> str:
+    """PCRE named groups `(?<name>` are `(?P<name>` in Python."""
+    return re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)
