@@ -139,3 +139,14 @@ def test_both_frontends_refuse_an_include_cycle_alike(tmp_path, frontend, line):
     b.write_text(line.format(other=a))
     model = frontend.parse_files([str(a)])
     assert [p.message for p in model.problems if p.fatal] == [f"include cycle: '{a}' includes {a} again"]
+
+
+def test_every_frontend_names_itself():
+    # Findings carry the frontend's NAME; fix wording (corslint/fixes/<NAME>.py)
+    # is found by it, so a package frontend must export it too.
+    import importlib
+
+    from corslint.frontends import FRONTENDS
+
+    for name in FRONTENDS:
+        assert importlib.import_module(f"corslint.frontends.{name}").NAME == name

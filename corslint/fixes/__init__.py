@@ -83,7 +83,7 @@ def _frontend_reading(path: str) -> str:
         module = frontend_for(path, named=True)
     except OSError:
         return ""
-    return getattr(module, "NAME", "") if module is not None else ""
+    return module.NAME if module is not None else ""
 
 
 __all__ = ["render", "fix_text", "wording_for", "Wording"]

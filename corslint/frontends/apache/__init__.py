@@ -52,6 +52,7 @@ The package reads in this order, each module on its own:
 from __future__ import annotations
 
 from .build import parse_files
+from .context import NAME
 from .recognise import recognises
 
-__all__ = ["parse_files", "recognises"]
+__all__ = ["NAME", "parse_files", "recognises"]

@@ -32,7 +32,7 @@ The package reads in this order, each module on its own:
 
 from __future__ import annotations
 
-from .build import parse_files
+from .build import NAME, parse_files
 from .recognise import recognises
 
-__all__ = ["parse_files", "recognises"]
+__all__ = ["NAME", "parse_files", "recognises"]
