@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Union
 
-from . import regexlang
+from . import memo, regexlang
 
 # nginx's add_header without `always` and similar "on success only" tables send
 # headers on these statuses; other statuses get them only with always.
@@ -83,15 +83,13 @@ class OriginMatcher:
             return origin == self.pattern
         if self.flavour == "exact-nocase":
             return origin.lower() == self.pattern.lower()
-        key = (self.pattern, self.ignore_case, self.flavour, origin)
-        verdict = _VERDICTS.get(key)
-        if verdict is None:
-            # the checks ask each allowlist about the same few origins many times
-            find = _FINDERS.get(key[:3])
-            if find is None:
-                find = _FINDERS[key[:3]] = self._finder()
-            verdict = _VERDICTS[key] = find(origin)
-        return verdict
+        # the checks ask each allowlist about the same few origins many times
+        finders = memo.table("origin finders")
+        key = (self.pattern, self.ignore_case, self.flavour)
+        find = finders.get(key)
+        if find is None:
+            find = finders[key] = self._finder()
+        return find(origin)
 
     @property
     def compilable(self) -> bool:
@@ -104,22 +102,27 @@ class OriginMatcher:
         return regexlang.language(self.pattern, self.flavour, self.ignore_case) if self.is_regex else None
 
     def _finder(self):
-        """The one call that says whether a text matches this regex entry. A
-        short list answers without any regex engine; the engine is compiled
-        only for what the list cannot say (a newline, non-ASCII) or when
-        there is no list."""
+        """The one call that says whether a text matches this regex entry,
+        remembering its verdicts. A short list answers without any regex
+        engine; the engine is compiled only for what the list cannot say (a
+        newline, non-ASCII) or when there is no list."""
         words = self.language()
         engine = None
+        verdicts: dict[str, bool] = {}
 
         def find(text: str) -> bool:
             nonlocal engine
+            verdict = verdicts.get(text)
+            if verdict is not None:
+                return verdict
             if words is not None:
-                said = words.says(text)
-                if said is not None:
-                    return said
-            if engine is None:
-                engine = self._compile_finder()
-            return engine(text)
+                verdict = words.says(text)
+            if verdict is None:
+                if engine is None:
+                    engine = self._compile_finder()
+                verdict = engine(text)
+            verdicts[text] = verdict
+            return verdict
 
         return find
 
@@ -139,43 +142,29 @@ class OriginMatcher:
         return lambda text: found(text) is not None
 
 
-_FINDERS: dict[tuple[str, bool, str], object] = {}
-_VERDICTS: dict[tuple[str, bool, str, str], bool] = {}
-
-
-_RX_CACHE: dict[tuple[str, bool], re.Pattern[str] | None] = {}
-_LINEAR_CACHE: dict[tuple[str, bool], object] = {}
-
-
+@memo.per_run
 def _compile_linear(pattern: str, ignore_case: bool):
     """The pattern compiled by RE2 (google-re2), or None where RE2 lacks the
     syntax (lookarounds, backreferences): then Python's re answers."""
-    key = (pattern, ignore_case)
-    if key not in _LINEAR_CACHE:
-        compiled = None
-        try:
-            import re2  # google-re2: imported on the first regex only
+    try:
+        import re2  # google-re2: imported on the first regex only
 
-            options = re2.Options()
-            options.log_errors = False
-            options.case_sensitive = not ignore_case
-            compiled = re2.compile(pattern, options)
-        except Exception:  # ImportError, or a pattern RE2 rejects
-            compiled = None
-        _LINEAR_CACHE[key] = compiled
-    return _LINEAR_CACHE[key]
+        options = re2.Options()
+        options.log_errors = False
+        options.case_sensitive = not ignore_case
+        return re2.compile(pattern, options)
+    except Exception:  # ImportError, or a pattern RE2 rejects
+        return None
 
 
+@memo.per_run
 def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str] | None:
-    key = (pattern, ignore_case)
-    if key not in _RX_CACHE:
-        try:
-            # PCRE and JS accept `\/`; Python accepts it too. Possessive and
-            # other PCRE-only syntax simply fails to compile and is skipped.
-            _RX_CACHE[key] = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
-        except (re.error, OverflowError, RecursionError):
-            _RX_CACHE[key] = None
-    return _RX_CACHE[key]
+    try:
+        # PCRE and JS accept `\/`; Python accepts it too. Possessive and
+        # other PCRE-only syntax simply fails to compile and is skipped.
+        return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    except (re.error, OverflowError, RecursionError):
+        return None
 
 
 @dataclass(frozen=True)

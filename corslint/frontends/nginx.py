@@ -22,7 +22,6 @@ Encodes the nginx semantics the checks must not need to know:
 
 from __future__ import annotations
 
-import functools
 import glob
 import os
 import re
@@ -32,6 +31,7 @@ from typing import Iterator
 
 from . import _nginx_lexer  # imports crossplane only when a file is parsed
 from ._files import ParseError, read_config_text
+from .. import memo
 from ..model import (
     ALL_METHODS,
     Branch,
@@ -401,10 +401,9 @@ def parse(path: str, text: str | None = None, texts: dict[str, str] | None = Non
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None, on_allowlists=None) -> PolicyModel:
+                texts: dict[str, str] | None = None) -> PolicyModel:
     """Parse several nginx files; a file included by another one is analysed
-    only as part of its includer. ``on_allowlists`` hears of each file's
-    `map $http_origin` entries before its routes are built."""
+    only as part of its includer."""
     model = PolicyModel()
     loader = Loader(texts if texts is not None else {}, stdin=dict(stdin or {}))
     loaded: list[tuple[str, list[Directive]]] = []
@@ -424,7 +423,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         model.files.append(path)
         try:
             builder = Builder(path, tree)
-            routes = builder.routes(on_allowlists)
+            routes = builder.routes()
             model.routes.extend(routes)
             model.origin_allowlists.extend(builder.unused_origin_matchers(routes))
         except RecursionError:
@@ -434,7 +433,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
     return model
 
 
-@functools.lru_cache(maxsize=4096)
+@memo.per_run
 def _literal_value(text: str) -> Value:
     return Value((Lit(text),))
 
@@ -463,7 +462,7 @@ class Builder:
 
     # -- finding servers and locations
 
-    def routes(self, on_allowlists=None) -> list[Route]:
+    def routes(self) -> list[Route]:
         top = Level("main", self.tree, Source(self.path, 1, 1), "main")
         self._collect_maps(self.tree)
         # A map keyed on the method makes every method a way of its own.
@@ -472,8 +471,6 @@ class Builder:
         # allowlist whatever path a request took.
         self.plain_origin_maps = {name for name, d in self.maps.items()
                                   if d.args[0] == "$http_origin" and _plain_map(d)}
-        if on_allowlists is not None:
-            on_allowlists(self.origin_map_matchers())
         names = {d.name for d in self.tree}
         routes: list[Route] = []
         if "http" in names:
@@ -697,7 +694,7 @@ def _level_expectations(level: Level) -> tuple[list[ExpectedHeader], list[tuple[
     return level.memo["expectations"]
 
 
-@functools.lru_cache(maxsize=4096)
+@memo.per_run
 def _variables(text: str) -> tuple[str, ...]:
     """The variables ``text`` names, in order ($name and ${name})."""
     return tuple(m.group(1) or m.group(2) for m in _VAR.finditer(text))
