@@ -32,7 +32,7 @@ CORS_RESPONSE_HEADERS = (
 ALL_METHODS = ("OPTIONS", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A position in a config file; ``via`` is the include chain, outermost first."""
 
@@ -59,7 +59,7 @@ MATCH_FLAVOURS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OriginMatcher:
     """One allowlist entry: a regex or an exact string, with its engine's rule."""
 
@@ -167,7 +167,7 @@ def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str] | None:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OriginTest:
     """A branch condition on the request's Origin: matcher matches == expect."""
 
@@ -183,19 +183,19 @@ class OriginTest:
 # ---------------------------------------------------------------- header values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lit:
     """Literal text."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OriginRef:
     """The request's Origin header, echoed as it came."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unknown:
     """A value corslint cannot resolve (a variable set at run time, an env var).
 
@@ -207,13 +207,13 @@ class Unknown:
     meaning: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MapEntry:
     matcher: OriginMatcher
     value: "Value"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OriginMap:
     """A value chosen by matching the Origin against entries in order."""
 
@@ -223,7 +223,7 @@ class OriginMap:
     default_source: Source | None = None   # the line giving the default; None: implicit ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     """One of several values, chosen by something other than the Origin."""
 
@@ -408,7 +408,7 @@ def _render_part(part: Part) -> str:
 # ---------------------------------------------------------------- emissions, branches
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeaderEmission:
     """One response header a scope adds."""
 
@@ -421,6 +421,7 @@ class HeaderEmission:
     replaces: bool = False         # replaces a same-named header (upstream's included)
     note: str = ""                 # provenance worth saying in a finding, e.g. "the default of
                                    # os.environ.get('CORS_ALLOW_ALL_ORIGINS')"
+    lname: str = field(default="", init=False, repr=False, compare=False)  # name, lower case
 
     def __post_init__(self):
         # asked for on every scenario: computed once (frozen, hence object.__setattr__)
@@ -432,7 +433,7 @@ class HeaderEmission:
         return status is None or status in SUCCESS_STATUSES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What status a branch produces.
 
@@ -457,7 +458,7 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shadowed:
     """Headers from an outer scope that this branch does not send because a
     narrower scope defines its own (nginx add_header inheritance and the like)."""
@@ -509,7 +510,7 @@ class Branch:
         return [h for h in self.headers if h.lname == lname]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExpectedHeader:
     """A request header the config itself reads (e.g. nginx $http_x_api_key)."""
 
