@@ -29,10 +29,12 @@ from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
-# From this many routes on, the rules run on two cores. On the benchmark's
-# configs that is from about 80 servers on; a tree of a few dozen ordinary
-# files stays well below it.
-PARALLEL_MIN_ROUTES = 400
+# From this many routes on, the rules run on two cores: about 210 of the
+# benchmark's servers. Measured on a busy 2-core machine, a second process
+# cost more than it saved at 100 servers (475 routes), broke even at 200
+# and paid from 500 on; samples/ (188 routes) and a tree of a few dozen
+# ordinary files stay far below it.
+PARALLEL_MIN_ROUTES = 1000
 
 
 def run_each(items: list[str], work: Callable[[str], T], *, size: int) -> dict[str, T]:
