@@ -42,6 +42,7 @@ def lint(paths: Iterable[str], *, stdin_text: str | None = None,
     with memo.run(), runtime.collector_paused():
         files, problems = discover(paths)
         model, texts = build.build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename)
+        runtime.drop_garbage(size=len(model.routes))
         findings = report.collect(model, check.run_rules(model, codes), codes)
     return LintResult(findings=findings, problems=problems + model.problems,
                       files=model.files, texts=texts, model=model)

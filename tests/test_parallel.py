@@ -164,3 +164,15 @@ def test_the_collector_is_paused_only_during_the_run():
     with runtime.collector_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_garbage_is_collected_after_building_a_large_model_only(monkeypatch):
+    import gc
+
+    collected = []
+    monkeypatch.setattr(runtime.gc, "collect", lambda *a: collected.append(a) or 0)
+    runtime.drop_garbage(size=runtime.COLLECT_MIN_ROUTES - 1)
+    assert collected == []
+    runtime.drop_garbage(size=runtime.COLLECT_MIN_ROUTES)
+    assert len(collected) == 1
+    assert gc.isenabled()

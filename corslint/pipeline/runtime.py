@@ -10,7 +10,8 @@ process gives, only sooner.
 * The cyclic garbage collector is off while a run builds the model and runs
   the rules (``collector_paused``): the model is a mass of small acyclic
   objects, and the collector's repeated passes over that growing heap cost
-  more than the lint.
+  more than the lint. A large model's build leaves garbage in reference
+  cycles, collected once before the rules (``drop_garbage``).
 * The console script ends the process once its report is written
   (``run_console``) instead of freeing that mass object by object.
 """
@@ -170,6 +171,20 @@ def _kill(pid: int) -> None:
         pass
 
 
+# From this many routes on, what building the model left behind is
+# collected before the rules run: parse trees, tokens and builder objects
+# that reference cycles keep alive while the collector is off. At 2,000
+# benchmark servers that is 151,000 objects, 28 MB of the peak, for 0.3 s.
+COLLECT_MIN_ROUTES = 1000
+
+
+def drop_garbage(*, size: int) -> None:
+    """Collect cyclic garbage now if the model (``size`` routes) is large
+    enough for it to matter."""
+    if size >= COLLECT_MIN_ROUTES:
+        gc.collect()
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off for the block (as it was after)."""
@@ -209,4 +224,5 @@ def run_console(main: Callable[[], object]) -> None:
     os._exit(code)
 
 
-__all__ = ["PARALLEL_MIN_ROUTES", "collector_paused", "run_console", "run_each"]
+__all__ = ["COLLECT_MIN_ROUTES", "PARALLEL_MIN_ROUTES", "collector_paused", "drop_garbage", "run_console",
+           "run_each"]
