@@ -2,8 +2,8 @@
 
 The steps are the modules of :mod:`corslint.pipeline`, in order: discover the
 files, build the model, run the rules, collect the findings. Every memo the
-run makes lives in one set of tables (:mod:`corslint.memo`) that is dropped
-when ``lint()`` returns.
+run makes lives in one set of tables (:mod:`corslint.memo`) or on the model's
+routes and branches; both are dropped when ``lint()`` returns.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def lint(paths: Iterable[str], *, stdin_text: str | None = None,
         model, texts = build.build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename)
         runtime.drop_garbage(size=len(model.routes))
         findings = report.collect(model, check.run_rules(model, codes), codes)
+        model.forget_derived()
     return LintResult(findings=findings, problems=problems + model.problems,
                       files=model.files, texts=texts, model=model)
 

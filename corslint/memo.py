@@ -47,10 +47,10 @@ def per_run(fn: F) -> F:
     name = f"{fn.__module__}.{fn.__qualname__}"
 
     @functools.wraps(fn)
-    def remembered(*args):
+    def remembered(*args, **kwargs):
         tables = _TABLES.get()
-        if tables is None:
-            return fn(*args)
+        if tables is None or kwargs:  # keyword arguments: asked as they come, not remembered
+            return fn(*args, **kwargs)
         found = tables.get(name)
         if found is None:
             found = tables[name] = {}

@@ -613,6 +613,15 @@ class PolicyModel:
     # includer's context, not on their own.
     included_files: set[str] = field(default_factory=set)
 
+    def forget_derived(self) -> None:
+        """Drop what the checks worked out and kept on the model's routes and
+        branches (the answers to requests, per-route facts): memos of the
+        run that made them, not part of the model."""
+        for route in self.routes:
+            route.memo.clear()
+            for branch in route.branches:
+                branch.__dict__.pop("answers", None)
+
     def extend(self, other: "PolicyModel") -> None:
         self.routes.extend(other.routes)
         self.problems.extend(other.problems)

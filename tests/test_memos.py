@@ -89,12 +89,16 @@ def test_the_memos_of_a_run_live_in_its_tables_and_go_with_it(tmp_path):
     (site,) = _configs(tmp_path, 1)
     assert not memo.active()
     with memo.run():
-        lint([str(site)])   # a run inside a run shares the outer one's tables
+        result = lint([str(site)])   # a run inside a run shares the outer one's tables
         tables = memo.table("origin finders")
         assert tables, "the allowlist entries' finders were kept in the run's tables"
         assert memo.active()
     assert not memo.active()
     assert memo.table("origin finders") == {}  # outside a run: nothing kept
+    # nor on the model the result carries: its routes and branches hold no answers
+    assert result.findings and result.model.routes
+    assert all(not route.memo for route in result.model.routes)
+    assert all("answers" not in vars(b) for route in result.model.routes for b in route.branches)
     memo.table("origin finders")["x"] = 1
     assert memo.table("origin finders") == {}
 
