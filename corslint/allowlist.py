@@ -44,7 +44,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from . import engine, memo
 from .model import OriginMatcher, PolicyModel, Route
