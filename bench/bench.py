@@ -23,6 +23,12 @@ site-wide ``.pth`` hooks of the calling environment weigh on either):
 ``--python-here`` runs corslint and crossplane with the current interpreter
 instead of ``.venv-corslint``.
 
+``--compare REV`` times an older commit side by side with the working tree:
+both are copied out of git (``git archive REV``; the working tree's package
+as it is on disk) into ``bench/.src-*`` and run by the same interpreter
+(``python -c`` with the copy first on ``sys.path``), round by round, and the
+table gains the ratios new/old of time and peak memory at every size.
+
 Reproduce the published table (BENCHMARKS.md) with::
 
     python3 bench/bench.py
@@ -354,6 +360,40 @@ def nginx_binary() -> str | None:
     return None
 
 
+
+def source_copy(rev: str | None, log) -> Path:
+    """A copy of corslint's package at ``rev`` (None: the working tree as it
+    is on disk) laid out as it installs (``grammars/`` inside the package),
+    to be run with that copy first on ``sys.path``."""
+    if rev is None:
+        dest = HERE / ".src-worktree"
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir()
+        shutil.copytree(REPO / "corslint", dest / "corslint",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(REPO / "grammars", dest / "corslint" / "grammars",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        return dest
+    sha = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", rev], check=True,
+                         capture_output=True, text=True).stdout.strip()
+    dest = HERE / f".src-{sha}"
+    if not (dest / "corslint" / "grammars").exists():
+        log(f"copying corslint@{sha} out of git into {dest.relative_to(REPO)} ...")
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir()
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", sha, "corslint", "grammars"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+        shutil.move(str(dest / "grammars"), str(dest / "corslint" / "grammars"))
+    return dest
+
+
+def corslint_from(python: Path, source: Path) -> list[str]:
+    """The command that runs the console script of the corslint in ``source``."""
+    return [str(python), "-c", f"import sys; sys.path.insert(0, {str(source)!r}); sys.argv[0] = 'corslint'; "
+                               "from corslint.cli import run; run()"]
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -416,6 +456,14 @@ def render(results: dict[tuple[str, int | str], Result], tools: list[Tool], size
                f"{ratio(med('gixy-ng', 4000), med('gixy-ng', 2000))} | |")
     out.append(f"| corslint@2000 / gixy-ng@2000 | "
                f"{ratio(med('corslint', 2000), med('gixy-ng', 2000))} | |")
+    for tool in tools:
+        if not tool.name.startswith("corslint@"):
+            continue
+        for n in sizes:
+            new, old = results.get(("corslint", n)), results.get((tool.name, n))
+            if new and old:
+                out.append(f"| corslint / {tool.name} at {n:,} servers: time, peak memory | "
+                           f"{ratio(new.median, old.median)}, {ratio(new.peak_mb, old.peak_mb)} | ≤ 1.10× |")
     cs, gs = startup.get("corslint --version"), startup.get("gixy --version")
     out.append(f"| `corslint --version` / `gixy --version` | "
                f"{ratio(cs.median if cs else None, gs.median if gs else None)} | ≤ 1.0× |")
@@ -448,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
                              "seconds gets fewer runs (marked in the table; default %(default)s)")
     parser.add_argument("--python-here", action="store_true",
                         help="run corslint and crossplane with this interpreter, not bench/.venv-corslint")
+    parser.add_argument("--compare", metavar="REV",
+                        help="also time corslint at git revision REV, side by side with the working tree")
     parser.add_argument("--keep", metavar="DIR", help="write the generated configs to DIR and keep them")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table to FILE")
     parser.add_argument("-q", "--quiet", action="store_true", help="only print the table")
@@ -484,9 +534,14 @@ def main(argv: list[str] | None = None) -> int:
         if "corslint" in wanted:
             argv_c = [corslint_cmd] if corslint_cmd else [str(py_corslint), "-c",
                                                           "import sys; from corslint.cli import main; main()"]
+            if args.compare:  # both run the same way, from copies beside this script
+                argv_c = corslint_from(py_corslint, source_copy(None, log))
             # exit 1 = findings (expected: a quarter of the servers have mistakes)
             tools.append(Tool("corslint", argv_c, (0, 1)))
             versions.append(version_of(argv_c + ["--version"]))
+            if args.compare:
+                old = source_copy(args.compare, log)
+                tools.append(Tool(f"corslint@{old.name[len('.src-'):]}", corslint_from(py_corslint, old), (0, 1)))
         if "crossplane" in wanted:
             tools.append(Tool("crossplane (corslint options)",
                               [str(py_corslint), "-c", CROSSPLANE_AS_CORSLINT], (0,)))

@@ -39,14 +39,14 @@ alone.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from types import SimpleNamespace
+from typing import Iterator
 
-from . import engine
+from . import engine, memo
 from .model import OriginMatcher, PolicyModel, Route
 from .regexlang import REPEATS, flags_case, parse_tree
 from .scenarios import answer
@@ -152,8 +152,10 @@ class Insecure:
     probe: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Analysis:
+    """What one allowlist entry admits; shared by every rule that asks."""
+
     matcher: OriginMatcher
     meant: tuple[Meant, ...] = ()
     attacks: tuple[Attack, ...] = ()      # registrable attacks first (best first), then hygiene
@@ -204,7 +206,7 @@ def _is_ip(host: str) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=4096)
+@memo.per_run
 def public_suffix(host: str) -> str | None:
     """The host's public suffix (ICANN and private sections); None for IP
     addresses and names under a TLD the list does not know."""
@@ -213,7 +215,7 @@ def public_suffix(host: str) -> str | None:
     return _psl(False).publicsuffix(host.lower())
 
 
-@functools.lru_cache(maxsize=4096)
+@memo.per_run
 def registrable_domain(host: str) -> str | None:
     """The name an owner registers (``example.co.uk`` for ``a.example.co.uk``,
     ``me.github.io`` for ``x.me.github.io``); None when the host is a public
@@ -226,7 +228,7 @@ def registrable_domain(host: str) -> str | None:
     return _psl(False).privatesuffix(host)
 
 
-@functools.lru_cache(maxsize=4096)
+@memo.per_run
 def is_shared_host(suffix: str) -> bool:
     """A public suffix from the PSL's private section: a company's domain
     under which anyone can publish a site (vercel.app, github.io...)."""
@@ -471,7 +473,7 @@ def _walk_risk(items, ignore_case: bool) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1024)
+@memo.per_run
 def redos_risk(pattern: str, ignore_case: bool = False) -> str | None:
     """Why matching ``pattern`` may take exponential or high polynomial time
     in a backtracking engine (Python's re, PCRE, JavaScript), or None.
@@ -790,50 +792,23 @@ def _classify(kind: str, origin: engine.Origin, meant: tuple[Meant, ...], own: s
 
 
 def analyse(matcher: OriginMatcher) -> Analysis:
-    """What ``matcher`` admits. Cached per matcher rule (the same pattern in
-    many routes is analysed once)."""
-    key = _key(matcher)
-    cached = _CACHE.get(key)
-    if cached is None:
-        cached = _CACHE[key] = _analyse(matcher)
-    return cached
-
-
-_CACHE: dict[tuple, Analysis] = {}
-
-
-def _key(matcher: OriginMatcher) -> tuple:
-    # everything the analysis depends on: the same rule gives the same answer
-    return (type(matcher), matcher.pattern, matcher.flavour, matcher.ignore_case)
-
-
-def unanalysed(matchers: Iterable[OriginMatcher]) -> list[OriginMatcher]:
-    """One matcher per rule among ``matchers`` that has no analysis yet."""
-    found: dict[tuple, OriginMatcher] = {}
-    for m in matchers:
-        key = _key(m)
-        if key not in _CACHE and key not in found:
-            found[key] = m
-    return list(found.values())
-
-
-def analyse_apart(matchers: list[OriginMatcher]) -> list[Analysis]:
-    """The analyses of ``matchers``, detached from them so that they can be
-    handed to another process (``keep`` attaches them again)."""
-    return [dataclasses.replace(analyse(m), matcher=None) for m in matchers]
-
-
-def keep(matchers: list[OriginMatcher], analyses: list[Analysis]) -> None:
-    """Take analyses made elsewhere (``analyse_apart`` on the same list) as
-    this process's own."""
-    for matcher, analysis in zip(matchers, analyses):
-        _CACHE.setdefault(_key(matcher), dataclasses.replace(analysis, matcher=matcher))
+    """What ``matcher`` admits. Worked out once per matcher rule and run
+    (the same pattern in many routes is analysed once)."""
+    analyses = memo.table("allowlist analyses")
+    key = (type(matcher), matcher.pattern, matcher.flavour, matcher.ignore_case)
+    found = analyses.get(key)
+    if found is None:
+        with memo.run():  # asked outside a lint: its many match attempts still share memos
+            found = analyses[key] = _analyse(matcher)
+    return found
 
 
 def _analyse(matcher: OriginMatcher) -> Analysis:
-    result = Analysis(matcher)
+    # filled in as the analysis goes, frozen when it returns
+    result = SimpleNamespace(matcher=matcher, meant=(), attacks=(), admits_null=False, insecure=(),
+                             gave_up="", attempts=0)
     if not matcher.compilable:
-        return result  # a regex Python cannot compile matches nothing
+        return Analysis(**vars(result))  # a regex Python cannot compile matches nothing
     probe = _Probe(matcher)
     # four characters: cheap for any pattern, however pathological
     result.admits_null = probe("null")
@@ -843,7 +818,7 @@ def _analyse(matcher: OriginMatcher) -> Analysis:
             result.gave_up = (f"it has {risk}, which can make a backtracking regex engine run for "
                               "minutes on one crafted Origin")
             result.attempts = probe.attempts
-            return result
+            return Analysis(**vars(result))
 
     # 1. what the authors meant
     meant: list[Meant] = []
@@ -892,7 +867,7 @@ def _analyse(matcher: OriginMatcher) -> Analysis:
     # 3. plain-HTTP origins
     insecure: list[Insecure] = []
     for m in result.meant:
-        if is_loopback(m.host) or result.admits_any:
+        if is_loopback(m.host) or any(a.kind == "any" for a in result.attacks):
             continue
         if not (m.host_is_literal or registrable_domain(m.host) in own):
             continue  # a filler's host: nobody's page in particular
@@ -909,7 +884,7 @@ def _analyse(matcher: OriginMatcher) -> Analysis:
     if probe.exhausted and not result.attacks:
         # what was found is confirmed; only a clean bill of health is not
         result.gave_up = f"it needed more than {MAX_ATTEMPTS} match attempts"
-    return result
+    return Analysis(**vars(result))
 
 
 # ---------------------------------------------------------------- where allowlists are used

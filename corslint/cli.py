@@ -11,7 +11,7 @@ Exit codes: 0 clean, 1 findings, 2 usage error or unreadable/unparseable input.
 
 from __future__ import annotations
 
-import gc
+import importlib.resources
 import os
 import re
 import sys
@@ -339,11 +339,6 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
         click.echo(traceback.format_exc().rstrip(), err=True)
         click.echo(f"corslint: internal error: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
-    if _hard_exit:
-        # Everything the lint made lives until the hard exit: keep the cyclic
-        # collector from walking it all (it is all still young) on its first
-        # pass while reporting, a second or more on thousands of servers.
-        gc.freeze()
 
     texts = dict(result.texts)
     if stdin_text is not None:
@@ -461,31 +456,9 @@ __all__ = ["main", "rule_meta", "rule_doc", "code_for", "select_findings", "want
            "is_fatal", "CorslintError", "EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_ERROR"]
 
 
-# Set by ``run``: the process ends with os._exit once the report is written.
-_hard_exit = False
-
-
 def run() -> None:
-    """The console script: ``main`` run as a command, then a hard exit.
+    """The console script: ``main`` run as a command, the process ended once
+    the report is written (see :func:`corslint.pipeline.runtime.run_console`)."""
+    from .pipeline import runtime
 
-    A large lint leaves millions of small objects; freeing them one by one at
-    interpreter exit costs a noticeable share of the run and tells the user
-    nothing, so once the report is written and flushed the process ends
-    without that teardown (mypy does the same)."""
-    global _hard_exit
-    _hard_exit = True
-    try:
-        main()
-        code = EXIT_CLEAN
-    except SystemExit as exc:
-        if exc.code is None or isinstance(exc.code, int):
-            code = exc.code or EXIT_CLEAN
-        else:  # sys.exit("message"): Python prints it and exits 1
-            print(exc.code, file=sys.stderr)
-            code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, OSError):
-        pass  # a reader that went away (`corslint . | head`): nothing left to say
-    os._exit(code)
+    runtime.run_console(main)

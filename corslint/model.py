@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Union
 
-from . import regexlang
+from . import memo, regexlang
 
 # nginx's add_header without `always` and similar "on success only" tables send
 # headers on these statuses; other statuses get them only with always.
@@ -32,7 +32,7 @@ CORS_RESPONSE_HEADERS = (
 ALL_METHODS = ("OPTIONS", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A position in a config file; ``via`` is the include chain, outermost first."""
 
@@ -59,7 +59,7 @@ MATCH_FLAVOURS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OriginMatcher:
     """One allowlist entry: a regex or an exact string, with its engine's rule."""
 
@@ -83,15 +83,13 @@ class OriginMatcher:
             return origin == self.pattern
         if self.flavour == "exact-nocase":
             return origin.lower() == self.pattern.lower()
-        key = (self.pattern, self.ignore_case, self.flavour, origin)
-        verdict = _VERDICTS.get(key)
-        if verdict is None:
-            # the checks ask each allowlist about the same few origins many times
-            find = _FINDERS.get(key[:3])
-            if find is None:
-                find = _FINDERS[key[:3]] = self._finder()
-            verdict = _VERDICTS[key] = find(origin)
-        return verdict
+        # the checks ask each allowlist about the same few origins many times
+        finders = memo.table("origin finders")
+        key = (self.pattern, self.ignore_case, self.flavour)
+        find = finders.get(key)
+        if find is None:
+            find = finders[key] = self._finder()
+        return find(origin)
 
     @property
     def compilable(self) -> bool:
@@ -104,22 +102,27 @@ class OriginMatcher:
         return regexlang.language(self.pattern, self.flavour, self.ignore_case) if self.is_regex else None
 
     def _finder(self):
-        """The one call that says whether a text matches this regex entry. A
-        short list answers without any regex engine; the engine is compiled
-        only for what the list cannot say (a newline, non-ASCII) or when
-        there is no list."""
+        """The one call that says whether a text matches this regex entry,
+        remembering its verdicts. A short list answers without any regex
+        engine; the engine is compiled only for what the list cannot say (a
+        newline, non-ASCII) or when there is no list."""
         words = self.language()
         engine = None
+        verdicts: dict[str, bool] = {}
 
         def find(text: str) -> bool:
             nonlocal engine
+            verdict = verdicts.get(text)
+            if verdict is not None:
+                return verdict
             if words is not None:
-                said = words.says(text)
-                if said is not None:
-                    return said
-            if engine is None:
-                engine = self._compile_finder()
-            return engine(text)
+                verdict = words.says(text)
+            if verdict is None:
+                if engine is None:
+                    engine = self._compile_finder()
+                verdict = engine(text)
+            verdicts[text] = verdict
+            return verdict
 
         return find
 
@@ -139,46 +142,32 @@ class OriginMatcher:
         return lambda text: found(text) is not None
 
 
-_FINDERS: dict[tuple[str, bool, str], object] = {}
-_VERDICTS: dict[tuple[str, bool, str, str], bool] = {}
-
-
-_RX_CACHE: dict[tuple[str, bool], re.Pattern[str] | None] = {}
-_LINEAR_CACHE: dict[tuple[str, bool], object] = {}
-
-
+@memo.per_run
 def _compile_linear(pattern: str, ignore_case: bool):
     """The pattern compiled by RE2 (google-re2), or None where RE2 lacks the
     syntax (lookarounds, backreferences): then Python's re answers."""
-    key = (pattern, ignore_case)
-    if key not in _LINEAR_CACHE:
-        compiled = None
-        try:
-            import re2  # google-re2: imported on the first regex only
+    try:
+        import re2  # google-re2: imported on the first regex only
 
-            options = re2.Options()
-            options.log_errors = False
-            options.case_sensitive = not ignore_case
-            compiled = re2.compile(pattern, options)
-        except Exception:  # ImportError, or a pattern RE2 rejects
-            compiled = None
-        _LINEAR_CACHE[key] = compiled
-    return _LINEAR_CACHE[key]
+        options = re2.Options()
+        options.log_errors = False
+        options.case_sensitive = not ignore_case
+        return re2.compile(pattern, options)
+    except Exception:  # ImportError, or a pattern RE2 rejects
+        return None
 
 
+@memo.per_run
 def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str] | None:
-    key = (pattern, ignore_case)
-    if key not in _RX_CACHE:
-        try:
-            # PCRE and JS accept `\/`; Python accepts it too. Possessive and
-            # other PCRE-only syntax simply fails to compile and is skipped.
-            _RX_CACHE[key] = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
-        except (re.error, OverflowError, RecursionError):
-            _RX_CACHE[key] = None
-    return _RX_CACHE[key]
+    try:
+        # PCRE and JS accept `\/`; Python accepts it too. Possessive and
+        # other PCRE-only syntax simply fails to compile and is skipped.
+        return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    except (re.error, OverflowError, RecursionError):
+        return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OriginTest:
     """A branch condition on the request's Origin: matcher matches == expect."""
 
@@ -194,19 +183,19 @@ class OriginTest:
 # ---------------------------------------------------------------- header values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lit:
     """Literal text."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OriginRef:
     """The request's Origin header, echoed as it came."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unknown:
     """A value corslint cannot resolve (a variable set at run time, an env var).
 
@@ -218,13 +207,13 @@ class Unknown:
     meaning: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MapEntry:
     matcher: OriginMatcher
     value: "Value"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OriginMap:
     """A value chosen by matching the Origin against entries in order."""
 
@@ -234,7 +223,7 @@ class OriginMap:
     default_source: Source | None = None   # the line giving the default; None: implicit ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     """One of several values, chosen by something other than the Origin."""
 
@@ -467,7 +456,7 @@ def _render_part(part: Part) -> str:
 # ---------------------------------------------------------------- emissions, branches
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeaderEmission:
     """One response header a scope adds."""
 
@@ -480,6 +469,7 @@ class HeaderEmission:
     replaces: bool = False         # replaces a same-named header (upstream's included)
     note: str = ""                 # provenance worth saying in a finding, e.g. "the default of
                                    # os.environ.get('CORS_ALLOW_ALL_ORIGINS')"
+    lname: str = field(default="", init=False, repr=False, compare=False)  # name, lower case
 
     def __post_init__(self):
         # asked for on every scenario: computed once (frozen, hence object.__setattr__)
@@ -491,7 +481,7 @@ class HeaderEmission:
         return status is None or status in SUCCESS_STATUSES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What status a branch produces.
 
@@ -516,7 +506,7 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shadowed:
     """Headers from an outer scope that this branch does not send because a
     narrower scope defines its own (nginx add_header inheritance and the like)."""
@@ -568,7 +558,7 @@ class Branch:
         return [h for h in self.headers if h.lname == lname]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExpectedHeader:
     """A request header the config itself reads (e.g. nginx $http_x_api_key)."""
 
@@ -670,6 +660,15 @@ class PolicyModel:
     # Absolute paths of files another linted file includes: analysed in their
     # includer's context, not on their own.
     included_files: set[str] = field(default_factory=set)
+
+    def forget_derived(self) -> None:
+        """Drop what the checks worked out and kept on the model's routes and
+        branches (the answers to requests, per-route facts): memos of the
+        run that made them, not part of the model."""
+        for route in self.routes:
+            route.memo.clear()
+            for branch in route.branches:
+                branch.__dict__.pop("answers", None)
 
     def extend(self, other: "PolicyModel") -> None:
         self.routes.extend(other.routes)

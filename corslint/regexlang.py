@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import memo
+
 try:  # Python 3.11+: the regex parser behind ``re``
     from re import _constants as _sre
     from re import _parser as _sre_parse
@@ -25,18 +27,15 @@ REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | ({getattr(_sre, "POSSESSIVE_REPEA
                                                   if hasattr(_sre, "POSSESSIVE_REPEAT") else set())
 
 
+@memo.per_run
 def parse_tree(pattern: str):
     """The pattern's parse tree (read, never changed), or None. The risk
-    check, the samples and the exact language all start from it: parsed once."""
-    if pattern not in _TREES:
-        try:
-            _TREES[pattern] = _sre_parse.parse(pattern)
-        except Exception:
-            _TREES[pattern] = None
-    return _TREES[pattern]
-
-
-_TREES: dict[str, object] = {}
+    check, the samples and the exact language all start from it: parsed
+    once a run."""
+    try:
+        return _sre_parse.parse(pattern)
+    except Exception:
+        return None
 
 
 def flags_case(flags: int, ignore_case: bool) -> bool:
@@ -59,26 +58,22 @@ class ExactLanguage:
         return (text.lower() if self.ignore_case else text) in self.words
 
 
+@memo.per_run
 def language(pattern: str, flavour: str, ignore_case: bool) -> ExactLanguage | None:
     """Every text the regex ``pattern`` accepts under ``flavour``'s matching
     rule, when that is a short list: literals, alternatives, small character
     classes and bounded repeats, anchored at both ends by the engine's rule.
     None for anything else (wildcards, an open end, lookarounds, non-ASCII,
     a pattern that does not compile)."""
-    key = (pattern, flavour, ignore_case)
-    if key not in _LANGUAGES:
-        words = _plain_words(pattern, flavour)
-        ic = ignore_case
-        if words is None:
-            found = _tree_words(pattern, flavour, ignore_case)
-            if found is not None:
-                words, ic = found
-        _LANGUAGES[key] = None if words is None else ExactLanguage(
-            frozenset(w.lower() for w in words) if ic else frozenset(words), ic)
-    return _LANGUAGES[key]
-
-
-_LANGUAGES: dict[tuple[str, str, bool], ExactLanguage | None] = {}
+    words = _plain_words(pattern, flavour)
+    ic = ignore_case
+    if words is None:
+        found = _tree_words(pattern, flavour, ignore_case)
+        if found is not None:
+            words, ic = found
+    if words is None:
+        return None
+    return ExactLanguage(frozenset(w.lower() for w in words) if ic else frozenset(words), ic)
 
 
 # ---------------------------------------------------------------- the common shape, read directly

@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from . import memo
 from .engine import CorsRequest, HttpResponse
 from .model import Branch, HeaderEmission, OriginMatcher, Route
 
@@ -222,13 +223,11 @@ def example_origin(matcher: OriginMatcher) -> str | None:
     """A readable origin the matcher accepts, or None."""
     if not matcher.is_regex:
         return matcher.pattern if _SERIALIZED.match(matcher.pattern) else None
+    examples = memo.table("example origins")  # one allowlist is consulted by many routes
     key = (matcher.pattern, matcher.flavour, matcher.ignore_case)
-    if key not in _EXAMPLES:  # one allowlist is consulted by many routes
-        _EXAMPLES[key] = next((c for c in _regex_examples(matcher.pattern) if matcher.matches(c)), None)
-    return _EXAMPLES[key]
-
-
-_EXAMPLES: dict[tuple[str, str, bool], str | None] = {}
+    if key not in examples:
+        examples[key] = next((c for c in _regex_examples(matcher.pattern) if matcher.matches(c)), None)
+    return examples[key]
 
 
 def _regex_examples(pattern: str) -> list[str]:

@@ -13,6 +13,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .. import memo
+
 # Fetch's "HTTP tab or space": what an HTTP parser strips around a field value.
 HTTP_TAB_OR_SPACE = " \t"
 
@@ -167,7 +169,7 @@ def parse_header_list(value: str) -> tuple[list[str], list[str]]:
     return list(tokens), list(invalid)
 
 
-@functools.lru_cache(maxsize=8192)  # pure; the same few values are parsed per route
+@memo.per_run  # pure; the same few values are parsed per route
 def _parse_header_list(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     tokens: list[str] = []
     invalid: list[str] = []

@@ -9,11 +9,12 @@ need (scheme, host, port); it is not a full URL parser.
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
+
+from .. import memo
 
 SPECIAL_SCHEMES = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21, "file": None}
 
@@ -283,7 +284,7 @@ def _plain_origin(text: str) -> Origin | None:
     return Origin(scheme, host, port)
 
 
-@functools.lru_cache(maxsize=8192)  # pure, and checks ask about the same few URLs per route
+@memo.per_run  # pure, and checks ask about the same few URLs per route
 def parse_url(text: str) -> URLParts | None:
     """Parse an absolute URL with an authority (``scheme://host...``) the way a
     browser would; None when a browser rejects it or it has no host."""
@@ -371,7 +372,7 @@ def split_origins(value: str) -> list[str]:
     return [p for p in re.split(r"[\s,]+", value) if p]
 
 
-@functools.lru_cache(maxsize=8192)
+@memo.per_run
 def origin_value_problem(value: str) -> str | None:
     """Why an ``Access-Control-Allow-Origin`` value can never match a page's
     origin, or None if it is ``*``, ``null`` or a serialized origin exactly as

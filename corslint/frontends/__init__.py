@@ -1,13 +1,12 @@
 """Frontends: one per configuration language. Each turns files into the policy
 model and nothing else.
 
-A frontend module exposes ``recognises(path, text=None, named=False) -> bool``
-and ``parse_files(paths, stdin=None, texts=None, on_allowlists=None) -> PolicyModel``:
+A frontend module exposes ``NAME`` (its name in FRONTENDS, carried by the
+routes it builds; its fix wording is ``corslint/fixes/<NAME>.py``),
+``recognises(path, text=None, named=False) -> bool``
+and ``parse_files(paths, stdin=None, texts=None) -> PolicyModel``:
 ``stdin`` maps a display name to text read from standard input, ``texts`` collects
-the text of every file read (for suppression comments and reporters). A frontend
-may call ``on_allowlists(matchers)`` with origin allowlist entries as soon as it
-knows them, before it builds the routes, so that their analysis can start early;
-one that does not loses nothing but that head start.
+the text of every file read (for suppression comments and reporters).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .. import memo
 from ..model import ParseProblem, PolicyModel, Source
 
 
@@ -124,18 +125,16 @@ def _short_text(node: ast.AST) -> str:
 
 # ---------------------------------------------------------------- reading files
 
-_TEXT_CACHE: dict[tuple[str, float, int], str] = {}
-
-
 def head_text(path: str, text: str | None = None, limit: int = 262144) -> str | None:
-    """The start of a file for recognising it (cached by path and mtime)."""
+    """The start of a file for recognising it (kept for the run by path and mtime)."""
     if text is not None:
         return text
+    heads = memo.table("file heads")
     try:
         st = os.stat(path)
         key = (path, st.st_mtime, st.st_size)
-        if key in _TEXT_CACHE:
-            return _TEXT_CACHE[key]
+        if key in heads:
+            return heads[key]
         with open(path, "rb") as fh:
             data = fh.read(limit)
     except OSError:
@@ -144,9 +143,7 @@ def head_text(path: str, text: str | None = None, limit: int = 262144) -> str | 
         out = ""
     else:
         out = data.decode("utf-8", "replace")
-    if len(_TEXT_CACHE) > 512:
-        _TEXT_CACHE.clear()
-    _TEXT_CACHE[key] = out
+    heads[key] = out
     return out
 
 

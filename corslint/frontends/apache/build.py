@@ -24,7 +24,7 @@ def parse(path: str, text: str | None = None, texts: dict[str, str] | None = Non
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None, on_allowlists=None) -> PolicyModel:
+                texts: dict[str, str] | None = None) -> PolicyModel:
     """Parse Apache files; a file another one includes is analysed only as part
     of its includer when both are linted."""
     model = PolicyModel()

@@ -49,17 +49,16 @@ def parse(path: str, text: str | None = None, texts: dict[str, str] | None = Non
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None, on_allowlists=None) -> PolicyModel:
+                texts: dict[str, str] | None = None) -> PolicyModel:
     """Parse several nginx files; a file included by another one is analysed
-    only as part of its includer. ``on_allowlists`` hears of each file's
-    `map $http_origin` entries before its routes are built."""
+    only as part of its includer."""
     model = PolicyModel()
     loader = Loader(texts if texts is not None else {}, stdin=dict(stdin or {}))
     for path, tree in load_each(loader, paths, model, TOO_DEEP):
         model.files.append(path)
         try:
             builder = Builder(path, tree)
-            routes = builder.routes(on_allowlists)
+            routes = builder.routes()
             model.routes.extend(routes)
             model.origin_allowlists.extend(builder.unused_origin_matchers(routes))
         except RecursionError:
@@ -93,7 +92,7 @@ class Builder:
 
     # -- finding servers and locations
 
-    def routes(self, on_allowlists=None) -> list[Route]:
+    def routes(self) -> list[Route]:
         top = Level("main", self.tree, Source(self.path, 1, 1), "main")
         self._collect_maps(self.tree)
         # A map keyed on the method makes every method a way of its own.
@@ -102,8 +101,6 @@ class Builder:
         # allowlist whatever path a request took.
         self.plain_origin_maps = {name for name, d in self.maps.items()
                                   if d.args[0] == "$http_origin" and _plain_map(d)}
-        if on_allowlists is not None:
-            on_allowlists(self.origin_map_matchers())
         names = {d.name for d in self.tree}
         routes: list[Route] = []
         if "http" in names:

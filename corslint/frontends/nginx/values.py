@@ -3,9 +3,9 @@ literal text and variables, map keys and `if` tests decided on known text."""
 
 from __future__ import annotations
 
-import functools
 import re
 
+from ... import memo
 from ...model import Lit, OriginMap, Value
 
 
@@ -19,12 +19,12 @@ REQUEST_VARIABLE_MEANINGS = {
 }
 
 
-@functools.lru_cache(maxsize=4096)
+@memo.per_run
 def literal_value(text: str) -> Value:
     return Value((Lit(text),))
 
 
-@functools.lru_cache(maxsize=4096)
+@memo.per_run
 def variables_in(text: str) -> tuple[str, ...]:
     """The variables ``text`` names, in order ($name and ${name})."""
     return tuple(m.group(1) or m.group(2) for m in VARIABLE_REFERENCE.finditer(text))
