@@ -132,6 +132,15 @@ def is_fatal(problem) -> bool:
     return bool(getattr(problem, "fatal", True))
 
 
+def problem_line(problem) -> str:
+    """``file:line: what is wrong``, with the file name and message escaped:
+    both can come from the input (textsafe)."""
+    from .textsafe import display_path, printable
+
+    where = display_path(problem.file) + (f":{problem.line}" if problem.line else "")
+    return f"{where}: {printable(problem.message)}"
+
+
 def exit_code(findings: Sequence[Finding], problems: Sequence, exit_zero: bool = False) -> int:
     if any(is_fatal(p) for p in problems):
         return EXIT_ERROR
@@ -157,6 +166,16 @@ def _expand_excluded(paths: Sequence[str], exclude: Sequence[str], root) -> list
         else:
             out.append(path)  # lint() reports it as a problem
     return out
+
+
+def _read_stdin() -> str:
+    """All of standard input as text; a closed one is a usage error."""
+    if sys.stdin is None:
+        raise CorslintError("standard input is closed: nothing to read for `-`")
+    try:
+        return sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorslintError(f"cannot read standard input: {exc}") from None
 
 
 # ---------------------------------------------------------------- click plumbing
@@ -200,10 +219,14 @@ def main() -> None:
     """
 
 
-def _split_option(values: Sequence[str]) -> list[str] | None:
+def _split_option(values: Sequence[str], option: str) -> list[str] | None:
     if not values:
         return None
     tokens = config_mod.split_codes(values)
+    if not tokens and option == "--select":
+        # An empty selection would run no rule and pass every config.
+        raise click.BadParameter("empty selection: name at least one code or prefix "
+                                 "(ALL selects every rule)", param_hint="'--select'")
     try:
         config_mod.validate_codes(tokens)
     except config_mod.ConfigError as exc:
@@ -254,8 +277,11 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
 
     codes = config_mod.resolve_codes([
         (cfg.select, cfg.ignore),
-        (_split_option(select), _split_option(ignore) or []),
+        (_split_option(select, "--select"), _split_option(ignore, "--ignore") or []),
     ])
+    if not codes:
+        where = f" and {cfg.path}" if cfg.path else ""
+        raise CorslintError(f"the rule selection (command line{where}) leaves no rule to run")
     all_selected = len(codes) == len(checks.REGISTRY)
     severity = (min_severity or cfg.min_severity)
     severity = severity.lower() if severity else None
@@ -278,7 +304,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
             raise click.UsageError("no PATH given (try `corslint .`, or `-` for stdin)", ctx)
     stdin_text = None
     if "-" in paths_list:
-        stdin_text = click.get_text_stream("stdin").read()
+        stdin_text = _read_stdin()
     if cfg.exclude:
         paths_list = _expand_excluded(paths_list, cfg.exclude, cfg.root)
 
@@ -302,19 +328,30 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
                                root=cfg.root, min_severity=severity, texts=texts)
 
     for problem in result.problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem_line(problem), err=True)
 
     reporter = REPORTERS[fmt]
     if output:
+        from .output import OutputRefused, write_atomically
+
         try:
-            with open(output, "w", encoding="utf-8") as stream:
-                reporter(result, findings, stream, want_color(color, stream))
+            write_atomically(output, lambda stream: reporter(result, findings, stream, want_color(color, stream)),
+                             inputs=[*paths_list, *result.files, *result.texts])
+        except OutputRefused as exc:
+            raise CorslintError(f"not writing the report: {exc}") from None
         except OSError as exc:
             raise CorslintError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         stream = sys.stdout
-        reporter(result, findings, stream, want_color(color, stream))
-        stream.flush()
+        if stream is None:
+            raise CorslintError("standard output is closed: nowhere to write the report "
+                                "(use --output FILE)")
+        try:
+            reporter(result, findings, stream, want_color(color, stream))
+            stream.flush()
+        except OSError as exc:  # a full disk, a reader that went away
+            raise CorslintError(f"cannot write the report to standard output: "
+                                f"{exc.strerror or exc}") from None
 
     ctx.exit(exit_code(findings, result.problems, exit_zero))
 
@@ -394,7 +431,7 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
         report = explain_mod.lint_responsible(
             config_paths, explanation.codes, [d.hit for d in explanation.diagnoses])
         for problem in report.problems:
-            click.echo(str(problem), err=True)
+            click.echo(problem_line(problem), err=True)
     if output_format == "json":
         import json
         click.echo(json.dumps(explain_mod.to_dict(explanation, report), indent=2, ensure_ascii=False))
@@ -435,9 +472,10 @@ def run() -> None:
         else:  # sys.exit("message"): Python prints it and exits 1
             print(exc.code, file=sys.stderr)
             code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, OSError):
-        pass  # a reader that went away (`corslint . | head`): nothing left to say
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None: the stream was closed when we started
+                stream.flush()
+        except (BrokenPipeError, OSError):
+            pass  # a reader that went away (`corslint . | head`): nothing left to say
     os._exit(code)
