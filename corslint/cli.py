@@ -149,23 +149,37 @@ def exit_code(findings: Sequence[Finding], problems: Sequence, exit_zero: bool =
     return EXIT_CLEAN
 
 
-def _expand_excluded(paths: Sequence[str], exclude: Sequence[str], root) -> list[str]:
-    """Walk directories here so excluded files never reach the frontends."""
+def _expand_excluded(paths: Sequence[str], exclude: Sequence[str], root,
+                     config_path=None) -> tuple[list[str], list]:
+    """Walk directories here so excluded files never reach the frontends.
+
+    Returns the paths left and the walk's problems. A directory whose every
+    file is excluded is an error, not a clean run: a pull request that adds
+    ``exclude = ["*"]`` must not pass the check by linting nothing."""
+    from .model import ParseProblem
+
     out: list[str] = []
+    problems: list = []
     for path in paths:
         if path == "-":
             out.append(path)
         elif os.path.isdir(path):
             from .lint import discover
 
-            found, _ = discover([path])
-            out.extend(f for f in found if not config_mod.is_excluded(f, exclude, root))
+            found, walk_problems = discover([path])
+            kept = [f for f in found if not config_mod.is_excluded(f, exclude, root)]
+            problems.extend(p for p in walk_problems if not is_fatal(p))
+            if found and not kept:
+                problems.append(ParseProblem(
+                    path, None, f"nothing linted: all {len(found)} configuration files found here "
+                                f"are excluded by `exclude` in {config_path or 'the configuration'}"))
+            out.extend(kept)
         elif os.path.exists(path):
             if not config_mod.is_excluded(path, exclude, root):
                 out.append(path)
         else:
             out.append(path)  # lint() reports it as a problem
-    return out
+    return out, problems
 
 
 def _read_stdin() -> str:
@@ -305,8 +319,9 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
     stdin_text = None
     if "-" in paths_list:
         stdin_text = _read_stdin()
+    walk_problems: list = []
     if cfg.exclude:
-        paths_list = _expand_excluded(paths_list, cfg.exclude, cfg.root)
+        paths_list, walk_problems = _expand_excluded(paths_list, cfg.exclude, cfg.root, cfg.path)
 
     try:
         result = lint_mod.lint(paths_list, stdin_text=stdin_text, stdin_filename=stdin_filename,
@@ -315,6 +330,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
         click.echo(traceback.format_exc().rstrip(), err=True)
         click.echo(f"corslint: internal error: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
+    result.problems[:0] = walk_problems
     if _hard_exit:
         # Everything the lint made lives until the hard exit: keep the cyclic
         # collector from walking it all (it is all still young) on its first

@@ -227,3 +227,122 @@ def test_a_bad_config_is_one_line_naming_the_key(tmp_path: Path, settings: str, 
     done = corslint("a.conf", cwd=tmp_path)
     assert done.returncode == 2
     assert named in _one_clear_line(done.stderr)
+
+
+# ---------------------------------------------------------------- reading only what was named
+
+SECRET = "root:x:0:0:secret-marker:/root:/bin/bash\n"
+
+
+def _outside(tmp_path: Path) -> Path:
+    """A directory beside the linted tree standing for the host: a config with
+    a finding and a secret that must never be read or quoted."""
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "host.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (host / "passwd").write_text(SECRET)
+    return host
+
+
+def _everything(done: subprocess.CompletedProcess) -> str:
+    return done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace")
+
+
+@pytest.mark.parametrize("link", ["etc", "up"])
+def test_a_walk_follows_no_directory_link_out_of_the_tree(tmp_path: Path, link: str):
+    host = _outside(tmp_path)
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (tree / link).symlink_to(host if link == "etc" else Path(".."))
+    done = corslint("--format", "json", ".", cwd=tree)
+    document = json.loads(done.stdout)
+    assert document["files"] == ["a.conf"]
+    notices = {(p["file"], p["message"], p["fatal"]) for p in document["problems"]}
+    assert (link, "symbolic link to outside the linted tree; not followed", False) in notices
+    assert "secret-marker" not in _everything(done)
+
+
+def test_a_file_link_out_of_the_tree_is_not_read(tmp_path: Path):
+    host = _outside(tmp_path)
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / ".htaccess").symlink_to(host / "passwd")
+    (tree / "settings.py").symlink_to("/dev/zero")
+    done = corslint(".", cwd=tree)
+    assert done.returncode == 0
+    assert "secret-marker" not in _everything(done)
+    assert done.stderr.decode().count("not followed") == 2
+
+
+def test_a_named_link_out_of_the_working_directory_is_refused(tmp_path: Path):
+    host = _outside(tmp_path)
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (tree / "evil.conf").symlink_to(host / "passwd")
+    done = corslint("evil.conf", "a.conf", cwd=tree)
+    assert done.returncode == 2
+    assert "evil.conf: symbolic link to outside the working directory" in done.stderr.decode()
+    assert "CORS201" in done.stdout.decode()  # the good file is still linted
+    assert "secret-marker" not in _everything(done)
+
+
+def test_a_link_named_outside_the_working_directory_is_the_users_choice(tmp_path: Path):
+    host = _outside(tmp_path)
+    (tmp_path / "enabled.conf").symlink_to(host / "host.conf")
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    done = corslint(str(tmp_path / "enabled.conf"), cwd=elsewhere)
+    assert done.returncode == 1
+    assert "CORS201" in done.stdout.decode()
+
+
+def test_a_named_fifo_is_refused_without_hanging(tmp_path: Path):
+    os.mkfifo(tmp_path / "pipe.conf")
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    done = corslint("pipe.conf", "a.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "pipe.conf: not a regular file" in done.stderr.decode()
+    assert "CORS201" in done.stdout.decode()
+
+
+def test_a_fifo_met_in_a_walk_is_skipped(tmp_path: Path):
+    os.mkfifo(tmp_path / "pipe.conf")
+    os.mkfifo(tmp_path / "settings.py")
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    done = corslint(".", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.decode().count("not a regular file") == 2
+
+
+def _git(tree: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+                   cwd=tree, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.skipif(subprocess.run(["git", "--version"], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL).returncode != 0, reason="needs git")
+def test_gitignore_does_not_hide_committed_configs(tmp_path: Path):
+    for place in ("a.conf", "build/b.conf", "env/e.conf", "venvlike/v.conf"):
+        (tmp_path / place).parent.mkdir(exist_ok=True)
+        (tmp_path / place).write_text(WILDCARD_WITH_CREDENTIALS)
+    (tmp_path / "venvlike" / "pyvenv.cfg").write_text("")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "configs")
+    # The pull request then hides everything, and adds a config git ignores.
+    (tmp_path / ".gitignore").write_text("*\n")
+    (tmp_path / "untracked.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    done = corslint("--format", "json", ".", cwd=tmp_path)
+    files = json.loads(done.stdout)["files"]
+    assert sorted(files) == ["a.conf", "build/b.conf", "env/e.conf", "venvlike/v.conf"]
+    assert done.returncode == 1
+
+
+def test_excluding_every_file_found_is_not_a_clean_run(tmp_path: Path):
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (tmp_path / ".corslint.toml").write_text('exclude = ["*"]\n')
+    done = corslint(".", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "nothing linted: all 1 configuration files found here are excluded" in done.stderr.decode()
