@@ -119,6 +119,15 @@ def is_fatal(problem) -> bool:
     return bool(getattr(problem, "fatal", True))
 
 
+def problem_line(problem) -> str:
+    """``file:line: what is wrong``, with the file name and message escaped:
+    both can come from the input (textsafe)."""
+    from .textsafe import display_path, printable
+
+    where = display_path(problem.file) + (f":{problem.line}" if problem.line else "")
+    return f"{where}: {printable(problem.message)}"
+
+
 def exit_code(findings: Sequence[Finding], problems: Sequence, exit_zero: bool = False) -> int:
     if any(is_fatal(p) for p in problems):
         return EXIT_ERROR
@@ -127,33 +136,52 @@ def exit_code(findings: Sequence[Finding], problems: Sequence, exit_zero: bool =
     return EXIT_CLEAN
 
 
-def _expand_excluded(paths: Sequence[str], exclude: Sequence[str], root) -> list[str]:
-    """Walk directories here so excluded files never reach the frontends."""
+def _expand_excluded(paths: Sequence[str], exclude: Sequence[str], root,
+                     config_path=None) -> tuple[list[str], list]:
+    """Walk directories here so excluded files never reach the frontends.
+
+    Returns the paths left and the walk's problems. A directory whose every
+    file is excluded is an error, not a clean run: a pull request that adds
+    ``exclude = ["*"]`` must not pass the check by linting nothing."""
+    from .model import ParseProblem
+
     out: list[str] = []
+    problems: list = []
     for path in paths:
         if path == "-":
             out.append(path)
         elif os.path.isdir(path):
             from .lint import discover
 
-            found, _ = discover([path])
-            out.extend(f for f in found if not config_mod.is_excluded(f, exclude, root))
+            found, walk_problems = discover([path])
+            kept = [f for f in found if not config_mod.is_excluded(f, exclude, root)]
+            problems.extend(p for p in walk_problems if not is_fatal(p))
+            if found and not kept:
+                problems.append(ParseProblem(
+                    path, None, f"nothing linted: all {len(found)} configuration files found here "
+                                f"are excluded by `exclude` in {config_path or 'the configuration'}"))
+            out.extend(kept)
         elif os.path.exists(path):
             if not config_mod.is_excluded(path, exclude, root):
                 out.append(path)
         else:
             out.append(path)  # lint() reports it as a problem
-    return out
+    return out, problems
 
 
 def read_stdin() -> str:
     """Standard input as text, decoded as a config file is (UTF-8, else
     Latin-1) whatever the locale says. Plain ``sys.stdin``: click 9 drops
-    ``get_text_stream``."""
+    ``get_text_stream``. A closed one is an error (exit 2)."""
+    if sys.stdin is None:
+        raise CorslintError("standard input is closed: nothing to read for `-`")
     buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is None:  # a text-only stand-in for stdin: already decoded
-        return sys.stdin.read()
-    data = buffer.read()
+    try:
+        if buffer is None:  # a text-only stand-in for stdin: already decoded
+            return sys.stdin.read()
+        data = buffer.read()
+    except OSError as exc:
+        raise CorslintError(f"cannot read standard input: {exc.strerror or exc}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -248,10 +276,14 @@ def main() -> None:
     """
 
 
-def _split_option(values: Sequence[str]) -> list[str] | None:
+def _split_option(values: Sequence[str], option: str) -> list[str] | None:
     if not values:
         return None
     tokens = config_mod.split_codes(values)
+    if not tokens and option == "--select":
+        # An empty selection would run no rule and pass every config.
+        raise click.BadParameter("empty selection: name at least one code or prefix "
+                                 "(ALL selects every rule)", param_hint="'--select'")
     try:
         config_mod.validate_codes(tokens)
     except config_mod.ConfigError as exc:
@@ -302,8 +334,11 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
 
     codes = config_mod.resolve_codes([
         (cfg.select, cfg.ignore),
-        (_split_option(select), _split_option(ignore) or []),
+        (_split_option(select, "--select"), _split_option(ignore, "--ignore") or []),
     ])
+    if not codes:
+        where = f" and {cfg.path}" if cfg.path else ""
+        raise CorslintError(f"the rule selection (command line{where}) leaves no rule to run")
     from . import checks
 
     all_selected = len(codes) == len(checks.REGISTRY)
@@ -329,8 +364,9 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
     stdin_text = None
     if "-" in paths_list:
         stdin_text = read_stdin()
+    walk_problems: list = []
     if cfg.exclude:
-        paths_list = _expand_excluded(paths_list, cfg.exclude, cfg.root)
+        paths_list, walk_problems = _expand_excluded(paths_list, cfg.exclude, cfg.root, cfg.path)
 
     try:
         result = lint_mod.lint(paths_list, stdin_text=stdin_text, stdin_filename=stdin_filename,
@@ -339,6 +375,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
         click.echo(traceback.format_exc().rstrip(), err=True)
         click.echo(f"corslint: internal error: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
+    result.problems[:0] = walk_problems
 
     texts = dict(result.texts)
     if stdin_text is not None:
@@ -347,19 +384,30 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
                                root=cfg.root, min_severity=severity, texts=texts)
 
     for problem in result.problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem_line(problem), err=True)
 
     reporter = REPORTERS[fmt]
     if output:
+        from .output import OutputRefused, write_atomically
+
         try:
-            with open(output, "w", encoding="utf-8") as stream:
-                reporter(result, findings, stream, want_color(color, stream))
+            write_atomically(output, lambda stream: reporter(result, findings, stream, want_color(color, stream)),
+                             inputs=[*paths_list, *result.files, *result.texts])
+        except OutputRefused as exc:
+            raise CorslintError(f"not writing the report: {exc}") from None
         except OSError as exc:
             raise CorslintError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         stream = sys.stdout
-        reporter(result, findings, stream, want_color(color, stream))
-        stream.flush()
+        if stream is None:
+            raise CorslintError("standard output is closed: nowhere to write the report "
+                                "(use --output FILE)")
+        try:
+            reporter(result, findings, stream, want_color(color, stream))
+            stream.flush()
+        except OSError as exc:  # a full disk, a reader that went away
+            raise CorslintError(f"cannot write the report to standard output: "
+                                f"{exc.strerror or exc}") from None
 
     ctx.exit(exit_code(findings, result.problems, exit_zero))
 
@@ -437,7 +485,7 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
         report = explain_mod.lint_responsible(
             config_paths, explanation.codes, [d.hit for d in explanation.diagnoses])
         for problem in report.problems:
-            click.echo(str(problem), err=True)
+            click.echo(problem_line(problem), err=True)
     if output_format == "json":
         import json
         click.echo(json.dumps(explain_mod.to_dict(explanation, report), indent=2, ensure_ascii=False))

@@ -63,7 +63,7 @@ def find_config(start: str | os.PathLike | None = None) -> Path | None:
 def _pyproject_has_section(path: Path) -> bool:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         # A broken pyproject.toml that mentions us is still "ours": report it.
         try:
             return "[tool.corslint]" in path.read_text(encoding="utf-8", errors="replace")
@@ -95,6 +95,8 @@ def load_config(path: str | os.PathLike) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deep") from None
     where = "top level"
     if path.name == "pyproject.toml":
         where = "[tool.corslint]"
@@ -118,6 +120,9 @@ def parse_settings(data: Mapping, *, path: Path | None = None, where: str = "top
                               f"(known keys: {', '.join(KNOWN_KEYS)})")
         if key == "select":
             cfg.select = _codes(value, f"{label}{raw_key}")
+            if not cfg.select:  # would run no rule and pass every config
+                raise ConfigError(f"{label}{raw_key} is empty: name at least one code or prefix "
+                                  "(\"ALL\" selects every rule)")
         elif key == "ignore":
             cfg.ignore = _codes(value, f"{label}{raw_key}")
         elif key == "min-severity":

@@ -221,10 +221,12 @@ def test_more_specific_select_beats_ignore(mixed):
     assert _codes(result) == ["CORS201"]
 
 
-def test_everything_ignored_exits_0(mixed):
+def test_everything_ignored_is_an_error(mixed):
+    # A selection of no rule would pass every config: a pull request must not
+    # be able to switch the check off that way (issue #18).
     result = run("--ignore", "CORS", "nginx.conf")
-    assert result.exit_code == 0
-    assert "No findings" in result.stdout
+    assert result.exit_code == 2
+    assert "leaves no rule to run" in result.stderr
 
 
 def test_unknown_code_is_usage_error(fake):

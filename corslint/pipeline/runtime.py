@@ -216,11 +216,12 @@ def run_console(main: Callable[[], object]) -> None:
         else:  # sys.exit("message"): Python prints it and exits 1
             print(exc.code, file=sys.stderr)
             code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, OSError):
-        pass  # a reader that went away (`corslint . | head`): nothing left to say
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None: the stream was closed when we started
+                stream.flush()
+        except (BrokenPipeError, OSError):
+            pass  # a reader that went away (`corslint . | head`): nothing left to say
     os._exit(code)
 
 

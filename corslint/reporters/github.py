@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ..textsafe import printable
 from .text import summary_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,6 +33,13 @@ COMMANDS = {"critical": "error", "error": "error", "warning": "warning", "info":
 
 def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _data(text: str) -> str:
+    """Text for a command's message: newlines stay (the command escapes them
+    to %0A, so they cannot start a line), every other control character and
+    undecodable byte from the input is shown escaped (textsafe.printable)."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def escape_property(text: str) -> str:
@@ -51,9 +59,9 @@ def workspace_path(path: str, root: str | os.PathLike | None = None) -> str:
 
 def command(kind: str, message: str, **props: object) -> str:
     """One workflow command line: ``::kind prop=value,...::message``."""
-    rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in props.items()
+    rendered = ",".join(f"{key}={escape_property(printable(str(value)))}" for key, value in props.items()
                         if value is not None)
-    return f"::{kind}{' ' + rendered if rendered else ''}::{escape_data(message)}"
+    return f"::{kind}{' ' + rendered if rendered else ''}::{escape_data(_data(message))}"
 
 
 def _end_column(result: "LintResult", finding: "Finding") -> int | None:

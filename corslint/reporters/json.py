@@ -16,12 +16,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
 from .. import __version__
 from ..findings import SEVERITIES
+from ..textsafe import json_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..findings import Finding
@@ -52,5 +52,4 @@ def document(result: "LintResult", findings: "list[Finding]") -> dict:
 
 
 def report(result: "LintResult", findings: "list[Finding]", stream: TextIO, color: bool = False) -> None:
-    json.dump(document(result, findings), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json_text(document(result, findings)) + "\n")

@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -58,6 +57,7 @@ from sarif_om import (
 )
 
 from .. import __version__, checks
+from ..textsafe import json_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..findings import Finding
@@ -238,7 +238,8 @@ def artifact_location(path: str, root: Path) -> ArtifactLocation:
         rel = absolute.relative_to(root)
     except ValueError:
         return ArtifactLocation(uri=absolute.as_uri())
-    return ArtifactLocation(uri=quote(PurePosixPath(*rel.parts).as_posix(), safe="/"),
+    # quoted from the bytes: a file name that is not UTF-8 keeps its bytes
+    return ArtifactLocation(uri=quote(os.fsencode(PurePosixPath(*rel.parts).as_posix()), safe="/"),
                             uri_base_id=SRCROOT)
 
 
@@ -388,8 +389,7 @@ def document(result: "LintResult", findings: "list[Finding]", root: str | os.Pat
 
 
 def report(result: "LintResult", findings: "list[Finding]", stream: TextIO, color: bool = False) -> None:
-    json.dump(document(result, findings), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json_text(document(result, findings)) + "\n")
 
 
 __all__ = ["report", "document", "build_log", "to_sarif", "rule_info", "line_hash", "RuleInfo"]

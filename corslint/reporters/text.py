@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from ..findings import SEVERITIES
+from ..textsafe import display_path, printable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..findings import Finding
@@ -43,15 +44,16 @@ def _style(text: str, color: bool, **kw) -> str:
 
 
 def format_finding(finding: "Finding", color: bool = False) -> str:
-    location = f"{finding.file}:{finding.line}:{finding.column}:"
+    # Paths, messages and browser texts quote the input: escaped (textsafe).
+    location = f"{display_path(finding.file)}:{finding.line}:{finding.column}:"
     code = _style(finding.code, color, **SEVERITY_STYLE.get(finding.severity, {}))
-    lines = [f"{_style(location, color, bold=True)} {code} {finding.message}"]
+    lines = [f"{_style(location, color, bold=True)} {code} {printable(finding.message)}"]
     if finding.source.via:
-        chain = " <- ".join(f"{s.file}:{s.line}:{s.column}" for s in reversed(finding.source.via))
+        chain = " <- ".join(f"{printable(s.file)}:{s.line}:{s.column}" for s in reversed(finding.source.via))
         lines.append(f"{INDENT}Included from: {chain}")
     for label, value in (("Chrome", finding.chrome), ("Firefox", finding.firefox), ("Fix", finding.fix)):
         if value:
-            lines.append(f"{INDENT}{_style(label + ':', color, dim=True)} {value}")
+            lines.append(f"{INDENT}{_style(label + ':', color, dim=True)} {printable(value)}")
     return "\n".join(lines)
 
 

@@ -1,0 +1,348 @@
+"""Configs written by an attacker: corslint runs on strangers' pull requests and
+its output (logs, annotations, SARIF) is public. Each test builds its tree in a
+temporary directory and runs the installed command as CI does.
+
+Covered here: output nobody can hijack (workflow-command injection, control
+characters, undecodable file names in every format), a report never written
+through a link or over an input, a closed or full standard stream, and
+selections or settings that would silently switch every rule off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CORSLINT = [sys.executable, "-c", "import sys; from corslint.cli import run; sys.argv[0] = 'corslint'; run()"]
+
+# One finding at line 3 in any of the files below (ACAO '*' with credentials).
+WILDCARD_WITH_CREDENTIALS = (
+    "server {\n"
+    "    listen 80;\n"
+    "    location / { add_header Access-Control-Allow-Origin \"*\"; "
+    "add_header Access-Control-Allow-Credentials \"true\"; }\n"
+    "}\n"
+)
+FORMATS = ("text", "json", "sarif", "github")
+# What corslint itself writes as workflow commands in --format github.
+OWN_COMMAND = re.compile(r"^::(error|warning|notice) (file|title)=")
+
+
+def corslint(*args: str, cwd: Path, **kw) -> subprocess.CompletedProcess:
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run([*CORSLINT, *args], cwd=cwd, timeout=120, **kw)
+
+
+@pytest.fixture
+def hostile_tree(tmp_path: Path) -> Path:
+    """File and directory names, and a header value, that try to start a line
+    of their own in the output."""
+    (tmp_path / "::stop-commands::tok.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    newline_dir = tmp_path / "d\n::add-mask::x"
+    newline_dir.mkdir()
+    (newline_dir / "n.conf").write_text(
+        "server {\n    listen 80;\n"
+        "    location / { add_header Access-Control-Allow-Origin \"a\n::stop-commands::v\x1b[31m\"; }\n}\n")
+    (tmp_path / os.fsdecode(b"latin\xff.conf")).write_text(WILDCARD_WITH_CREDENTIALS)
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_output_line_is_a_workflow_command_the_input_wrote(hostile_tree: Path, fmt: str):
+    done = corslint("--format", fmt, ".", cwd=hostile_tree)
+    assert done.returncode == 1, done.stderr.decode(errors="replace")
+    for stream in (done.stdout, done.stderr):
+        for line in stream.decode("utf-8").splitlines():
+            if fmt == "github" and stream is done.stdout and OWN_COMMAND.match(line):
+                continue
+            # The runner trims leading white space before it looks for "::".
+            assert not line.lstrip().startswith("::"), line
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_survives_an_undecodable_file_name(hostile_tree: Path, fmt: str):
+    done = corslint("--format", fmt, ".", cwd=hostile_tree)
+    assert done.returncode == 1
+    assert b"Traceback" not in done.stderr
+    text = done.stdout.decode("utf-8")  # valid UTF-8 whatever the names
+    if fmt in ("json", "sarif"):
+        document = json.loads(text)
+        if fmt == "json":
+            assert "latin\\xff.conf" in {f["file"] for f in document["findings"]}
+        else:
+            uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    for r in document["runs"][0]["results"]}
+            assert "latin%FF.conf" in uris  # the name's own bytes, percent-encoded
+    elif fmt == "github":
+        assert "file=latin\\xff.conf,line=3," in text
+    else:
+        assert "latin\\xff.conf:3:" in text
+
+
+def test_text_output_shows_control_characters_escaped(hostile_tree: Path):
+    done = corslint("--format", "text", ".", cwd=hostile_tree)
+    text = done.stdout.decode("utf-8")
+    assert "\x1b" not in text and "\r" not in text
+    assert "d\\n::add-mask::x/n.conf:3:" in text
+    assert "'a\\n::stop-commands::v\\x1b[31m'" in text
+
+
+def test_github_annotations_keep_input_inside_their_command(hostile_tree: Path):
+    done = corslint("--format", "github", ".", cwd=hostile_tree)
+    lines = done.stdout.decode("utf-8").splitlines()
+    annotated = [line for line in lines if OWN_COMMAND.match(line)]
+    assert any("file=d\\n%3A%3Aadd-mask%3A%3Ax/n.conf" in line for line in annotated)
+    assert all("\x1b" not in line for line in lines)
+
+
+def test_output_never_overwrites_an_input(tmp_path: Path):
+    config = tmp_path / "a.conf"
+    config.write_text(WILDCARD_WITH_CREDENTIALS)
+    done = corslint("--output", "a.conf", "a.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert config.read_text() == WILDCARD_WITH_CREDENTIALS
+    assert b"one of the files being linted" in done.stderr
+
+
+def test_output_never_overwrites_an_included_file(tmp_path: Path):
+    (tmp_path / "main.conf").write_text("http {\n    include cors.conf;\n}\n")
+    (tmp_path / "cors.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    done = corslint("--output", "cors.conf", "main.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert (tmp_path / "cors.conf").read_text() == WILDCARD_WITH_CREDENTIALS
+
+
+def test_output_is_not_written_through_a_planted_link(tmp_path: Path):
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    victim = tmp_path.parent / f"{tmp_path.name}-victim.txt"
+    (tmp_path / "report.sarif").symlink_to(victim)
+    done = corslint("--format", "sarif", "--output", "report.sarif", "a.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert not victim.exists()
+    assert (tmp_path / "report.sarif").is_symlink()
+    assert b"symbolic link" in done.stderr
+
+
+def test_output_is_not_written_through_a_linked_directory_leading_out(tmp_path: Path):
+    work = tmp_path / "checkout"
+    outside = tmp_path / "outside"
+    work.mkdir()
+    outside.mkdir()
+    (work / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (work / "reports").symlink_to(outside)
+    done = corslint("--output", "reports/r.txt", "a.conf", cwd=work)
+    assert done.returncode == 2
+    assert list(outside.iterdir()) == []
+
+
+def test_output_replaces_a_report_atomically(tmp_path: Path):
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    report = tmp_path / "report.json"
+    report.write_text("old")
+    before = report.stat().st_ino
+    done = corslint("--format", "json", "--output", "report.json", "a.conf", cwd=tmp_path)
+    assert done.returncode == 1
+    assert json.loads(report.read_text())["summary"]["findings"] >= 1
+    assert report.stat().st_ino != before  # a new file renamed over the old one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.conf", "report.json"]
+
+
+def test_output_named_outside_the_working_directory_is_written(tmp_path: Path):
+    work = tmp_path / "checkout"
+    work.mkdir()
+    (work / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    target = tmp_path / "report.txt"
+    done = corslint("--output", str(target), "a.conf", cwd=work)
+    assert done.returncode == 1
+    assert "CORS201" in target.read_text()
+
+
+def _one_clear_line(stderr: bytes) -> str:
+    text = stderr.decode()
+    assert "Traceback" not in text
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+def test_closed_stdout_ends_with_one_line(tmp_path: Path):
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    done = subprocess.run([*CORSLINT, "a.conf"], cwd=tmp_path, stderr=subprocess.PIPE, timeout=120,
+                          stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 2
+    assert "standard output is closed" in _one_clear_line(done.stderr)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_full_stdout_ends_with_one_line(tmp_path: Path):
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    with open("/dev/full", "w") as full:
+        done = corslint("a.conf", cwd=tmp_path, stdout=full)
+    assert done.returncode == 2
+    assert "No space left" in _one_clear_line(done.stderr)
+
+
+def test_closed_stdin_ends_with_one_line(tmp_path: Path):
+    done = subprocess.run([*CORSLINT, "-", "--stdin-filename", "x.conf"], cwd=tmp_path,
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=120, preexec_fn=lambda: os.close(0))
+    assert done.returncode == 2
+    assert "standard input is closed" in _one_clear_line(done.stderr)
+
+
+@pytest.mark.parametrize("args", [("--select", ""), ("--select", " , "),
+                                  ("--select", "CORS2", "--ignore", "CORS2")])
+def test_a_selection_of_no_rule_is_a_usage_error(tmp_path: Path, args):
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    done = corslint(*args, "a.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert b"CORS201" not in done.stdout
+
+
+@pytest.mark.parametrize("settings", ["select = []\n", 'select = ["CORS1"]\nignore = ["CORS1"]\n'])
+def test_a_config_that_selects_no_rule_is_an_error(tmp_path: Path, settings: str):
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (tmp_path / ".corslint.toml").write_text(settings)
+    done = corslint("a.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "select" in _one_clear_line(done.stderr) or "no rule" in done.stderr.decode()
+
+
+@pytest.mark.parametrize("settings, named", [
+    ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deep"),
+    ("select = 3\n", "select"),
+    ("selcet = [\"CORS1\"]\n", "selcet"),
+    ("select = [\"CORS1\"\n", "invalid TOML"),
+])
+def test_a_bad_config_is_one_line_naming_the_key(tmp_path: Path, settings: str, named: str):
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (tmp_path / ".corslint.toml").write_text(settings)
+    done = corslint("a.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert named in _one_clear_line(done.stderr)
+
+
+# ---------------------------------------------------------------- reading only what was named
+
+SECRET = "root:x:0:0:secret-marker:/root:/bin/bash\n"
+
+
+def _outside(tmp_path: Path) -> Path:
+    """A directory beside the linted tree standing for the host: a config with
+    a finding and a secret that must never be read or quoted."""
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "host.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (host / "passwd").write_text(SECRET)
+    return host
+
+
+def _everything(done: subprocess.CompletedProcess) -> str:
+    return done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace")
+
+
+@pytest.mark.parametrize("link", ["etc", "up"])
+def test_a_walk_follows_no_directory_link_out_of_the_tree(tmp_path: Path, link: str):
+    host = _outside(tmp_path)
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (tree / link).symlink_to(host if link == "etc" else Path(".."))
+    done = corslint("--format", "json", ".", cwd=tree)
+    document = json.loads(done.stdout)
+    assert document["files"] == ["a.conf"]
+    notices = {(p["file"], p["message"], p["fatal"]) for p in document["problems"]}
+    assert (link, "symbolic link to outside the linted tree; not followed", False) in notices
+    assert "secret-marker" not in _everything(done)
+
+
+def test_a_file_link_out_of_the_tree_is_not_read(tmp_path: Path):
+    host = _outside(tmp_path)
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / ".htaccess").symlink_to(host / "passwd")
+    (tree / "settings.py").symlink_to("/dev/zero")
+    done = corslint(".", cwd=tree)
+    assert done.returncode == 0
+    assert "secret-marker" not in _everything(done)
+    assert done.stderr.decode().count("not followed") == 2
+
+
+def test_a_named_link_out_of_the_working_directory_is_refused(tmp_path: Path):
+    host = _outside(tmp_path)
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (tree / "evil.conf").symlink_to(host / "passwd")
+    done = corslint("evil.conf", "a.conf", cwd=tree)
+    assert done.returncode == 2
+    assert "evil.conf: symbolic link to outside the working directory" in done.stderr.decode()
+    assert "CORS201" in done.stdout.decode()  # the good file is still linted
+    assert "secret-marker" not in _everything(done)
+
+
+def test_a_link_named_outside_the_working_directory_is_the_users_choice(tmp_path: Path):
+    host = _outside(tmp_path)
+    (tmp_path / "enabled.conf").symlink_to(host / "host.conf")
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    done = corslint(str(tmp_path / "enabled.conf"), cwd=elsewhere)
+    assert done.returncode == 1
+    assert "CORS201" in done.stdout.decode()
+
+
+def test_a_named_fifo_is_refused_without_hanging(tmp_path: Path):
+    os.mkfifo(tmp_path / "pipe.conf")
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    done = corslint("pipe.conf", "a.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "pipe.conf: not a regular file" in done.stderr.decode()
+    assert "CORS201" in done.stdout.decode()
+
+
+def test_a_fifo_met_in_a_walk_is_skipped(tmp_path: Path):
+    os.mkfifo(tmp_path / "pipe.conf")
+    os.mkfifo(tmp_path / "settings.py")
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    done = corslint(".", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.decode().count("not a regular file") == 2
+
+
+def _git(tree: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+                   cwd=tree, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.skipif(subprocess.run(["git", "--version"], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL).returncode != 0, reason="needs git")
+def test_gitignore_does_not_hide_committed_configs(tmp_path: Path):
+    for place in ("a.conf", "build/b.conf", "env/e.conf", "venvlike/v.conf"):
+        (tmp_path / place).parent.mkdir(exist_ok=True)
+        (tmp_path / place).write_text(WILDCARD_WITH_CREDENTIALS)
+    (tmp_path / "venvlike" / "pyvenv.cfg").write_text("")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "configs")
+    # The pull request then hides everything, and adds a config git ignores.
+    (tmp_path / ".gitignore").write_text("*\n")
+    (tmp_path / "untracked.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    done = corslint("--format", "json", ".", cwd=tmp_path)
+    files = json.loads(done.stdout)["files"]
+    assert sorted(files) == ["a.conf", "build/b.conf", "env/e.conf", "venvlike/v.conf"]
+    assert done.returncode == 1
+
+
+def test_excluding_every_file_found_is_not_a_clean_run(tmp_path: Path):
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (tmp_path / ".corslint.toml").write_text('exclude = ["*"]\n')
+    done = corslint(".", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "nothing linted: all 1 configuration files found here are excluded" in done.stderr.decode()
