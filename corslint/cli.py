@@ -464,7 +464,7 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
         click.echo(rule_doc(code).rstrip("\n"))
         if config_paths:
             report = explain_mod.lint_responsible(config_paths, [code])
-            click.echo("\n" + explain_mod.render_config(report))
+            click.echo("\n" + _printable_lines(explain_mod.render_config(report)))
             ctx.exit(_explain_exit(report))
         return
     if re.fullmatch(r"CORS\d+", text, re.I):
@@ -488,10 +488,26 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
             click.echo(problem_line(problem), err=True)
     if output_format == "json":
         import json
-        click.echo(json.dumps(explain_mod.to_dict(explanation, report), indent=2, ensure_ascii=False))
+        from .textsafe import json_text
+
+        click.echo(json_text(explain_mod.to_dict(explanation, report)))
     else:
-        click.echo(explain_mod.render_text(explanation, report))
+        click.echo(_printable_lines(explain_mod.render_text(explanation, report)))
     ctx.exit(_explain_exit(report) if report is not None else EXIT_CLEAN)
+
+
+def _printable_lines(text: str) -> str:
+    """Lines of an explanation that quote a pasted message or a config:
+    control characters shown escaped, no path starting a line with ``::``."""
+    from .textsafe import printable
+
+    def safe(line: str) -> str:
+        body = line.lstrip()
+        if body.startswith("::"):  # the runner trims leading blanks before it looks
+            return line[:len(line) - len(body)] + "./" + body
+        return line
+
+    return "\n".join(safe(printable(line)) for line in text.split("\n"))
 
 
 def _explain_exit(report) -> int:

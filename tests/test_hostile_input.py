@@ -346,3 +346,15 @@ def test_excluding_every_file_found_is_not_a_clean_run(tmp_path: Path):
     done = corslint(".", cwd=tmp_path)
     assert done.returncode == 2
     assert "nothing linted: all 1 configuration files found here are excluded" in done.stderr.decode()
+
+
+def test_explain_with_a_config_keeps_input_from_starting_a_line(hostile_tree: Path):
+    message = ("Access to fetch at 'http://a.example/' from origin 'http://b.example' has been "
+               "blocked by CORS policy: Response to preflight request doesn't pass access control "
+               "check: No 'Access-Control-Allow-Origin' header is present on the requested resource.")
+    done = corslint("explain", message, "--config", ".", cwd=hostile_tree)
+    text = done.stdout.decode("utf-8") + done.stderr.decode("utf-8")
+    assert "::stop-commands::tok.conf" in text  # the finding is there...
+    for line in text.splitlines():
+        assert not line.lstrip().startswith("::"), line  # ...but never starts a line
+    assert "\x1b" not in text
