@@ -78,7 +78,7 @@ def test_findings_exit_1(fake):
     fake.findings = [finding()]
     result = run("nginx.conf")
     assert result.exit_code == 1
-    assert "nginx.conf:3:5: CORS201 ACAO * with credentials" in result.stdout
+    assert "nginx.conf:3:5: CORS201 error: ACAO * with credentials" in result.stdout
 
 
 def test_exit_zero(fake):
@@ -467,12 +467,12 @@ def test_text_output_format(fake):
     ]
     result = run("nginx.conf")
     assert result.stdout == (
-        "b.conf:1:1: CORS202 Bad ACAC\n"
+        "b.conf:1:1: CORS202 error: Bad ACAC\n"
         "\n"
-        "nginx.conf:2:1: CORS105 Origin reflected\n"
+        "nginx.conf:2:1: CORS105 critical: Origin reflected\n"
         "    Fix: Match the origin against an allowlist.\n"
         "\n"
-        "nginx.conf:3:5: CORS201 Wildcard with credentials\n"
+        "nginx.conf:3:5: CORS201 error: Wildcard with credentials\n"
         "    Chrome: Chrome says\n"
         "    Firefox: Firefox says\n"
         "    Fix: Echo the origin.\n"

@@ -50,10 +50,10 @@ def test_text_only_present_fields():
     result = LintResult(files=["a.conf"])
     out = render("text", result, [f(fix="Do X."), f(line=5, chrome="C", firefox="F")])
     assert out == (
-        "a.conf:3:2: CORS201 msg\n"
+        "a.conf:3:2: CORS201 error: msg\n"
         "    Fix: Do X.\n"
         "\n"
-        "a.conf:5:2: CORS201 msg\n"
+        "a.conf:5:2: CORS201 error: msg\n"
         "    Chrome: C\n"
         "    Firefox: F\n"
         "\n"

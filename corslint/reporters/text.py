@@ -2,7 +2,7 @@
 
 ::
 
-    path:line:col: CODE message
+    path:line:col: CODE severity: message
         Included from: main.conf:12:5
         Chrome: ...
         Firefox: ...
@@ -46,7 +46,8 @@ def _style(text: str, color: bool, **kw) -> str:
 def format_finding(finding: "Finding", color: bool = False) -> str:
     # Paths, messages and browser texts quote the input: escaped (textsafe).
     location = f"{display_path(finding.file)}:{finding.line}:{finding.column}:"
-    code = _style(finding.code, color, **SEVERITY_STYLE.get(finding.severity, {}))
+    # The severity is printed, so a CI log or a pipe tells critical from info.
+    code = _style(f"{finding.code} {finding.severity}:", color, **SEVERITY_STYLE.get(finding.severity, {}))
     lines = [f"{_style(location, color, bold=True)} {code} {printable(finding.message)}"]
     if finding.source.via:
         chain = " <- ".join(f"{printable(s.file)}:{s.line}:{s.column}" for s in reversed(finding.source.via))
