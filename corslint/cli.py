@@ -128,10 +128,18 @@ def problem_line(problem) -> str:
     return f"{where}: {printable(problem.message)}"
 
 
-def exit_code(findings: Sequence[Finding], problems: Sequence, exit_zero: bool = False) -> int:
+# Findings below this severity are reported but do not fail the run: an info
+# finding is a condition corslint cannot decide, or advice, not a defect.
+DEFAULT_FAIL_ON = "warning"
+
+
+def exit_code(findings: Sequence[Finding], problems: Sequence, exit_zero: bool = False,
+              fail_on: str = DEFAULT_FAIL_ON) -> int:
     if any(is_fatal(p) for p in problems):
         return EXIT_ERROR
-    if findings and not exit_zero:
+    floor = severity_rank(fail_on)
+    failing = any(f.severity not in SEVERITIES or severity_rank(f.severity) >= floor for f in findings)
+    if failing and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
@@ -304,6 +312,9 @@ def _split_option(values: Sequence[str], option: str) -> list[str] | None:
 @click.option("--min-severity", "--severity", "min_severity",
               type=click.Choice(SEVERITIES, case_sensitive=False), default=None,
               help="Drop findings below this severity.")
+@click.option("--fail-on", "fail_on", type=click.Choice(SEVERITIES, case_sensitive=False), default=None,
+              help="Exit 1 only for findings at this severity or above (default: warning, or "
+                   "`fail-on` from the config); the others are still reported.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--stdin-filename", metavar="NAME", default=None,
               help="File name for input read from stdin (`-`); picks the format and names findings.")
@@ -318,7 +329,7 @@ def _split_option(values: Sequence[str], option: str) -> list[str] | None:
 def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], min_severity: str | None,
           exit_zero: bool, stdin_filename: str | None, config_path: str | None,
-          color: bool | None, ignore_unknown: bool = False) -> None:
+          color: bool | None, ignore_unknown: bool = False, fail_on: str | None = None) -> None:
     """Lint PATHs (files or directories; `-` reads stdin)."""
     ctx = click.get_current_context()
     try:
@@ -409,7 +420,8 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
             raise CorslintError(f"cannot write the report to standard output: "
                                 f"{exc.strerror or exc}") from None
 
-    ctx.exit(exit_code(findings, result.problems, exit_zero))
+    fail_on = (fail_on or cfg.fail_on or DEFAULT_FAIL_ON).lower()
+    ctx.exit(exit_code(findings, result.problems, exit_zero, fail_on))
 
 
 @main.command("rules", context_settings=CONTEXT_SETTINGS)

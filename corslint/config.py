@@ -25,7 +25,7 @@ from .findings import SEVERITIES
 
 CONFIG_FILENAMES = (".corslint.toml", "pyproject.toml")
 
-KNOWN_KEYS = ("select", "ignore", "min-severity", "format", "exclude", "per-file-ignores")
+KNOWN_KEYS = ("select", "ignore", "min-severity", "fail-on", "format", "exclude", "per-file-ignores")
 
 
 class ConfigError(Exception):
@@ -39,6 +39,7 @@ class Config:
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
     min_severity: str | None = None
+    fail_on: str | None = None
     format: str | None = None
     exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
@@ -125,10 +126,10 @@ def parse_settings(data: Mapping, *, path: Path | None = None, where: str = "top
                                   "(\"ALL\" selects every rule)")
         elif key == "ignore":
             cfg.ignore = _codes(value, f"{label}{raw_key}")
-        elif key == "min-severity":
+        elif key in ("min-severity", "fail-on"):
             if not isinstance(value, str) or value.lower() not in SEVERITIES:
                 raise ConfigError(f"{label}{raw_key} must be one of {', '.join(SEVERITIES)}; got {value!r}")
-            cfg.min_severity = value.lower()
+            setattr(cfg, key.replace("-", "_"), value.lower())
         elif key == "format":
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{label}{raw_key} must be a string such as \"text\" or \"json\"")

@@ -584,3 +584,35 @@ def test_explain_unknown_code_exits_2(fake):
     result = run("explain", "CORS999")
     assert result.exit_code == 2
     assert "unknown rule code 'CORS999'" in result.stderr
+
+
+# ---------------------------------------------------------------- --fail-on
+
+
+def test_info_findings_are_reported_but_do_not_fail_by_default(mixed):
+    mixed.findings = [finding(severity="info")]
+    result = run("nginx.conf")
+    assert result.exit_code == 0
+    assert "CORS201 info:" in result.stdout
+
+
+@pytest.mark.parametrize("severities, level, expected", [
+    (["info"], "info", 1),
+    (["info"], "warning", 0),
+    (["info", "error"], "warning", 1),
+    (["info", "error"], "critical", 0),
+])
+def test_fail_on_sets_the_lowest_failing_severity(mixed, severities, level, expected):
+    mixed.findings = [finding(severity=s, line=i + 1) for i, s in enumerate(severities)]
+    result = run("--fail-on", level, "nginx.conf")
+    assert result.exit_code == expected
+    assert result.stdout.count("CORS201") == len(severities)  # all still reported
+
+
+def test_fail_on_from_the_config(mixed, tmp_path):
+    mixed.findings = [finding(severity="info")]
+    (tmp_path / ".corslint.toml").write_text('fail-on = "info"\n')
+    assert run("nginx.conf").exit_code == 1
+    (tmp_path / ".corslint.toml").write_text('fail-on = "loud"\n')
+    result = run("nginx.conf")
+    assert result.exit_code == 2 and "fail-on" in result.stderr
