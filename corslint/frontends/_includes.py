@@ -105,8 +105,10 @@ class IncludingLoader:
         those of the first of ``candidates`` (the pattern as written first)
         naming a file in the tree, by :func:`first_match`. Candidates outside
         the tree are never looked at, and a file reached through a link out
-        of it is not read (a notice). The second value says the pattern
-        itself lies outside the tree (and nothing in it stood in for it)."""
+        of it is not read. When nothing is read, the second value says
+        whether the pattern itself lies outside the tree (as written, or
+        through a link) rather than matching no file in it; when some files
+        are read, each link left out is a notice here."""
         refused: list[str] = []
         found: list[str] = []
         for cand in candidates:
@@ -121,7 +123,7 @@ class IncludingLoader:
             found = [m for m in matches if self.in_tree(m)]
             if found:
                 break
-        if refused and (found or glob.has_magic(pattern)):
+        if refused and found:   # the include reads the rest: name what it left out
             for link in dict.fromkeys(refused):
                 self.problems.append(ParseProblem(
                     path, source.line, f"{self.include_word} '{pattern}': {link} is outside the linted tree "
