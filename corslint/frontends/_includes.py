@@ -73,7 +73,8 @@ class IncludingLoader:
     problems: list[ParseProblem] = field(default_factory=list)
     cache: dict[str, list] = field(default_factory=dict)    # parsed files, by path
     included: set[str] = field(default_factory=set)         # absolute paths of included files
-    # The linted roots includes resolve within (see linted_roots, as_roots).
+    # The linted roots includes resolve within (see linted_roots, as_roots);
+    # none: no include is read.
     roots: tuple[str, ...] = ()
     # Absolute paths of the files included since the last top-level load.
     reached: set[str] = field(default_factory=set)
