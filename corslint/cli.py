@@ -376,11 +376,12 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
     if "-" in paths_list:
         stdin_text = read_stdin()
     walk_problems: list = []
+    named = list(paths_list)   # what is named is the tree includes may read, whatever is excluded
     if cfg.exclude:
         paths_list, walk_problems = _expand_excluded(paths_list, cfg.exclude, cfg.root, cfg.path)
 
     try:
-        result = lint_mod.lint(paths_list, stdin_text=stdin_text, stdin_filename=stdin_filename,
+        result = lint_mod.lint(paths_list, stdin_text=stdin_text, stdin_filename=stdin_filename, named=named,
                                codes=None if all_selected else codes)
     except Exception as exc:  # a crash must not look like "findings" (exit 1)
         click.echo(traceback.format_exc().rstrip(), err=True)

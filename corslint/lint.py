@@ -13,17 +13,19 @@ from typing import Iterable
 from . import checks, memo
 from .findings import Finding
 from .frontends import FRONTENDS
+from .frontends._includes import linted_roots
 from .model import PolicyModel
 from .pipeline import build, check, report, runtime
 from .pipeline.discover import discover
 from .pipeline.report import LintResult, provenance_notes
 
 
-def build_model(files: list[str], *, stdin_text: str | None = None,
-                stdin_filename: str | None = None) -> tuple[PolicyModel, dict[str, str]]:
-    """The policy model of ``files`` and the texts read (step 2)."""
+def build_model(files: list[str], *, stdin_text: str | None = None, stdin_filename: str | None = None,
+                roots: tuple[str, ...] | None = None) -> tuple[PolicyModel, dict[str, str]]:
+    """The policy model of ``files`` and the texts read (step 2); includes
+    read only under ``roots`` (by default the directories of ``files``)."""
     with memo.run(), runtime.collector_paused():
-        return build.build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename)
+        return build.build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename, roots=roots)
 
 
 def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[Finding]:
@@ -34,14 +36,18 @@ def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[F
         return report.collect(model, check.run_rules(model, codes), codes)
 
 
-def lint(paths: Iterable[str], *, stdin_text: str | None = None,
-         stdin_filename: str | None = None, codes: Iterable[str] | None = None) -> LintResult:
+def lint(paths: Iterable[str], *, stdin_text: str | None = None, stdin_filename: str | None = None,
+         codes: Iterable[str] | None = None, named: Iterable[str] | None = None) -> LintResult:
     """Lint ``paths`` (files, directories, ``-`` for ``stdin_text``) with the
-    rules ``codes`` (all when None)."""
+    rules ``codes`` (all when None). What is named is the tree: includes read
+    only under the directories of ``named``, the paths the user named
+    (``paths`` itself unless it is what is left of them after ``exclude``)."""
     codes = list(codes or checks.REGISTRY)
+    paths = list(paths)
     with memo.run(), runtime.collector_paused():
         files, problems = discover(paths)
-        model, texts = build.build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename)
+        model, texts = build.build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename,
+                                         roots=linted_roots(paths if named is None else named))
         runtime.drop_garbage(size=len(model.routes))
         findings = report.collect(model, check.run_rules(model, codes), codes)
         model.forget_derived()

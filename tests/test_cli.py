@@ -37,10 +37,10 @@ class FakeLint:
         self.texts: dict[str, str] = {}
         self.calls: list[dict] = []
 
-    def __call__(self, paths, *, stdin_text=None, stdin_filename=None, codes=None):
+    def __call__(self, paths, *, stdin_text=None, stdin_filename=None, codes=None, named=None):
         paths = list(paths)
         self.calls.append({"paths": paths, "stdin_text": stdin_text,
-                           "stdin_filename": stdin_filename, "codes": codes})
+                           "stdin_filename": stdin_filename, "codes": codes, "named": named})
         files = self.files if self.files is not None else [
             (stdin_filename or "<stdin>") if p == "-" else p for p in paths]
         return LintResult(findings=list(self.findings), problems=list(self.problems),

@@ -358,3 +358,170 @@ def test_explain_with_a_config_keeps_input_from_starting_a_line(hostile_tree: Pa
     for line in text.splitlines():
         assert not line.lstrip().startswith("::"), line  # ...but never starts a line
     assert "\x1b" not in text
+# ---------------------------------------------------------------- includes stay in the tree
+
+OUTSIDE = "is outside the linted tree; not read"
+APACHE_WILDCARD_WITH_CREDENTIALS = (
+    "<VirtualHost *:80>\n"
+    "    Header always set Access-Control-Allow-Origin \"*\"\n"
+    "    Header always set Access-Control-Allow-Credentials \"true\"\n"
+    "</VirtualHost>\n"
+)
+
+
+def _repo(tmp_path: Path) -> Path:
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    return tree
+
+
+def _problems(done: subprocess.CompletedProcess) -> set[tuple[str, str, bool]]:
+    return {(p["file"], p["message"], p["fatal"]) for p in json.loads(done.stdout)["problems"]}
+
+
+def _findings(done: subprocess.CompletedProcess, tree: Path | None = None) -> list[tuple[str, str, int]]:
+    """(code, file, line) of each finding; with ``tree``, files as paths
+    relative to it (an included file is named as its include reached it)."""
+    def name(file: str) -> str:
+        return os.path.relpath(os.path.join(tree, file), tree) if tree else file
+    return [(f["code"], name(f["file"]), f["line"]) for f in json.loads(done.stdout)["findings"]]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_nginx_include_never_reads_the_host(tmp_path: Path, fmt: str):
+    host = _outside(tmp_path)
+    tree = _repo(tmp_path)
+    (tree / "nginx.conf").write_text(
+        f"include {host}/passwd;\ninclude ../host/passwd;\ninclude ../../../../../../../..{host}/host.conf;\n"
+        f"include {host}/*;\ninclude /etc/passwd;\n" + WILDCARD_WITH_CREDENTIALS)
+    done = corslint("--format", fmt, ".", cwd=tree)
+    assert done.returncode == 1, _everything(done)
+    assert "secret-marker" not in _everything(done)
+    assert "host.conf" not in done.stdout.decode().replace(f"include '../../../../../../../..{host}/host.conf'", "")
+    if fmt == "json":
+        assert _findings(done)[0] == ("CORS201", "nginx.conf", 8)
+        assert {f for _c, f, _l in _findings(done)} == {"nginx.conf"}
+        assert _problems(done) == {
+            ("nginx.conf", f"include '{host}/passwd' {OUTSIDE}", False),
+            ("nginx.conf", f"include '../host/passwd' {OUTSIDE}", False),
+            ("nginx.conf", f"include '../../../../../../../..{host}/host.conf' {OUTSIDE}", False),
+            ("nginx.conf", f"include '{host}/*' {OUTSIDE}", False),
+            ("nginx.conf", f"include '/etc/passwd' {OUTSIDE}", False),
+        }
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_apache_include_never_reads_the_host(tmp_path: Path, fmt: str):
+    host = _outside(tmp_path)
+    tree = _repo(tmp_path)
+    (tree / "httpd.conf").write_text(
+        f"Include {host}/passwd\nInclude ../host/passwd\nIncludeOptional {host}\nInclude /etc/passwd\n"
+        + APACHE_WILDCARD_WITH_CREDENTIALS)
+    done = corslint("--format", fmt, ".", cwd=tree)
+    assert done.returncode == 1, _everything(done)
+    assert "secret-marker" not in _everything(done)
+    if fmt == "json":
+        assert {f for _c, f, _l in _findings(done)} == {"httpd.conf"}
+        assert ("CORS201", "httpd.conf", 6) in _findings(done)
+        assert _problems(done) == {
+            ("httpd.conf", f"Include '{host}/passwd' {OUTSIDE}", False),
+            ("httpd.conf", f"Include '../host/passwd' {OUTSIDE}", False),
+            ("httpd.conf", f"Include '/etc/passwd' {OUTSIDE}", False),
+        }
+
+
+def test_standard_input_includes_nothing_outside_the_working_directory(tmp_path: Path):
+    host = _outside(tmp_path)
+    tree = _repo(tmp_path)
+    done = corslint("--format", "json", "--stdin-filename", "nginx.conf", "-", cwd=tree,
+                    input=f"include {host}/passwd;\n".encode() + WILDCARD_WITH_CREDENTIALS.encode())
+    assert done.returncode == 1
+    assert "secret-marker" not in _everything(done)
+    assert _problems(done) == {("nginx.conf", f"include '{host}/passwd' {OUTSIDE}", False)}
+
+
+def test_an_include_through_a_link_out_of_the_tree_is_not_followed(tmp_path: Path):
+    host = _outside(tmp_path)
+    tree = _repo(tmp_path)
+    (tree / "snippets").mkdir()
+    (tree / "snippets" / "cors.conf").write_text("add_header X-Kept 1;\n")
+    (tree / "snippets" / "evil.conf").symlink_to(host / "passwd")
+    (tree / "linked").symlink_to(host)
+    (tree / "nginx.conf").write_text(
+        "include snippets/evil.conf;\ninclude snippets/*.conf;\ninclude linked/host.conf;\n"
+        + WILDCARD_WITH_CREDENTIALS)
+    done = corslint("--format", "json", "nginx.conf", cwd=tree)
+    assert done.returncode == 1
+    assert "secret-marker" not in _everything(done)
+    assert {f for _c, f, _l in _findings(done)} == {"nginx.conf"}
+    assert _problems(done) == {
+        ("nginx.conf", f"include 'snippets/evil.conf' {OUTSIDE}", False),
+        ("nginx.conf", "include 'snippets/*.conf': snippets/evil.conf is outside the linted tree "
+                       "(a symbolic link); not read", False),
+        ("nginx.conf", f"include 'linked/host.conf' {OUTSIDE}", False),
+    }
+
+
+def test_a_rerooted_absolute_include_reads_the_repositorys_copy(tmp_path: Path):
+    tree = _repo(tmp_path)
+    (tree / "snippets").mkdir()
+    (tree / "snippets" / "cors.conf").write_text(
+        "add_header Access-Control-Allow-Origin \"*\";\nadd_header Access-Control-Allow-Credentials \"true\";\n")
+    (tree / "nginx.conf").write_text(
+        "server {\n    listen 80;\n    location / { include /etc/nginx/snippets/cors.conf; }\n}\n")
+    done = corslint("--format", "json", ".", cwd=tree)
+    assert done.returncode == 1, _everything(done)
+    assert not _problems(done)
+    assert ("CORS201", "snippets/cors.conf", 1) in _findings(done, tree)
+
+
+def test_dot_dot_stays_inside_what_is_named(tmp_path: Path):
+    tree = _repo(tmp_path)
+    (tree / "conf").mkdir()
+    (tree / "snippets").mkdir()
+    (tree / "snippets" / "cors.conf").write_text(
+        "add_header Access-Control-Allow-Origin \"*\";\nadd_header Access-Control-Allow-Credentials \"true\";\n")
+    (tree / "conf" / "site.conf").write_text(
+        "server {\n    listen 80;\n    location / { include ../snippets/cors.conf; }\n}\n")
+    # The whole checkout, or a file of it named from there: the snippet is in the tree.
+    for named in (".", "conf/site.conf"):
+        done = corslint("--format", "json", "--select", "CORS201", named, cwd=tree)
+        assert done.returncode == 1, (named, _everything(done))
+        assert {f for _c, f, _l in _findings(done, tree)} == {"snippets/cors.conf"}
+    # Only conf/ named: the snippet beside it is outside.
+    done = corslint("--format", "json", "conf", cwd=tree)
+    assert done.returncode == 0, _everything(done)
+    assert _problems(done) == {("conf/site.conf", f"include '../snippets/cors.conf' {OUTSIDE}", False)}
+
+
+def test_host_files_are_read_when_named(tmp_path: Path):
+    host = _outside(tmp_path)
+    (host / "nginx.conf").write_text(f"include {host}/host.conf;\n")
+    done = corslint("--format", "json", str(host / "nginx.conf"), cwd=_repo(tmp_path))
+    assert done.returncode == 1, _everything(done)
+    assert {f for _c, f, _l in _findings(done)} == {str(host / "host.conf")}
+
+
+def test_an_include_cycle_keeps_the_findings_outside_it(tmp_path: Path):
+    (tmp_path / "a.conf").write_text("include b.conf;\n" + WILDCARD_WITH_CREDENTIALS)
+    (tmp_path / "b.conf").write_text("include a.conf;\n")
+    done = corslint("--format", "json", ".", cwd=tmp_path)
+    assert done.returncode == 1, _everything(done)
+    assert ("CORS201", "a.conf", 4) in _findings(done)
+    assert _problems(done) == {
+        ("b.conf", "include cycle: 'a.conf' includes a.conf again; not expanded a second time", False)}
+
+
+@pytest.mark.parametrize("good, text", [
+    ("a.conf", WILDCARD_WITH_CREDENTIALS),
+    ("httpd.conf", APACHE_WILDCARD_WITH_CREDENTIALS),
+    ("settings.py", "CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n"),
+])
+def test_a_missing_file_does_not_stop_the_good_ones(tmp_path: Path, good: str, text: str):
+    (tmp_path / good).write_text(text)
+    for order in (("missing.conf", good), (good, "missing.conf")):
+        done = corslint("--format", "json", *order, cwd=tmp_path)
+        assert done.returncode == 2
+        assert json.loads(done.stdout)["files"] == [good]
+        assert _findings(done), _everything(done)
+        assert _problems(done) == {("missing.conf", "no such file or directory", True)}

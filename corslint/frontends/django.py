@@ -147,7 +147,7 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None) -> PolicyModel:
+                texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     def routes_of(path, module, problems):
         route = Settings(path, module, problems).route()
         return [route] if route is not None else []

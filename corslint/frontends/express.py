@@ -144,7 +144,7 @@ def _parser(path: str):
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None) -> PolicyModel:
+                texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     model = PolicyModel()
     for path in paths:
         text = _pyast.read_source(path, stdin, texts, model.problems)

@@ -96,7 +96,7 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None) -> PolicyModel:
+                texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     return _pyast.parse_each(paths, stdin, texts,
                              lambda path, module, problems: FlaskFile(path, module).routes())
 

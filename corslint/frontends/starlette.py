@@ -96,7 +96,7 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None) -> PolicyModel:
+                texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     def routes_of(path, module, problems):
         return [MiddlewareCall(path, module, call, parents).route() for call, parents in _middleware_calls(module)]
 

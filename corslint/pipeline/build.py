@@ -11,20 +11,25 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..frontends import frontend_for
+from ..frontends._includes import linted_roots
 from ..model import ParseProblem, PolicyModel
 
 STDIN = "-"   # the path that stands for standard input
 
 
-def build_model(files: list[str], *, stdin_text: str | None = None,
-                stdin_filename: str | None = None) -> tuple[PolicyModel, dict[str, str]]:
+def build_model(files: list[str], *, stdin_text: str | None = None, stdin_filename: str | None = None,
+                roots: tuple[str, ...] | None = None) -> tuple[PolicyModel, dict[str, str]]:
     """The policy model of ``files`` and the text of every file read (for
     suppression comments and reporters). ``-`` among ``files`` is
-    ``stdin_text``, named ``stdin_filename``."""
+    ``stdin_text``, named ``stdin_filename``. Includes read only files under
+    ``roots``, the directories named for the run (by default those of
+    ``files``: see :func:`corslint.frontends._includes.linted_roots`)."""
     model = PolicyModel()
     texts: dict[str, str] = {}
+    if roots is None:
+        roots = linted_roots(files)
     for frontend, paths, stdin in _batches(files, stdin_text, stdin_filename, model):
-        model.extend(frontend.parse_files(paths, stdin=stdin, texts=texts))
+        model.extend(frontend.parse_files(paths, stdin=stdin, texts=texts, roots=roots))
     order = {f: i for i, f in enumerate(files)}
     model.files.sort(key=lambda f: order.get(f, len(order)))
     return model, texts

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 
-from .._includes import load_each
+from .._includes import as_roots, linted_roots, load_each
 from ...model import OriginMatcher, ParseProblem, PolicyModel, Route, Source
 from .context import DEFAULT_DOCROOT, Context
 from .loading import Directive, Loader, flatten
@@ -24,11 +24,13 @@ def parse(path: str, text: str | None = None, texts: dict[str, str] | None = Non
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None) -> PolicyModel:
+                texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     """Parse Apache files; a file another one includes is analysed only as part
     of its includer when both are linted."""
     model = PolicyModel()
-    loader = Loader(texts if texts is not None else {}, stdin=dict(stdin or {}))
+    stdin = dict(stdin or {})
+    loader = Loader(texts if texts is not None else {}, stdin=stdin,
+                    roots=linted_roots(paths, stdin) if roots is None else as_roots(roots))
     for path, tree in load_each(loader, paths, model, _TOO_DEEP):
         model.files.append(path)
         model.problems.extend(check_directives(tree))

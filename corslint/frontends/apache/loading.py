@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from .._files import ParseError
-from .._includes import IncludingLoader, above_root, first_match, rerooted
+from .._includes import IncludingLoader, above_root, rerooted
 from ...model import ParseProblem, Source
 
 
@@ -59,6 +59,7 @@ class Loader(IncludingLoader):
     """Reads httpd files once, expands includes, records every problem."""
 
     what = "an Apache config"
+    include_word = "Include"
     max_bytes = MAX_BYTES
 
     def parse_file(self, path: str) -> list:
@@ -85,7 +86,7 @@ class Loader(IncludingLoader):
         if server_root is None:
             server_root = []
         nodes = self.parse_file(path)
-        return self._convert(nodes, path, root_dir, server_root, via, stack + (os.path.abspath(path),))
+        return self._convert(nodes, path, root_dir, server_root, via, stack + (os.path.realpath(path),))
 
     def _convert(self, nodes: list, path: str, root_dir: str, server_root: list[str],
                  via: tuple[Source, ...], stack: tuple[str, ...]) -> list[Directive]:
@@ -117,33 +118,33 @@ class Loader(IncludingLoader):
 
     def _include(self, pattern: str, source: Source, path: str, root_dir: str, server_root: list[str],
                  via: tuple[Source, ...], stack: tuple[str, ...], optional: bool) -> list[Directive]:
-        files = resolve_include(pattern, os.path.dirname(path), root_dir, server_root[0] if server_root else None)
+        candidates = include_candidates(pattern, os.path.dirname(path), root_dir,
+                                        server_root[0] if server_root else None)
+        files, outside = self.resolve(pattern, candidates, source, path, whole_directories=True)
         if not files:
             if not optional:   # httpd refuses an Include (glob or not) that matches nothing
-                self.problems.append(ParseProblem(
-                    path, source.line, f"Include '{pattern}' matches no file here; linted without it",
-                    fatal=False))
+                self.not_found(pattern, source, path, outside)
             return []
         return self.include(files, pattern, source, path, stack,
                             lambda inc: self.load(inc, root_dir, server_root, via + (source,), stack))
 
 
-def resolve_include(pattern: str, file_dir: str, root_dir: str, server_root: str | None) -> list[str]:
-    """Where an Include points inside the linted tree: httpd resolves relative
-    paths against ServerRoot, which a repository usually mirrors at the main
-    config's directory; absolute paths are re-rooted into the tree
-    (/etc/apache2/conf-enabled/x.conf -> <root>/conf-enabled/x.conf)."""
+def include_candidates(pattern: str, file_dir: str, root_dir: str, server_root: str | None) -> list[str]:
+    """Where an Include may point, in order, the pattern as httpd reads it
+    first; :meth:`IncludingLoader.resolve` keeps those in the linted tree.
+    httpd resolves relative paths against ServerRoot, which a repository
+    usually mirrors at the main config's directory; absolute paths are
+    re-rooted into the tree (/etc/apache2/conf-enabled/x.conf ->
+    <root>/conf-enabled/x.conf)."""
     if os.path.isabs(pattern):
         candidates = [pattern]
         if server_root and os.path.isabs(server_root):
             rel = os.path.relpath(pattern, server_root)
             if not rel.startswith(".."):
                 candidates.append(os.path.join(root_dir, rel))
-        candidates += rerooted(pattern, root_dir)
-    else:
-        candidates = [os.path.join(root_dir, pattern), os.path.join(file_dir, pattern),
-                      *above_root(pattern, root_dir)]
-    return first_match(candidates, whole_directories=True)
+        return candidates + rerooted(pattern, root_dir)
+    return [os.path.join(root_dir, pattern), os.path.join(file_dir, pattern),
+            *above_root(pattern, root_dir)]
 
 
 def flatten(directives: list[Directive]) -> list[Directive]:

@@ -9,7 +9,7 @@ import re
 from typing import Iterator
 
 from .._branches import merge_branches
-from .._includes import load_each
+from .._includes import as_roots, linted_roots, load_each
 from ...model import (
     ALL_METHODS,
     Branch,
@@ -49,11 +49,13 @@ def parse(path: str, text: str | None = None, texts: dict[str, str] | None = Non
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None) -> PolicyModel:
+                texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     """Parse several nginx files; a file included by another one is analysed
     only as part of its includer."""
     model = PolicyModel()
-    loader = Loader(texts if texts is not None else {}, stdin=dict(stdin or {}))
+    stdin = dict(stdin or {})
+    loader = Loader(texts if texts is not None else {}, stdin=stdin,
+                    roots=linted_roots(paths, stdin) if roots is None else as_roots(roots))
     for path, tree in load_each(loader, paths, model, TOO_DEEP):
         model.files.append(path)
         try:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from . import lexer  # imports crossplane only when a file is parsed
 from .._files import ParseError
-from .._includes import IncludingLoader, above_root, first_match, rerooted
+from .._includes import IncludingLoader, above_root, rerooted
 from ...model import ParseProblem, Source
 
 
@@ -37,6 +37,7 @@ class Loader(IncludingLoader):
     """Reads nginx files once, expands includes, records every problem."""
 
     what = "an nginx config"
+    include_word = "include"
     max_bytes = MAX_BYTES
 
     def parse_file(self, path: str) -> list[dict]:
@@ -94,7 +95,7 @@ class Loader(IncludingLoader):
              stack: tuple[str, ...] = ()) -> list[Directive]:
         parsed = self.parse_file(path)
         lines = self.texts[path].splitlines()
-        return self._convert(parsed, path, lines, root_dir, via, stack + (os.path.abspath(path),))
+        return self._convert(parsed, path, lines, root_dir, via, stack + (os.path.realpath(path),))
 
     def _convert(self, items: list[dict], path: str, lines: list[str], root_dir: str,
                  via: tuple[Source, ...], stack: tuple[str, ...]) -> list[Directive]:
@@ -117,12 +118,11 @@ class Loader(IncludingLoader):
 
     def _include(self, pattern: str, source: Source, path: str, root_dir: str,
                  via: tuple[Source, ...], stack: tuple[str, ...]) -> list[Directive]:
-        files = resolve_include(pattern, os.path.dirname(path), root_dir)
+        files, outside = self.resolve(pattern, include_candidates(pattern, os.path.dirname(path), root_dir),
+                                      source, path)
         if not files:
             if not pattern.endswith("mime.types"):  # never about CORS, and rarely in a repo
-                self.problems.append(ParseProblem(
-                    path, source.line, f"include '{pattern}' matches no file here; linted without it",
-                    fatal=False))
+                self.not_found(pattern, source, path, outside)
             return []
         return self.include(files, pattern, source, path, stack,
                             lambda inc: self.load(inc, root_dir, via + (source,), stack))
@@ -183,16 +183,15 @@ def _column(lines: list[str], line: int, name: str) -> int:
     return 1
 
 
-def resolve_include(pattern: str, file_dir: str, root_dir: str) -> list[str]:
-    """Where an include points inside the linted tree.
+def include_candidates(pattern: str, file_dir: str, root_dir: str) -> list[str]:
+    """Where an include may point, in order, the pattern as written first;
+    :meth:`IncludingLoader.resolve` keeps those in the linted tree.
 
     nginx resolves relative paths against its prefix (the main config's
     directory); a repo often keeps that layout, so try the including file's
     directory, then the main config's, and re-root absolute paths
     (/etc/nginx/snippets/x.conf -> <root>/snippets/x.conf)."""
     if os.path.isabs(pattern):
-        candidates = [pattern, *rerooted(pattern, root_dir)]
-    else:
-        candidates = [os.path.join(file_dir, pattern), os.path.join(root_dir, pattern),
-                      *above_root(pattern, root_dir)]
-    return first_match(candidates)
+        return [pattern, *rerooted(pattern, root_dir)]
+    return [os.path.join(file_dir, pattern), os.path.join(root_dir, pattern),
+            *above_root(pattern, root_dir)]
