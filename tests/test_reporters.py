@@ -122,3 +122,9 @@ def test_json_finding_keys_documented():
     keys |= set(document["findings"][0]["included_from"][0])
     for key in keys:
         assert f"`{key}`" in doc_text, key
+
+
+def test_summary_counts_included_files_too():
+    # The findings of a main config are often in the files it includes.
+    result = LintResult(files=["main.conf"], texts={"main.conf": "", "cors.conf": ""})
+    assert render("text", result, []).endswith("No findings in 2 files\n")

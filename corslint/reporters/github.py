@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ..textsafe import printable
-from .text import summary_line
+from .text import files_read, summary_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..findings import Finding
@@ -98,7 +98,7 @@ def report(result: "LintResult", findings: "list[Finding]", stream: TextIO, colo
                              title="corslint") + "\n")
     for finding in findings:
         stream.write(annotation(result, finding) + "\n")
-    stream.write(summary_line(findings, len(dict.fromkeys(result.files)), len(result.problems)) + "\n")
+    stream.write(summary_line(findings, files_read(result), len(result.problems)) + "\n")
 
 
 __all__ = ["report", "command", "escape_data", "escape_property", "workspace_path"]

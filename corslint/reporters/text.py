@@ -58,6 +58,12 @@ def format_finding(finding: "Finding", color: bool = False) -> str:
     return "\n".join(lines)
 
 
+def files_read(result: "LintResult") -> int:
+    """How many files the run read: the ones named or found, and the ones
+    they include (where findings often are)."""
+    return len(dict.fromkeys([*result.files, *result.texts]))
+
+
 def summary_line(findings: "list[Finding]", files: int, problems: int = 0, color: bool = False) -> str:
     where = f"in {_plural(files, 'file')}"
     if not findings:
@@ -77,7 +83,7 @@ def summary_line(findings: "list[Finding]", files: int, problems: int = 0, color
 
 def report(result: "LintResult", findings: "list[Finding]", stream: TextIO, color: bool = False) -> None:
     blocks = [format_finding(f, color) for f in findings]
-    files = len(dict.fromkeys(result.files))
+    files = files_read(result)
     if blocks:
         stream.write("\n\n".join(blocks) + "\n\n")
     stream.write(summary_line(findings, files, len(result.problems), color) + "\n")
