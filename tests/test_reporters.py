@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import json
 import re
 
@@ -126,5 +127,8 @@ def test_json_finding_keys_documented():
 
 def test_summary_counts_included_files_too():
     # The findings of a main config are often in the files it includes.
-    result = LintResult(files=["main.conf"], texts={"main.conf": "", "cors.conf": ""})
+    from corslint.model import PolicyModel
+
+    model = PolicyModel(included_files={os.path.abspath("cors.conf")})
+    result = LintResult(files=["main.conf"], texts={"main.conf": "", "cors.conf": ""}, model=model)
     assert render("text", result, []).endswith("No findings in 2 files\n")

@@ -59,9 +59,15 @@ def format_finding(finding: "Finding", color: bool = False) -> str:
 
 
 def files_read(result: "LintResult") -> int:
-    """How many files the run read: the ones named or found, and the ones
-    they include (where findings often are)."""
-    return len(dict.fromkeys([*result.files, *result.texts]))
+    """How many files the run linted: the ones named or found, and the ones
+    they include (where findings often are). A file refused (a template, a
+    parse error) is not counted."""
+    import os
+
+    linted = {os.path.abspath(f) for f in result.files}
+    if result.model is not None:
+        linted |= result.model.included_files
+    return len(linted)
 
 
 def summary_line(findings: "list[Finding]", files: int, problems: int = 0, color: bool = False) -> str:
