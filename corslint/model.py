@@ -142,34 +142,21 @@ class OriginMatcher:
         return find
 
     def _compile_finder(self):
-        rx = self.compiled()
-        if rx is None:  # a regex Python cannot compile: nothing we can say
-            return lambda text: False
-        # Same yes/no as re/PCRE/JS for what origins contain, in linear time: a
-        # catastrophic pattern in a config must not hang the linter.
-        rx = _compile_linear(self.pattern, self.ignore_case) or rx
-        if self.flavour == "python-match":
-            found = rx.match
-        elif self.flavour == "python-fullmatch":
-            found = rx.fullmatch
-        else:
-            found = rx.search
-        return lambda text: found(text) is not None
+        # Same yes/no as re/PCRE/JS for what origins contain, with bounded
+        # cost: a catastrophic pattern in a config must not hang the linter.
+        # One beyond the bound (see regexlang.bounded) matches nothing here;
+        # the allowlist analysis names it.
+        rx = regexlang.bounded(self.pattern, self.ignore_case)
+        how = {"python-match": "match", "python-fullmatch": "fullmatch"}.get(self.flavour, "search")
+        return lambda text: rx.run(how, text) is not None
 
-
-@memo.per_run
-def _compile_linear(pattern: str, ignore_case: bool):
-    """The pattern compiled by RE2 (google-re2), or None where RE2 lacks the
-    syntax (lookarounds, backreferences): then Python's re answers."""
-    try:
-        import re2  # google-re2: imported on the first regex only
-
-        options = re2.Options()
-        options.log_errors = False
-        options.case_sensitive = not ignore_case
-        return re2.compile(pattern, options)
-    except Exception:  # ImportError, or a pattern RE2 rejects
-        return None
+    @property
+    def beyond_limits(self) -> str:
+        """Why this regex entry cannot be run within corslint's limits (see
+        :func:`corslint.regexlang.bounded`); "" when it can."""
+        if not self.is_regex or self.language() is not None:
+            return ""
+        return regexlang.bounded(self.pattern, self.ignore_case).limit
 
 
 @memo.per_run

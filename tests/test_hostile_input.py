@@ -346,3 +346,49 @@ def test_excluding_every_file_found_is_not_a_clean_run(tmp_path: Path):
     done = corslint(".", cwd=tmp_path)
     assert done.returncode == 2
     assert "nothing linted: all 1 configuration files found here are excluded" in done.stderr.decode()
+
+
+# ---------------------------------------------------------------- bounded work: allowlists and regexes
+
+# Twelve wildcards before a lookbehind: RE2 refuses the lookbehind, and a
+# backtracking engine takes hours on one long Origin that misses.
+LOOKBEHIND = r"^https://.*.*.*.*.*.*.*.*.*.*.*.*(?<!x)\.example\.com$"
+BEYOND_LIMITS = "could not be analysed within corslint's limits: lookbehind"
+LOOKBEHIND_CONFIGS = {
+    "django": ("settings.py", "INSTALLED_APPS = ['corsheaders']\n"
+               f"CORS_ALLOWED_ORIGIN_REGEXES = [r'{LOOKBEHIND}']\n"),
+    "flask": ("app.py", "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+              f"CORS(app, origins=[r'{LOOKBEHIND}'])\n"),
+    "express": ("server.js", "const express = require('express');\nconst cors = require('cors');\n"
+                f"const app = express();\napp.use(cors({{ origin: /{LOOKBEHIND.replace('/', chr(92) + '/')}/ }}));\n"
+                "app.listen(3000);\n"),
+    "nginx map": ("nginx.conf", 'http { map $http_origin $cors { default ""; '
+                  f'"~{LOOKBEHIND}" $http_origin; }}\n'
+                  " server { listen 80; location / { add_header Access-Control-Allow-Origin $cors; } } }\n"),
+    "apache setenvif": ("httpd.conf", "<VirtualHost *:80>\n"
+                        f'SetEnvIf Origin "{LOOKBEHIND}" ORIGIN_OK=$0\n'
+                        'Header always set Access-Control-Allow-Origin "%{ORIGIN_OK}e" env=ORIGIN_OK\n'
+                        "</VirtualHost>\n"),
+}
+
+
+def _bounded_run(tmp_path: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The command on ``tmp_path``, which must end within ``timeout`` seconds
+    (generous: the machine running the suite may be busy)."""
+    return subprocess.run([*CORSLINT, "--format", "json", *args, "."], cwd=tmp_path, timeout=timeout,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _findings(done: subprocess.CompletedProcess) -> list[dict]:
+    assert done.returncode in (0, 1), done.stderr.decode(errors="replace")
+    return json.loads(done.stdout)["findings"]
+
+
+@pytest.mark.parametrize("frontend", sorted(LOOKBEHIND_CONFIGS))
+def test_a_regex_beyond_the_bound_is_named_not_run(tmp_path: Path, frontend: str):
+    name, text = LOOKBEHIND_CONFIGS[frontend]
+    (tmp_path / name).write_text(text)
+    findings = _findings(_bounded_run(tmp_path, timeout=30))
+    named = [f for f in findings if BEYOND_LIMITS in f["message"]]
+    assert len(named) == 1, [f["message"] for f in findings]
+    assert named[0]["code"] == "CORS106"
