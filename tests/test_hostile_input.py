@@ -392,3 +392,16 @@ def test_a_regex_beyond_the_bound_is_named_not_run(tmp_path: Path, frontend: str
     named = [f for f in findings if BEYOND_LIMITS in f["message"]]
     assert len(named) == 1, [f["message"] for f in findings]
     assert named[0]["code"] == "CORS106"
+
+
+def test_a_header_added_ten_thousand_times_is_one_bounded_finding(tmp_path: Path):
+    copies = 10_000
+    (tmp_path / "nginx.conf").write_text(
+        "server {\n listen 80;\n location / {\n"
+        + ' add_header Access-Control-Allow-Origin "https://a.example.com";\n' * copies + " }\n}\n")
+    findings = _findings(_bounded_run(tmp_path))
+    duplicates = [f for f in findings if f["code"] == "CORS103"]
+    assert len(duplicates) == 1
+    assert f"added {copies} times" in duplicates[0]["message"]
+    assert (duplicates[0]["line"], duplicates[0]["related"][0]["line"]) == (5, 4)
+    assert 1 < len(duplicates[0]["related"]) <= 10
