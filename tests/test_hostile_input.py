@@ -405,3 +405,49 @@ def test_a_header_added_ten_thousand_times_is_one_bounded_finding(tmp_path: Path
     assert f"added {copies} times" in duplicates[0]["message"]
     assert (duplicates[0]["line"], duplicates[0]["related"][0]["line"]) == (5, 4)
     assert 1 < len(duplicates[0]["related"]) <= 10
+
+
+def _many(n: int, line: str) -> str:
+    return "".join(line.format(i=i) for i in range(n))
+
+
+# Long allowlists, each ending with an entry a finding is about: the finding
+# shows the whole list was analysed, not only its start. Sized so that the
+# quadratic analysis they replace would take minutes: linear, each takes seconds.
+LONG_ALLOWLISTS = {
+    "nginx map": ("nginx.conf", 30_000, "CORS106",
+                  lambda n: "http {\n map $http_origin $cors {\n  default \"\";\n"
+                  + _many(n, '  "~^https://h{i}\\.example\\.com$" $http_origin;\n')
+                  + '  "~^https://late\\.example\\.com" $http_origin;\n }\n'
+                  " server { listen 80; location / { add_header Access-Control-Allow-Origin $cors; } }\n}\n"),
+    "django": ("settings.py", 4_000, "CORS107",
+               lambda n: "INSTALLED_APPS = ['corsheaders']\nCORS_ALLOWED_ORIGINS = [\n"
+               + _many(n, "  'https://h{i}.example.com',\n") + "  'http://h5.example.com',\n]\n"),
+    "flask": ("app.py", 20_000, "CORS107",
+              lambda n: "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+              "CORS(app, origins=[\n" + _many(n, "    'https://h{i}.example.com',\n")
+              + "    'http://h5.example.com',\n])\n"),
+}
+
+
+@pytest.mark.parametrize("frontend", sorted(LONG_ALLOWLISTS))
+def test_a_long_allowlist_is_analysed_to_its_last_entry(tmp_path: Path, frontend: str):
+    name, entries, code, text = LONG_ALLOWLISTS[frontend]
+    (tmp_path / name).write_text(text(entries))
+    findings = _findings(_bounded_run(tmp_path))
+    marker = "late\\." if frontend == "nginx map" else "http://h5."
+    last_line = 1 + next(i for i, line in enumerate(text(entries).splitlines()) if marker in line)
+    assert [f for f in findings if f["code"] == code and f["line"] == last_line], \
+        [(f["code"], f["line"]) for f in findings]
+
+
+def test_a_long_setenvif_allowlist_is_analysed_not_refused(tmp_path: Path):
+    (tmp_path / "httpd.conf").write_text(
+        "<VirtualHost *:80>\n"
+        + _many(150, 'SetEnvIf Origin "^https://h{i}\\.example\\.com$" ORIGIN_OK=$0\n')
+        + 'Header always set Access-Control-Allow-Origin "%{ORIGIN_OK}e" env=ORIGIN_OK\n</VirtualHost>\n')
+    done = _bounded_run(tmp_path)
+    assert "too deep" not in done.stderr.decode(errors="replace")
+    findings = _findings(done)
+    # the value each line sets is reported (as many as a value's alternatives are followed)
+    assert len({f["line"] for f in findings if f["code"] == "CORS101"}) >= 60

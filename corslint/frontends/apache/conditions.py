@@ -124,6 +124,10 @@ def if_then_else(c: Condition, x: Value, y: Value, *, opaque_choice: bool = Fals
             # the Origin matches one of the map's entries exactly when ``c`` holds
             omap = x.parts[0]
             return Value((OriginMap(omap.entries, y, omap.source),))
+        if matchers is not None:
+            # one map on all of them, rather than one nested map per matcher
+            entries = tuple(MapEntry(m, assume(x, m, True)) for m in matchers)
+            return Value((OriginMap(entries, y, matchers[0].source),))
     if isinstance(c, OriginCondition):
         hit, miss = (x, y) if c.expect else (y, x)
         hit, miss = assume(hit, c.matcher, True), assume(miss, c.matcher, False)
