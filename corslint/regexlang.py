@@ -238,14 +238,14 @@ def bounded(pattern: str, ignore_case: bool = False, prefer_python: bool = False
         python = re.compile(pattern, flags)
     except (re.error, OverflowError, RecursionError, ValueError):
         python = None
-    limit = backtracking_limit(pattern) if python is not None else ""
-    if prefer_python and python is not None and not limit:
+    if python is None:
+        return BoundedRegex(None)  # what Python's re rejects matches nothing, as it always did
+    limit = backtracking_limit(pattern)
+    if prefer_python and not limit:
         return BoundedRegex(python, backtracking=True)
     linear = _re2(pattern, ignore_case)
     if linear is not None:
         return BoundedRegex(linear)
-    if python is None:
-        return BoundedRegex(None)
     if limit:
         return BoundedRegex(None, limit=limit)
     return BoundedRegex(python, backtracking=True)

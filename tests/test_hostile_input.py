@@ -451,3 +451,45 @@ def test_a_long_setenvif_allowlist_is_analysed_not_refused(tmp_path: Path):
     findings = _findings(done)
     # the value each line sets is reported (as many as a value's alternatives are followed)
     assert len({f["line"] for f in findings if f["code"] == "CORS101"}) >= 60
+
+
+def test_a_lookaround_within_the_bound_still_runs():
+    from corslint.model import OriginMatcher
+
+    m = OriginMatcher(r"^https://(?!evil)[a-z]+\.example\.com$", "pcre-search")
+    assert m.beyond_limits == ""
+    assert m.matches("https://app.example.com")
+    assert not m.matches("https://evil.example.com")
+    far = OriginMatcher(LOOKBEHIND, "pcre-search")
+    assert "lookbehind" in far.beyond_limits
+    assert not far.matches("https://" + "a" * 40 + ".example.com")
+
+
+def test_a_long_map_answers_as_a_scan_in_order_would():
+    from corslint.model import Lit, MapEntry, OriginMap, OriginMatcher, Value, first_match
+
+    matchers = [OriginMatcher(f"https://h{i}.example.com", "exact") for i in range(20)]
+    matchers += [OriginMatcher("HTTPS://H3.EXAMPLE.COM", "exact-nocase"),
+                 OriginMatcher(r"^https://h(1|7)\.example\.com$", "pcre-search"),
+                 OriginMatcher(r"\.other\.example$", "pcre-search"),        # open: only a scan can say
+                 OriginMatcher(r"^https://A\.other\.example$", "pcre-search", ignore_case=True),
+                 OriginMatcher("https://a.other.example", "exact")]
+    matchers = matchers[20:] + matchers[:20]
+    omap = OriginMap(tuple(MapEntry(m, Value((Lit(str(i)),))) for i, m in enumerate(matchers)), Value((Lit(""),)))
+    for origin in ["https://h3.example.com", "https://h7.example.com", "https://h19.example.com",
+                   "https://a.other.example", "https://b.other.example", "https://nowhere.example", "null"]:
+        scanned = next((e for e in omap.entries if e.matcher.matches(origin)), None)
+        assert first_match(omap, origin) is scanned, origin
+
+
+def test_a_long_django_list_answers_as_a_scan_in_order_would():
+    from corslint.frontends.django import UrlPartsMatcher
+    from corslint.model import Lit, MapEntry, OriginMap, Value, first_match
+
+    patterns = [f"https://h{i}.example.com" for i in range(10)] + ["null", "https://h3.example.com/path",
+                                                                  "http://[::1", "https://h3.example.com"]
+    omap = OriginMap(tuple(MapEntry(UrlPartsMatcher(p, "exact"), Value((Lit(str(i)),)))
+                           for i, p in enumerate(patterns)), Value((Lit(""),)))
+    for origin in ["https://h3.example.com", "null", "https://h11.example.com", "http://[::1", "foo"]:
+        scanned = next((e for e in omap.entries if e.matcher.matches(origin)), None)
+        assert first_match(omap, origin) is scanned, origin
