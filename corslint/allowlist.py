@@ -809,6 +809,10 @@ def _analyse(matcher: OriginMatcher) -> Analysis:
                              gave_up="", attempts=0)
     if not matcher.compilable:
         return Analysis(**vars(result))  # a regex Python cannot compile matches nothing
+    if matcher.beyond_limits:
+        # not run at all (it would be run by a backtracking engine, unbounded)
+        result.gave_up = f"it could not be analysed within corslint's limits: {matcher.beyond_limits}"
+        return Analysis(**vars(result))
     probe = _Probe(matcher)
     # four characters: cheap for any pattern, however pathological
     result.admits_null = probe("null")

@@ -91,6 +91,21 @@ class OriginMatcher:
             find = finders[key] = self._finder()
         return find(origin)
 
+    def lookup_keys(self):
+        """``(key_of, keys)`` when this entry accepts exactly the origins
+        ``o`` for which some key in ``key_of(o)`` is in ``keys`` (``key_of``
+        a module-level function, None for an origin it cannot speak for);
+        None when only :meth:`matches` can say. Lets a long allowlist be
+        looked up instead of scanned."""
+        if self.flavour == "exact":
+            return _exact_key, (self.pattern,)
+        if self.flavour == "exact-nocase":
+            return _nocase_key, (self.pattern.lower(),)
+        words = self.language()
+        if words is None:
+            return None
+        return (_language_nocase_key if words.ignore_case else _language_key), words.words
+
     @property
     def compilable(self) -> bool:
         """False for a regex its engine rejects (it then matches nothing)."""
@@ -127,34 +142,21 @@ class OriginMatcher:
         return find
 
     def _compile_finder(self):
-        rx = self.compiled()
-        if rx is None:  # a regex Python cannot compile: nothing we can say
-            return lambda text: False
-        # Same yes/no as re/PCRE/JS for what origins contain, in linear time: a
-        # catastrophic pattern in a config must not hang the linter.
-        rx = _compile_linear(self.pattern, self.ignore_case) or rx
-        if self.flavour == "python-match":
-            found = rx.match
-        elif self.flavour == "python-fullmatch":
-            found = rx.fullmatch
-        else:
-            found = rx.search
-        return lambda text: found(text) is not None
+        # Same yes/no as re/PCRE/JS for what origins contain, with bounded
+        # cost: a catastrophic pattern in a config must not hang the linter.
+        # One beyond the bound (see regexlang.bounded) matches nothing here;
+        # the allowlist analysis names it.
+        rx = regexlang.bounded(self.pattern, self.ignore_case)
+        how = {"python-match": "match", "python-fullmatch": "fullmatch"}.get(self.flavour, "search")
+        return lambda text: rx.run(how, text) is not None
 
-
-@memo.per_run
-def _compile_linear(pattern: str, ignore_case: bool):
-    """The pattern compiled by RE2 (google-re2), or None where RE2 lacks the
-    syntax (lookarounds, backreferences): then Python's re answers."""
-    try:
-        import re2  # google-re2: imported on the first regex only
-
-        options = re2.Options()
-        options.log_errors = False
-        options.case_sensitive = not ignore_case
-        return re2.compile(pattern, options)
-    except Exception:  # ImportError, or a pattern RE2 rejects
-        return None
+    @property
+    def beyond_limits(self) -> str:
+        """Why this regex entry cannot be run within corslint's limits (see
+        :func:`corslint.regexlang.bounded`); "" when it can."""
+        if not self.is_regex or self.language() is not None:
+            return ""
+        return regexlang.bounded(self.pattern, self.ignore_case).limit
 
 
 @memo.per_run
@@ -334,14 +336,92 @@ def _evaluate_part(part: Part, origin: str | None) -> str | None:
         return origin if origin is not None else ""
     if isinstance(part, OriginMap):
         if origin is not None:
-            for entry in part.entries:
-                if entry.matcher.matches(origin):
-                    return entry.value.evaluate(origin)
+            entry = first_match(part, origin)
+            if entry is not None:
+                return entry.value.evaluate(origin)
         return part.default.evaluate(origin)
     if isinstance(part, Choice):
         texts = {opt.evaluate(origin) for opt in part.options}
         return texts.pop() if len(texts) == 1 else None
     return None
+
+
+def first_match(omap: OriginMap, origin: str) -> MapEntry | None:
+    """The first entry of ``omap`` that accepts ``origin``, as a scan in order
+    would find it, in time that does not grow with the entries that a table
+    can answer for (exact strings, short regex languages): an allowlist of
+    thousands of entries is asked about thousands of origins."""
+    entries = omap.entries
+    if len(entries) < _INDEX_FROM:
+        for entry in entries:
+            if entry.matcher.matches(origin):
+                return entry
+        return None
+    # the map is kept beside its index: an id is unique only while its object lives
+    indexes = memo.table("origin map indexes")
+    kept = indexes.get(id(omap))
+    if kept is None or kept[0] is not omap:
+        kept = indexes[id(omap)] = (omap, _MapIndex(entries))
+    return kept[1].first(origin)
+
+
+_INDEX_FROM = 8           # entries from which a map is looked up through a table
+
+
+class _MapIndex:
+    """Entries grouped by how they can be looked up: for each key function,
+    the first entry accepting each key; the others (open regexes) in order."""
+
+    def __init__(self, entries: tuple[MapEntry, ...]):
+        self.entries = entries
+        self.tables: dict = {}          # key function -> {key: first entry position}
+        self.scanned: list[int] = []    # positions of entries only a scan can answer for
+        for pos, entry in enumerate(entries):
+            keyed = entry.matcher.lookup_keys()
+            if keyed is None:
+                self.scanned.append(pos)
+                continue
+            key_of, keys = keyed
+            table = self.tables.setdefault(key_of, {})
+            for key in keys:
+                table.setdefault(key, pos)
+
+    def first(self, origin: str) -> MapEntry | None:
+        best = len(self.entries)
+        for key_of, table in self.tables.items():
+            keys = key_of(origin)
+            if keys is None:  # an origin the tables cannot speak for: scan in order
+                for entry in self.entries:
+                    if entry.matcher.matches(origin):
+                        return entry
+                return None
+            for key in keys:
+                pos = table.get(key)
+                if pos is not None and pos < best:
+                    best = pos
+        for pos in self.scanned:
+            if pos >= best:
+                break
+            if self.entries[pos].matcher.matches(origin):
+                return self.entries[pos]
+        return self.entries[best] if best < len(self.entries) else None
+
+
+def _exact_key(origin: str) -> tuple[str, ...]:
+    return (origin,)
+
+
+def _nocase_key(origin: str) -> tuple[str, ...]:
+    return (origin.lower(),)
+
+
+def _language_key(origin: str) -> tuple[str, ...] | None:
+    # regexlang.ExactLanguage.says leaves newlines and non-ASCII to the engine
+    return None if "\n" in origin or not origin.isascii() else (origin,)
+
+
+def _language_nocase_key(origin: str) -> tuple[str, ...] | None:
+    return None if "\n" in origin or not origin.isascii() else (origin.lower(),)
 
 
 def _part_has(part: Part, kinds) -> bool:

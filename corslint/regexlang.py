@@ -194,3 +194,141 @@ def _word_options(op, av, ic: bool) -> set[str] | None:
             out |= repeated
         return out
     return None  # any character, anchors inside, lookarounds, references
+
+
+# ---------------------------------------------------------------- running a config's regex, bounded
+
+# A config's regex runs in RE2 (linear time) whenever RE2 takes it. What RE2
+# refuses (lookarounds, backreferences) runs in Python's backtracking engine
+# only when the pattern's shape bounds the work: few open-ended repeats, none
+# inside another, on a subject no longer than an origin or a path gets. A
+# pattern past that bound is not run at all: it is "beyond corslint's limits".
+MAX_BACKTRACK_SUBJECT = 512     # longest text the backtracking fallback runs on
+_OPEN = 16                      # a repeat with more freedom than this counts as open-ended
+_MAX_OPEN = 2                   # open-ended repeats (an unanchored search counts as one)
+_MAX_BRANCHES = 4
+
+
+@dataclass(frozen=True)
+class BoundedRegex:
+    """A config's regex, compiled so that every match ends in bounded time.
+    ``engine`` is None when the pattern is beyond the bound (then ``limit``
+    says why) or does not compile at all (``limit`` empty)."""
+
+    engine: object | None
+    backtracking: bool = False
+    limit: str = ""
+
+    def run(self, how: str, text: str):
+        """``search``, ``match`` or ``fullmatch`` on ``text``: the match or None."""
+        if self.engine is None:
+            return None
+        if self.backtracking and len(text) > MAX_BACKTRACK_SUBJECT:
+            return None  # a text no origin or path is: not worth minutes of backtracking
+        return getattr(self.engine, how)(text)
+
+
+@memo.per_run
+def bounded(pattern: str, ignore_case: bool = False, prefer_python: bool = False) -> BoundedRegex:
+    """``pattern`` compiled to run with bounded cost. ``prefer_python``: run
+    it in Python's re when its shape is safe there (the engine its callers
+    always used: same answers to the byte), RE2 otherwise."""
+    flags = re.IGNORECASE if ignore_case else 0
+    try:
+        python = re.compile(pattern, flags)
+    except (re.error, OverflowError, RecursionError, ValueError):
+        python = None
+    if python is None:
+        return BoundedRegex(None)  # what Python's re rejects matches nothing, as it always did
+    limit = backtracking_limit(pattern)
+    if prefer_python and not limit:
+        return BoundedRegex(python, backtracking=True)
+    linear = _re2(pattern, ignore_case)
+    if linear is not None:
+        return BoundedRegex(linear)
+    if limit:
+        return BoundedRegex(None, limit=limit)
+    return BoundedRegex(python, backtracking=True)
+
+
+def _re2(pattern: str, ignore_case: bool):
+    try:
+        import re2  # google-re2: imported on the first regex only
+
+        options = re2.Options()
+        options.log_errors = False
+        options.case_sensitive = not ignore_case
+        return re2.compile(pattern, options)
+    except Exception:  # ImportError, or a pattern RE2 rejects
+        return None
+
+
+@memo.per_run
+def backtracking_limit(pattern: str) -> str:
+    """Why a backtracking engine may take far too long on ``pattern`` (for
+    the words "could not be analysed within corslint's limits: ..."), or ""
+    when its work is bounded: at most two open-ended repeats (an unanchored
+    start counts as one), none nested in another repeat, few alternations."""
+    tree = parse_tree(pattern)
+    if tree is None:
+        return ""
+    items = list(tree)
+    counts = {"open": 0, "branches": 0, "nested": False}
+    _count(items, counts, inside=False)
+    if not (items and items[0][0] is _sre.AT and items[0][1] in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)):
+        counts["open"] += 1
+    if not counts["nested"] and counts["open"] <= _MAX_OPEN and counts["branches"] <= _MAX_BRANCHES:
+        return ""
+    what = _linear_engine_lacks(items) or "a construct RE2 lacks"
+    if counts["nested"]:
+        return f"{what} with nested quantifiers"
+    if counts["open"] > _MAX_OPEN:
+        return f"{what} with {counts['open']} open-ended repeats"
+    return f"{what} with {counts['branches']} alternations"
+
+
+def _count(items, counts: dict, inside: bool) -> None:
+    for op, av in items:
+        if op in REPEATS:
+            lo, hi, body = av
+            open_ended = hi - lo > _OPEN
+            if open_ended:
+                if inside:
+                    counts["nested"] = True
+                counts["open"] += 1
+            _count(body, counts, inside or open_ended)
+        elif op is _sre.SUBPATTERN:
+            _count(av[3], counts, inside)
+        elif op is _sre.BRANCH:
+            if inside:
+                counts["nested"] = True
+            counts["branches"] += 1
+            for alt in av[1]:
+                _count(alt, counts, inside)
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            _count(av[1], counts, inside)
+        elif op is getattr(_sre, "ATOMIC_GROUP", None):
+            _count(av, counts, inside)
+
+
+def _linear_engine_lacks(items) -> str:
+    """The first construct in ``items`` a linear-time engine cannot run."""
+    for op, av in items:
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            return "lookbehind" if av[0] < 0 else "lookahead"
+        if op in (_sre.GROUPREF, getattr(_sre, "GROUPREF_EXISTS", None)):
+            return "backreference"
+        inner = []
+        if op in REPEATS:
+            inner = av[2]
+        elif op is _sre.SUBPATTERN:
+            inner = av[3]
+        elif op is _sre.BRANCH:
+            for alt in av[1]:
+                found = _linear_engine_lacks(alt)
+                if found:
+                    return found
+        found = _linear_engine_lacks(inner) if inner else ""
+        if found:
+            return found
+    return ""

@@ -525,3 +525,148 @@ def test_a_missing_file_does_not_stop_the_good_ones(tmp_path: Path, good: str, t
         assert json.loads(done.stdout)["files"] == [good]
         assert _findings(done), _everything(done)
         assert _problems(done) == {("missing.conf", "no such file or directory", True)}
+# ---------------------------------------------------------------- bounded work: allowlists and regexes
+
+# Twelve wildcards before a lookbehind: RE2 refuses the lookbehind, and a
+# backtracking engine takes hours on one long Origin that misses.
+LOOKBEHIND = r"^https://.*.*.*.*.*.*.*.*.*.*.*.*(?<!x)\.example\.com$"
+BEYOND_LIMITS = "could not be analysed within corslint's limits: lookbehind"
+LOOKBEHIND_CONFIGS = {
+    "django": ("settings.py", "INSTALLED_APPS = ['corsheaders']\n"
+               f"CORS_ALLOWED_ORIGIN_REGEXES = [r'{LOOKBEHIND}']\n"),
+    "flask": ("app.py", "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+              f"CORS(app, origins=[r'{LOOKBEHIND}'])\n"),
+    "express": ("server.js", "const express = require('express');\nconst cors = require('cors');\n"
+                f"const app = express();\napp.use(cors({{ origin: /{LOOKBEHIND.replace('/', chr(92) + '/')}/ }}));\n"
+                "app.listen(3000);\n"),
+    "nginx map": ("nginx.conf", 'http { map $http_origin $cors { default ""; '
+                  f'"~{LOOKBEHIND}" $http_origin; }}\n'
+                  " server { listen 80; location / { add_header Access-Control-Allow-Origin $cors; } } }\n"),
+    "apache setenvif": ("httpd.conf", "<VirtualHost *:80>\n"
+                        f'SetEnvIf Origin "{LOOKBEHIND}" ORIGIN_OK=$0\n'
+                        'Header always set Access-Control-Allow-Origin "%{ORIGIN_OK}e" env=ORIGIN_OK\n'
+                        "</VirtualHost>\n"),
+}
+
+
+def _bounded_run(tmp_path: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The command on ``tmp_path``, which must end within ``timeout`` seconds
+    (generous: the machine running the suite may be busy)."""
+    return subprocess.run([*CORSLINT, "--format", "json", *args, "."], cwd=tmp_path, timeout=timeout,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _finding_dicts(done: subprocess.CompletedProcess) -> list[dict]:
+    assert done.returncode in (0, 1), done.stderr.decode(errors="replace")
+    return json.loads(done.stdout)["findings"]
+
+
+@pytest.mark.parametrize("frontend", sorted(LOOKBEHIND_CONFIGS))
+def test_a_regex_beyond_the_bound_is_named_not_run(tmp_path: Path, frontend: str):
+    name, text = LOOKBEHIND_CONFIGS[frontend]
+    (tmp_path / name).write_text(text)
+    findings = _finding_dicts(_bounded_run(tmp_path, timeout=30))
+    named = [f for f in findings if BEYOND_LIMITS in f["message"]]
+    assert len(named) == 1, [f["message"] for f in findings]
+    assert named[0]["code"] == "CORS106"
+
+
+def test_a_header_added_ten_thousand_times_is_one_bounded_finding(tmp_path: Path):
+    copies = 10_000
+    (tmp_path / "nginx.conf").write_text(
+        "server {\n listen 80;\n location / {\n"
+        + ' add_header Access-Control-Allow-Origin "https://a.example.com";\n' * copies + " }\n}\n")
+    findings = _finding_dicts(_bounded_run(tmp_path))
+    duplicates = [f for f in findings if f["code"] == "CORS103"]
+    assert len(duplicates) == 1
+    assert f"added {copies} times" in duplicates[0]["message"]
+    assert (duplicates[0]["line"], duplicates[0]["related"][0]["line"]) == (5, 4)
+    assert 1 < len(duplicates[0]["related"]) <= 10
+
+
+def _many(n: int, line: str) -> str:
+    return "".join(line.format(i=i) for i in range(n))
+
+
+# Long allowlists, each ending with an entry a finding is about: the finding
+# shows the whole list was analysed, not only its start. Sized so that the
+# quadratic analysis they replace would take minutes: linear, each takes seconds.
+LONG_ALLOWLISTS = {
+    "nginx map": ("nginx.conf", 30_000, "CORS106",
+                  lambda n: "http {\n map $http_origin $cors {\n  default \"\";\n"
+                  + _many(n, '  "~^https://h{i}\\.example\\.com$" $http_origin;\n')
+                  + '  "~^https://late\\.example\\.com" $http_origin;\n }\n'
+                  " server { listen 80; location / { add_header Access-Control-Allow-Origin $cors; } }\n}\n"),
+    "django": ("settings.py", 4_000, "CORS107",
+               lambda n: "INSTALLED_APPS = ['corsheaders']\nCORS_ALLOWED_ORIGINS = [\n"
+               + _many(n, "  'https://h{i}.example.com',\n") + "  'http://h5.example.com',\n]\n"),
+    "flask": ("app.py", 20_000, "CORS107",
+              lambda n: "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+              "CORS(app, origins=[\n" + _many(n, "    'https://h{i}.example.com',\n")
+              + "    'http://h5.example.com',\n])\n"),
+}
+
+
+@pytest.mark.parametrize("frontend", sorted(LONG_ALLOWLISTS))
+def test_a_long_allowlist_is_analysed_to_its_last_entry(tmp_path: Path, frontend: str):
+    name, entries, code, text = LONG_ALLOWLISTS[frontend]
+    (tmp_path / name).write_text(text(entries))
+    findings = _finding_dicts(_bounded_run(tmp_path))
+    marker = "late\\." if frontend == "nginx map" else "http://h5."
+    last_line = 1 + next(i for i, line in enumerate(text(entries).splitlines()) if marker in line)
+    assert [f for f in findings if f["code"] == code and f["line"] == last_line], \
+        [(f["code"], f["line"]) for f in findings]
+
+
+def test_a_long_setenvif_allowlist_is_analysed_not_refused(tmp_path: Path):
+    (tmp_path / "httpd.conf").write_text(
+        "<VirtualHost *:80>\n"
+        + _many(150, 'SetEnvIf Origin "^https://h{i}\\.example\\.com$" ORIGIN_OK=$0\n')
+        + 'Header always set Access-Control-Allow-Origin "%{ORIGIN_OK}e" env=ORIGIN_OK\n</VirtualHost>\n')
+    done = _bounded_run(tmp_path)
+    assert "too deep" not in done.stderr.decode(errors="replace")
+    findings = _finding_dicts(done)
+    # the value each line sets is reported (as many as a value's alternatives are followed)
+    assert len({f["line"] for f in findings if f["code"] == "CORS101"}) >= 60
+
+
+def test_a_lookaround_within_the_bound_still_runs():
+    from corslint.model import OriginMatcher
+
+    m = OriginMatcher(r"^https://(?!evil)[a-z]+\.example\.com$", "pcre-search")
+    assert m.beyond_limits == ""
+    assert m.matches("https://app.example.com")
+    assert not m.matches("https://evil.example.com")
+    far = OriginMatcher(LOOKBEHIND, "pcre-search")
+    assert "lookbehind" in far.beyond_limits
+    assert not far.matches("https://" + "a" * 40 + ".example.com")
+
+
+def test_a_long_map_answers_as_a_scan_in_order_would():
+    from corslint.model import Lit, MapEntry, OriginMap, OriginMatcher, Value, first_match
+
+    matchers = [OriginMatcher(f"https://h{i}.example.com", "exact") for i in range(20)]
+    matchers += [OriginMatcher("HTTPS://H3.EXAMPLE.COM", "exact-nocase"),
+                 OriginMatcher(r"^https://h(1|7)\.example\.com$", "pcre-search"),
+                 OriginMatcher(r"\.other\.example$", "pcre-search"),        # open: only a scan can say
+                 OriginMatcher(r"^https://A\.other\.example$", "pcre-search", ignore_case=True),
+                 OriginMatcher("https://a.other.example", "exact")]
+    matchers = matchers[20:] + matchers[:20]
+    omap = OriginMap(tuple(MapEntry(m, Value((Lit(str(i)),))) for i, m in enumerate(matchers)), Value((Lit(""),)))
+    for origin in ["https://h3.example.com", "https://h7.example.com", "https://h19.example.com",
+                   "https://a.other.example", "https://b.other.example", "https://nowhere.example", "null"]:
+        scanned = next((e for e in omap.entries if e.matcher.matches(origin)), None)
+        assert first_match(omap, origin) is scanned, origin
+
+
+def test_a_long_django_list_answers_as_a_scan_in_order_would():
+    from corslint.frontends.django import UrlPartsMatcher
+    from corslint.model import Lit, MapEntry, OriginMap, Value, first_match
+
+    patterns = [f"https://h{i}.example.com" for i in range(10)] + ["null", "https://h3.example.com/path",
+                                                                  "http://[::1", "https://h3.example.com"]
+    omap = OriginMap(tuple(MapEntry(UrlPartsMatcher(p, "exact"), Value((Lit(str(i)),)))
+                           for i, p in enumerate(patterns)), Value((Lit(""),)))
+    for origin in ["https://h3.example.com", "null", "https://h11.example.com", "http://[::1", "foo"]:
+        scanned = next((e for e in omap.entries if e.matcher.matches(origin)), None)
+        assert first_match(omap, origin) is scanned, origin

@@ -25,6 +25,10 @@ FIX = "send-allow-origin-once"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"
+# Copies of the header reported one by one; past this, one finding names them all
+MAX_EACH = 3
+# Places of the copies named in that one finding
+MAX_LISTED = 10
 
 
 def _origins_for(route: Route, branch: Branch) -> list[str]:
@@ -71,9 +75,11 @@ def check(model):
                     definite = True
                     first = sent[0][0]
                     failure, req = _judge(route, branch, origin, ans.response)
-                    for h, _ in sent[1:]:
-                        if h.source == first.source:
-                            continue
+                    again = [h for h, _ in sent[1:] if h.source != first.source]
+                    if len(again) > MAX_EACH:
+                        yield _many(first, again, failure, req, route)
+                        break
+                    for h in again:
                         earlier = _where(first.source, h.source)
                         yield report(
                             f"Access-Control-Allow-Origin '{h.raw}' is added to answers that already "
@@ -100,6 +106,21 @@ def check(model):
                 h.source, level="warning", failure=failure, request=req, route=route,
                 related=[outcome.source],
             )
+
+
+def _many(first: HeaderEmission, again: list[HeaderEmission], failure, req, route: Route):
+    """One finding for a header added many times over: its count, and the
+    first few places as related (a finding per copy, each naming every
+    value, grows with the square of the copies)."""
+    where = [_where(h.source, first.source) for h in again[:MAX_LISTED]]
+    more = f" and {len(again) - MAX_LISTED} more" if len(again) > MAX_LISTED else ""
+    return report(
+        f"Access-Control-Allow-Origin is added {len(again) + 1} times to the same answers: "
+        f"'{first.raw}' ({_where(first.source, again[0].source)}), then again at {', '.join(where)}{more}: "
+        "browsers refuse a response with two.",
+        again[0].source, failure=failure, request=req, route=route,
+        related=[first.source] + [h.source for h in again[1:MAX_LISTED]],
+    )
 
 
 def _upstream_may_add(branch: Branch, emission: HeaderEmission) -> bool:

@@ -72,6 +72,23 @@ class UrlPartsMatcher(OriginMatcher):
             return False
         return a.scheme == b.scheme and a.netloc == b.netloc
 
+    def lookup_keys(self):
+        """The same rule as a lookup (see OriginMatcher.lookup_keys)."""
+        try:
+            b = urlsplit(self.pattern)
+        except ValueError:
+            return _url_parts_keys, ()
+        keys = (("parts", b.scheme, b.netloc),)
+        return _url_parts_keys, keys + ((("null",),) if self.pattern == "null" else ())
+
+
+def _url_parts_keys(origin: str) -> tuple:
+    try:
+        a = urlsplit(origin)
+    except ValueError:
+        return ()
+    return (("parts", a.scheme, a.netloc),) + ((("null",),) if origin == "null" else ())
+
 
 SEMANTICS = LibrarySemantics(
     library="django-cors-headers 4.9.0",

@@ -117,6 +117,17 @@ def if_then_else(c: Condition, x: Value, y: Value, *, opaque_choice: bool = Fals
         return x if c.value else y
     if isinstance(c, OpaqueCondition):
         return Value((Choice((x, y), c.text),)) if opaque_choice else x
+    if isinstance(c, OrCondition):
+        matchers = _any_origin_of(c)
+        if matchers is not None and len(x.parts) == 1 and isinstance(x.parts[0], OriginMap) \
+                and {e.matcher for e in x.parts[0].entries} == set(matchers):
+            # the Origin matches one of the map's entries exactly when ``c`` holds
+            omap = x.parts[0]
+            return Value((OriginMap(omap.entries, y, omap.source),))
+        if matchers is not None:
+            # one map on all of them, rather than one nested map per matcher
+            entries = tuple(MapEntry(m, assume(x, m, True)) for m in matchers)
+            return Value((OriginMap(entries, y, matchers[0].source),))
     if isinstance(c, OriginCondition):
         hit, miss = (x, y) if c.expect else (y, x)
         hit, miss = assume(hit, c.matcher, True), assume(miss, c.matcher, False)
@@ -228,11 +239,75 @@ def env_if_then_else(c: Condition, a: EnvTerm, b: EnvTerm) -> EnvTerm:
     return ("if_then_else", c, a, b)
 
 
+# Links from which a chain of SetEnvIf Origin lines on one variable is read as
+# one allowlist (one map, one "any of" condition) rather than one nested
+# choice per line: a hundred lines nested deep take minutes, and overflow.
+_FLAT_FROM = 8
+
+
+def _origin_chain(t: EnvTerm) -> tuple[list[tuple[OriginMatcher, Value]], Value | None] | None:
+    """``t`` as (matcher, value) links, latest first, and the value when none
+    matches, when ``t`` is a long chain of plain values set on Origin matches
+    (``SetEnvIf Origin ... VAR=...`` line after line); None otherwise."""
+    links: list[tuple[OriginMatcher, Value]] = []
+    while isinstance(t, tuple):
+        _, c, a, b = t
+        if not (isinstance(c, OriginCondition) and c.expect and isinstance(a, Value) and _plain(a)):
+            return None
+        links.append((c.matcher, a))
+        t = b
+    if len(links) < _FLAT_FROM or (t is not None and not _plain(t)):
+        return None
+    return links, t
+
+
+def _plain(v: Value) -> bool:
+    return not any(isinstance(p, (OriginMap, Choice)) for p in v.parts)
+
+
+def _any_origin(matchers: list[OriginMatcher]) -> Condition:
+    """The Origin matches one of ``matchers``: a balanced tree of ``or``."""
+    if len(matchers) == 1:
+        return OriginCondition(matchers[0])
+    mid = len(matchers) // 2
+    return OrCondition(_any_origin(matchers[:mid]), _any_origin(matchers[mid:]))
+
+
+def _any_origin_of(c: Condition) -> list[OriginMatcher] | None:
+    """The matchers of a condition built by :func:`_any_origin` from a long
+    chain; None for any other condition."""
+    found: list[OriginMatcher] = []
+    todo = [c]
+    while todo:
+        c = todo.pop()
+        if isinstance(c, OrCondition):
+            todo += (c.b, c.a)
+        elif isinstance(c, OriginCondition) and c.expect:
+            found.append(c.matcher)
+        else:
+            return None
+    return found if len(found) >= _FLAT_FROM else None
+
+
+def _first_entries(links: list[tuple[OriginMatcher, Value]]) -> list[MapEntry]:
+    seen: set[OriginMatcher] = set()
+    out = []
+    for m, v in links:
+        if m not in seen:
+            seen.add(m)
+            out.append(MapEntry(m, v))
+    return out
+
+
 def env_isset(t: EnvTerm) -> Condition:
     if t is None:
         return FALSE
     if isinstance(t, Value):
         return TRUE
+    chain = _origin_chain(t)
+    if chain is not None:
+        links, rest = chain
+        return TRUE if rest is not None else _any_origin([e.matcher for e in _first_entries(links)])
     _, c, a, b = t
     return either(both(c, env_isset(a)), both(negated(c), env_isset(b)))
 
@@ -242,5 +317,13 @@ def env_value(t: EnvTerm, unset: str) -> Value:
         return Value.literal(unset)
     if isinstance(t, Value):
         return t
+    chain = _origin_chain(t)
+    if chain is not None:
+        links, rest = chain
+        default = env_value(rest, unset)
+        entries = _first_entries(links)
+        if all(e.value == default for e in entries):
+            return default
+        return Value((OriginMap(tuple(entries), default, links[0][0].source),))
     _, c, a, b = t
     return if_then_else(c, env_value(a, unset), env_value(b, unset), opaque_choice=True)

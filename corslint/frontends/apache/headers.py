@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ... import regexlang
 from ...model import Branch, HeaderEmission, OriginMatcher, Outcome, Shadowed, Source, Unknown, Value
 from .conditions import (
     ConstantCondition,
@@ -280,11 +281,16 @@ class HeaderTables:
                 if text is None:
                     e.value = Value((Unknown(f"{e.raw} edited by {value_raw}"),))
                     continue
-                try:
-                    new = re.sub(pcre_to_python(value_raw), replacement.replace("$", "\\"), text,
-                                 count=0 if action == "edit*" else 1)
-                except (re.error, IndexError):
-                    new = None
+                # Python's re, as everywhere in this frontend, only where its cost is
+                # bounded (regexlang.bounded); otherwise the edited value is unknown
+                rx = regexlang.bounded(pcre_to_python(value_raw), False, True)
+                new = None
+                if rx.backtracking and len(text) <= regexlang.MAX_BACKTRACK_SUBJECT:
+                    try:
+                        new = rx.engine.sub(replacement.replace("$", "\\"), text,
+                                            count=0 if action == "edit*" else 1)
+                    except (re.error, IndexError):
+                        new = None
                 e.value = if_then_else(cond, Value.literal(new) if new is not None else Value((Unknown(e.raw),)), e.value)
             return
         value = self._header_value(value_raw, env, handler)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ... import regexlang
 from ...model import Choice, Lit, MapEntry, OriginMap, OriginMatcher, Source, Unknown, Value
 from .conditions import EMPTY
 
@@ -15,11 +16,10 @@ def pcre_to_python(pattern: str) -> str:
     return re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)
 
 
-def regex_search(pattern: str, text: str, nocase: bool = False) -> re.Match | None:
-    try:
-        return re.search(pcre_to_python(pattern), text, re.I if nocase else 0)
-    except (re.error, RecursionError, OverflowError):
-        return None
+def regex_search(pattern: str, text: str, nocase: bool = False):
+    """The config regex's first match in ``text``, or None; run with bounded
+    cost (a pattern beyond corslint's limits matches nothing)."""
+    return regexlang.bounded(pcre_to_python(pattern), nocase, True).run("search", text)
 
 
 def valid_regex(pattern: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ... import memo
+from ... import memo, regexlang
 from ...model import Lit, OriginMap, Value
 
 
@@ -56,19 +56,17 @@ def if_test_holds(text: str, test) -> bool:
         return text not in ("", "0")
     if test[0] == "eq":
         return (text == test[1]) != test[2]
-    try:
-        found = re.search(pcre_to_python(test[1]), text, re.I if test[3] else 0) is not None
-    except re.error:
-        found = False
+    # bounded cost: a pattern beyond corslint's limits matches nothing
+    found = regexlang.bounded(pcre_to_python(test[1]), bool(test[3]), True).run("search", text) is not None
     return found != test[2]
 
 
 def map_key_matches(key: str, text: str) -> bool:
     """A `map` key (exact, ``~`` regex or ``~*`` caseless regex) matches ``text``."""
     if key.startswith("~*"):
-        return re.search(pcre_to_python(key[2:]), text, re.I) is not None
+        return regexlang.bounded(pcre_to_python(key[2:]), True, True).run("search", text) is not None
     if key.startswith("~"):
-        return re.search(pcre_to_python(key[1:]), text) is not None
+        return regexlang.bounded(pcre_to_python(key[1:]), False, True).run("search", text) is not None
     return key.lower() == text.lower()
 
 
