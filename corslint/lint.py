@@ -13,6 +13,7 @@ from typing import Iterable
 from . import checks, memo
 from .findings import Finding
 from .frontends import FRONTENDS
+from .frontends._files import ReadLimits
 from .model import PolicyModel
 from .pipeline import build, check, report, runtime
 from .pipeline.discover import discover
@@ -35,13 +36,16 @@ def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[F
 
 
 def lint(paths: Iterable[str], *, stdin_text: str | None = None,
-         stdin_filename: str | None = None, codes: Iterable[str] | None = None) -> LintResult:
+         stdin_filename: str | None = None, codes: Iterable[str] | None = None,
+         limits: ReadLimits | None = None) -> LintResult:
     """Lint ``paths`` (files, directories, ``-`` for ``stdin_text``) with the
-    rules ``codes`` (all when None)."""
+    rules ``codes`` (all when None), reading within ``limits`` (the
+    defaults when None)."""
     codes = list(codes or checks.REGISTRY)
     with memo.run(), runtime.collector_paused():
         files, problems = discover(paths)
-        model, texts = build.build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename)
+        model, texts = build.build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename,
+                                         limits=limits)
         runtime.drop_garbage(size=len(model.routes))
         findings = report.collect(model, check.run_rules(model, codes), codes)
         model.forget_derived()

@@ -29,16 +29,14 @@ class IncludingLoader:
     cache: dict[str, list] = field(default_factory=dict)    # parsed files, by path
     included: set[str] = field(default_factory=set)         # absolute paths of included files
 
-    # What a file of this frontend is, for messages ("an nginx config"), and
-    # the size above which a file is refused.
+    # What a file of this frontend is, for messages ("an nginx config").
     what: ClassVar[str]
-    max_bytes: ClassVar[int]
 
     def read(self, path: str) -> str:
         if path in self.stdin:
             text = self.stdin[path]
         else:
-            text = read_config_text(path, self.what, self.max_bytes, self.problems)
+            text = read_config_text(path, self.what, self.problems)
         self.texts[path] = text
         return text
 

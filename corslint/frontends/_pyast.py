@@ -17,13 +17,16 @@ was; callers never guess.
 from __future__ import annotations
 
 import ast
+import io
 import os
 import re
+import tokenize
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .. import memo
 from ..model import ParseProblem, PolicyModel, Source
+from ._files import ParseError, decode_lenient, is_binary, read_bytes
 
 
 class _Unknown:
@@ -148,32 +151,45 @@ def head_text(path: str, text: str | None = None, limit: int = 262144) -> str | 
 
 
 def read_source(path: str, stdin: dict[str, str] | None, texts: dict[str, str] | None,
-                problems: list[ParseProblem]) -> str | None:
-    """The whole text of a file, recorded in ``texts``; None (and a problem) when unreadable."""
+                problems: list[ParseProblem], language: str = "Python") -> str | None:
+    """The whole text of a source file (``language``: "Python" or
+    "JavaScript"), read by the reader every frontend uses and recorded in
+    ``texts``; None (and a problem) when it cannot be linted.
+
+    Python honours a coding declaration (PEP 263) and a UTF-8 BOM; text that
+    still does not decode is read as Latin-1 with a notice, so that every
+    line keeps its number and the file is linted like its UTF-8 twin."""
     if stdin and path in stdin:
         text = stdin[path]
     else:
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except IsADirectoryError:
-            problems.append(ParseProblem(path, None, "is a directory"))
+            data = read_bytes(path)
+        except ParseError as exc:
+            problems.append(exc.problem)
             return None
-        except OSError as exc:
-            problems.append(ParseProblem(path, None, f"cannot read: {exc.strerror or exc}"))
-            return None
-        if b"\x00" in data[:8192]:
+        if is_binary(data):
             problems.append(ParseProblem(path, None, "binary file, not source code"))
             return None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            problems.append(ParseProblem(path, line, "not valid UTF-8 text"))
-            return None
+        text = _decode_source(path, data, problems, language)
     if texts is not None:
         texts[path] = text
     return text
+
+
+def _decode_source(path: str, data: bytes, problems: list[ParseProblem], language: str) -> str:
+    encoding = "utf-8-sig"
+    note = ""
+    if language == "Python":
+        note = "; Python itself refuses it without a coding declaration"
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError:   # an unknown coding: Python refuses it, corslint reads on
+            pass
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        text = decode_lenient(path, data, problems, note)
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def parse_python(path: str, text: str, problems: list[ParseProblem]) -> ast.Module | None:

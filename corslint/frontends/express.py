@@ -110,7 +110,6 @@ VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "all", "use
 SETTERS = ("setHeader", "header", "set", "append")
 _CORS_IMPORT = re.compile(r"""require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]""")
 _ACAO_TEXT = re.compile(r"""['"`]access-control-allow-origin['"`]""", re.I)
-_MAX_BYTES = 2_000_000
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
@@ -147,13 +146,10 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None) -> PolicyModel:
     model = PolicyModel()
     for path in paths:
-        text = _pyast.read_source(path, stdin, texts, model.problems)
+        text = _pyast.read_source(path, stdin, texts, model.problems, language="JavaScript")
         if text is None:
             continue
-        data = text.encode("utf-8")
-        if len(data) > _MAX_BYTES:
-            model.problems.append(ParseProblem(path, None, "file too large to analyse (over 2 MB)", fatal=False))
-            continue
+        data = text.encode("utf-8", "surrogatepass")
         try:
             parser = _parser(path)
         except ImportError:

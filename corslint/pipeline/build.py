@@ -11,20 +11,30 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..frontends import frontend_for
+from ..frontends._files import ReadLimits, reading
 from ..model import ParseProblem, PolicyModel
 
 STDIN = "-"   # the path that stands for standard input
 
 
-def build_model(files: list[str], *, stdin_text: str | None = None,
-                stdin_filename: str | None = None) -> tuple[PolicyModel, dict[str, str]]:
+def build_model(files: list[str], *, stdin_text: str | None = None, stdin_filename: str | None = None,
+                limits: ReadLimits | None = None) -> tuple[PolicyModel, dict[str, str]]:
     """The policy model of ``files`` and the text of every file read (for
     suppression comments and reporters). ``-`` among ``files`` is
-    ``stdin_text``, named ``stdin_filename``."""
+    ``stdin_text``, named ``stdin_filename``. Every frontend reads within
+    ``limits`` (the defaults when None): one file's size, and the total of
+    every file read, includes too."""
     model = PolicyModel()
     texts: dict[str, str] = {}
-    for frontend, paths, stdin in _batches(files, stdin_text, stdin_filename, model):
-        model.extend(frontend.parse_files(paths, stdin=stdin, texts=texts))
+    limits = limits or ReadLimits()
+    if stdin_text is not None and len(stdin_text) > limits.max_file_bytes:
+        model.problems.append(ParseProblem(stdin_filename or "<stdin>", None,
+                                           "standard input too large to lint (over the max-file-size limit); "
+                                           "not linted"))
+        files = [f for f in files if f != STDIN]
+    with reading(limits):
+        for frontend, paths, stdin in _batches(files, stdin_text, stdin_filename, model):
+            model.extend(frontend.parse_files(paths, stdin=stdin, texts=texts))
     order = {f: i for i, f in enumerate(files)}
     model.files.sort(key=lambda f: order.get(f, len(order)))
     return model, texts

@@ -12,9 +12,6 @@ from .._includes import IncludingLoader, above_root, first_match, rerooted
 from ...model import ParseProblem, Source
 
 
-MAX_BYTES = 2_000_000     # larger files are refused: no httpd config is that big
-
-
 def load_grammar():
     from ...grammars import apache  # the pyparsing grammar: loaded on the first Apache file only
 
@@ -59,7 +56,6 @@ class Loader(IncludingLoader):
     """Reads httpd files once, expands includes, records every problem."""
 
     what = "an Apache config"
-    max_bytes = MAX_BYTES
 
     def parse_file(self, path: str) -> list:
         if path in self.cache:
