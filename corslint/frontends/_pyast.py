@@ -263,6 +263,48 @@ def _cast(value: Any, cast: str) -> Any:
 
 MAX_DEPTH = 6
 
+# Bounds on constant evaluation, so that a settings file written to exhaust
+# the machine (`X = X + X` forty times, `"{:999999999}".format(1)`) costs
+# little: past one, the value is unknown and the file gets one notice.
+MAX_STRING = 1_000_000      # characters in one string
+MAX_ITEMS = 100_000         # elements of one list, tuple or dict
+MAX_INT_BITS = 4096         # an integer's size (about 1,200 digits)
+MAX_STEPS = 1_000_000       # expressions evaluated in one module
+MAX_BUILT = 50_000_000      # characters and elements built in one module
+TOO_LARGE = "value too large to evaluate; treated as unknown"
+TOO_DEEP_VALUE = "expression nested too deep to evaluate; treated as unknown"
+
+
+class _TooLarge(Exception):
+    """An evaluation would pass a bound: its value is unknown."""
+
+
+def _size(value: Any) -> int:
+    """What a value costs against the bounds: characters, elements, or an
+    integer's bytes."""
+    if isinstance(value, (str, bytes, list, tuple, dict)):
+        return len(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value.bit_length() // 8
+    return 0
+
+
+def _check_size(value: Any) -> None:
+    if isinstance(value, (str, bytes)):
+        if len(value) > MAX_STRING:
+            raise _TooLarge
+    elif isinstance(value, (list, tuple, dict)):
+        if len(value) > MAX_ITEMS:
+            raise _TooLarge
+    elif isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise _TooLarge
+
+
+# Expressions that build a new value (rather than name or select one): what
+# they build counts against MAX_BUILT.
+_BUILDS = (ast.BinOp, ast.JoinedStr, ast.Call, ast.ListComp, ast.GeneratorExp, ast.SetComp,
+           ast.List, ast.Tuple, ast.Set, ast.Dict)
+
 
 class Module:
     """One parsed module and the values of its top-level names."""
@@ -278,6 +320,9 @@ class Module:
         self.assigned_at: dict[str, ast.AST] = {}   # name -> the statement that last set it
         self.conditions: dict[str, str] = {}        # name -> condition it was set under
         self.imports: dict[str, str] = {}           # local name -> dotted origin
+        self.steps = 0                               # expressions evaluated so far
+        self.built = 0                               # characters and elements built so far
+        self.bound_met: ParseProblem | None = None   # the first bound met: the notice to give
         self._run(tree.body, cond="")
 
     # -- statements
@@ -286,8 +331,28 @@ class Module:
         for stmt in body:
             try:
                 self._stmt(stmt, cond)
-            except RecursionError:
-                continue
+            except _TooLarge:
+                # a statement that changes a value in place (append, +=)
+                # past a bound: the names it sets are unknown from here on
+                self._note_bound(stmt, TOO_LARGE)
+                for name in _assigned_names(stmt):
+                    self._set(name, unknown(stmt, TOO_LARGE), stmt, cond)
+
+    def _note_bound(self, node: ast.AST | None, message: str) -> None:
+        if self.bound_met is None:
+            self.bound_met = ParseProblem(self.path, _position(node)[0], message, fatal=False)
+
+    def _too_large(self, node: ast.AST) -> StaticValue:
+        self._note_bound(node, TOO_LARGE)
+        return unknown(node, TOO_LARGE)
+
+    def _fits(self, static: StaticValue) -> StaticValue:
+        """``static`` after checking what it built against the bounds."""
+        _check_size(static.value)
+        self.built += _size(static.value)
+        if self.built > MAX_BUILT:
+            raise _TooLarge
+        return static
 
     def _set(self, name: str, value: StaticValue, stmt: ast.AST, cond: str) -> None:
         self.env[name] = value
@@ -316,7 +381,7 @@ class Module:
             old = self.env.get(stmt.target.id)
             new = self.eval(stmt.value, self.env)
             if old is not None and isinstance(stmt.op, ast.Add):
-                self._set(stmt.target.id, _add_values(old, new, stmt), stmt, cond)
+                self._set(stmt.target.id, self._fits(_add_values(old, new, stmt)), stmt, cond)
             else:
                 self._set(stmt.target.id, unknown(stmt, _short_text(stmt)), stmt, cond)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
@@ -389,14 +454,26 @@ class Module:
             return
         else:
             return
-        self._set(name, StaticValue(items, base.line, base.column, base.note), stmt, cond)
+        self._set(name, self._fits(StaticValue(items, base.line, base.column, base.note)), stmt, cond)
 
     # -- expressions
 
     def eval(self, node: ast.AST | None, env: dict[str, StaticValue], depth: int = 0) -> StaticValue:
+        """The value of ``node`` with the names of ``env``, within the bounds."""
         if node is None:
             return StaticValue(None)
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            return self._too_large(node)
+        try:
+            result = self._eval(node, env, depth)
+            return self._fits(result) if isinstance(node, _BUILDS) else result
+        except _TooLarge:
+            return self._too_large(node)
+
+    def _eval(self, node: ast.AST, env: dict[str, StaticValue], depth: int) -> StaticValue:
         if depth > MAX_DEPTH * 4:
+            self._note_bound(node, TOO_DEEP_VALUE)
             return unknown(node, _short_text(node))
         line, col = _position(node)
         eval_child = lambda n: self.eval(n, env, depth + 1)  # noqa: E731
@@ -457,8 +534,11 @@ class Module:
                 return unknown(node, _short_text(node), left.note or right.note)
             try:
                 if isinstance(node.op, ast.Mult) and isinstance(left.value, (int, float)) and isinstance(right.value, (int, float)):
+                    if isinstance(left.value, int) and isinstance(right.value, int) and \
+                            left.value.bit_length() + right.value.bit_length() > MAX_INT_BITS:
+                        raise _TooLarge
                     return StaticValue(left.value * right.value, line, col, left.note or right.note)
-            except Exception:
+            except (TypeError, ValueError, OverflowError):
                 pass
             return unknown(node, _short_text(node))
         if isinstance(node, ast.UnaryOp):
@@ -702,6 +782,17 @@ class Module:
                 stack.append((child, parents + [node]))
 
 
+def _assigned_names(stmt: ast.AST) -> list[str]:
+    if isinstance(stmt, ast.Assign):
+        return [n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and isinstance(stmt.target, ast.Name):
+        return [stmt.target.id]
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+            isinstance(stmt.value.func, ast.Attribute) and isinstance(stmt.value.func.value, ast.Name):
+        return [stmt.value.func.value.id]
+    return []
+
+
 def _relocate(static: StaticValue, fn: ast.AST, call: ast.AST) -> StaticValue:
     """Values a helper function builds are written, for the reader, where the
     helper is called: move positions inside the helper's body to the call."""
@@ -734,14 +825,20 @@ def _string_method(base: StaticValue, attr: str, args: list[Any]) -> Any | None:
             return getattr(v, attr)(*args)
         if attr == "split" and len(args) <= 2:
             return v.split(*args)
-        if attr == "replace" and len(args) == 2:
+        if attr == "replace" and len(args) == 2 and all(isinstance(a, str) for a in args):
+            if len(v) + (v.count(args[0]) if args[0] else len(v) + 1) * len(args[1]) > MAX_STRING:
+                raise _TooLarge
             return v.replace(*args)
         if attr == "join" and len(args) == 1 and isinstance(args[0], list):
             if all(isinstance(a, str) for a in args[0]):
+                if sum(map(len, args[0])) + len(v) * len(args[0]) > MAX_STRING:
+                    raise _TooLarge
                 return v.join(args[0])
         if attr in ("startswith", "endswith") and len(args) == 1:
             return getattr(v, attr)(args[0] if not isinstance(args[0], list) else tuple(args[0]))
         if attr == "format" and all(isinstance(a, (str, int)) for a in args):
+            if _FORMAT_WIDTH.search(v):
+                raise _TooLarge   # a width past the bound, or one taken from an argument
             try:
                 return v.format(*args)
             except (IndexError, KeyError, ValueError):
@@ -754,12 +851,21 @@ def _string_method(base: StaticValue, attr: str, args: list[Any]) -> Any | None:
     return None
 
 
+# A format spec whose width or precision is past MAX_STRING (seven digits or
+# more), or is itself a replacement field.
+_FORMAT_WIDTH = re.compile(r"\{[^{}]*:[^{}]*(\d{7}|\{)")
+
+
 def _add_values(left: StaticValue, right: StaticValue, node: ast.AST) -> StaticValue:
     line, col = _position(node)
     note = left.note or right.note
     if left.is_list and right.is_list:
+        if len(left.value) + len(right.value) > MAX_ITEMS:
+            raise _TooLarge
         return StaticValue(left.items() + right.items(), left.line, left.column, note)
     if left.known and right.known and isinstance(left.value, str) and isinstance(right.value, str):
+        if len(left.value) + len(right.value) > MAX_STRING:
+            raise _TooLarge
         return StaticValue(left.value + right.value, line, col, note)
     if left.known and right.known and isinstance(left.value, (int, float)) and isinstance(right.value, (int, float)):
         return StaticValue(left.value + right.value, line, col, note)
@@ -893,4 +999,7 @@ def parse_each(paths: list[str], stdin: dict[str, str] | None, texts: dict[str, 
             model.routes.extend(routes_of(path, module, model.problems))
         except RecursionError:
             model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
+            continue
+        if module.bound_met is not None:
+            model.problems.append(module.bound_met)
     return model
