@@ -192,14 +192,41 @@ def _decode_source(path: str, data: bytes, problems: list[ParseProblem], languag
     return text[1:] if text.startswith("\ufeff") else text
 
 
+# Syntax nested deeper than this is refused before any of it is walked (as
+# Python's own parser refuses more than 200 nested parentheses): the walks and
+# evaluation must never meet the recursion limit.
+MAX_NESTING = 400
+TOO_DEEP = f"expressions nested too deep to analyse (more than {MAX_NESTING} levels)"
+
+
 def parse_python(path: str, text: str, problems: list[ParseProblem]) -> ast.Module | None:
     try:
-        return ast.parse(text, filename=path)
+        tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
         problems.append(ParseProblem(path, exc.lineno, f"Python syntax error: {exc.msg}"))
-    except (ValueError, RecursionError, MemoryError) as exc:
+        return None
+    except (RecursionError, MemoryError):   # the parser's own stack: nesting, not size
+        problems.append(ParseProblem(path, None, TOO_DEEP))
+        return None
+    except ValueError as exc:
         problems.append(ParseProblem(path, None, f"cannot parse as Python: {exc}"))
-    return None
+        return None
+    if _deeper_than(tree, MAX_NESTING):
+        problems.append(ParseProblem(path, None, TOO_DEEP))
+        return None
+    return tree
+
+
+def _deeper_than(tree: ast.AST, limit: int) -> bool:
+    """Whether the syntax tree is more than ``limit`` levels deep (walked
+    without recursion)."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
 
 
 # ---------------------------------------------------------------- env lookups
