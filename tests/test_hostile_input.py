@@ -492,6 +492,18 @@ def test_a_huge_settings_file_is_refused_without_reading_it_whole(tmp_path: Path
     assert "file too large to lint (over 10 MB" in _one_clear_line(done.stderr)
 
 
+@pytest.mark.parametrize("name, text", [
+    ("settings.py", DJANGO_HEAD + "X = [" + "1," * 4_000_000 + "]\n"),   # 8 MB: a 3 GB syntax tree
+    ("server.js", JS_HEAD + "const X = [" + "1," * 4_000_000 + "];\n"),
+], ids=["python", "javascript"])
+def test_a_file_under_the_size_limit_with_millions_of_elements_is_refused_cheaply(tmp_path: Path, name: str,
+                                                                                text: str):
+    (tmp_path / name).write_text(text)
+    done = _bounded(name, cwd=tmp_path, timeout=30)
+    assert done.returncode == 2
+    assert "too large to analyse: about 4,000,0" in _one_clear_line(done.stderr)
+
+
 def test_the_total_read_through_includes_is_limited(tmp_path: Path):
     (tmp_path / "nginx.conf").write_text("include part*.conf;\n" + WILDCARD_WITH_CREDENTIALS)
     for i in range(3):

@@ -199,14 +199,38 @@ MAX_NESTING = 400
 TOO_DEEP = f"expressions nested too deep to analyse (more than {MAX_NESTING} levels)"
 
 
+# A syntax tree costs far more memory than its text (Python's about 700
+# bytes a node: a 10 MB list of numbers would take 4 GB), so the number of
+# elements a file holds is bounded too, counted cheaply on the text before
+# any tree is built: every separator and operator that starts an element.
+MAX_ELEMENTS = 1_000_000
+_ELEMENT_MARKS = ",;=([{+\n"
+
+
+def too_many_elements(path: str, text: str) -> ParseProblem | None:
+    """A problem when ``text`` holds more syntax than corslint analyses."""
+    count = sum(text.count(mark) for mark in _ELEMENT_MARKS)
+    if count <= MAX_ELEMENTS:
+        return None
+    return ParseProblem(path, None, f"too large to analyse: about {count:,} statements and expressions "
+                                    f"(more than {MAX_ELEMENTS:,})")
+
+
 def parse_python(path: str, text: str, problems: list[ParseProblem]) -> ast.Module | None:
+    too_many = too_many_elements(path, text)
+    if too_many is not None:
+        problems.append(too_many)
+        return None
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
         problems.append(ParseProblem(path, exc.lineno, f"Python syntax error: {exc.msg}"))
         return None
-    except (RecursionError, MemoryError):   # the parser's own stack: nesting, not size
+    except RecursionError:
         problems.append(ParseProblem(path, None, TOO_DEEP))
+        return None
+    except MemoryError:   # the parser's own stack (deep nesting) or the machine's memory
+        problems.append(ParseProblem(path, None, "too large or nested too deep to parse as Python"))
         return None
     except ValueError as exc:
         problems.append(ParseProblem(path, None, f"cannot parse as Python: {exc}"))

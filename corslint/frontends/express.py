@@ -149,6 +149,10 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         text = _pyast.read_source(path, stdin, texts, model.problems, language="JavaScript")
         if text is None:
             continue
+        too_many = _pyast.too_many_elements(path, text)
+        if too_many is not None:
+            model.problems.append(too_many)
+            continue
         data = text.encode("utf-8", "surrogatepass")
         try:
             parser = _parser(path)
