@@ -385,9 +385,12 @@ DOUBLING = "X = X + X\n" * 40
     "X = 7\n" + "X = X * X\n" * 40,                                     # an integer of 2**40 digits
     "X = '{:999999999}'.format(1)\n",
     "X = '{:{}}'.format(1, 999999999)\n",
+    "X = '" + "{0:999999}" * 12 + "'.format(1)\n",                    # twelve fields of a million
+    "X = 'a'\n" + "X = X + X\n" * 19 + "Y = f'{X}{X}{X}{X}'\n",          # 2 million characters
+    "L = ['a']\n" + "L = L + L\n" * 16 + "M = [L, L]\nS = str(M)\n",      # a list held twice
     "L = ['a']\n" + "L = L + L\n" * 16 + "M = [[y for y in L] for x in L]\n",   # 4 billion steps
 ], ids=["string", "list", "augmented", "extend", "replace", "join", "integer", "format width",
-        "format width argument", "comprehension"])
+        "format width argument", "comprehension", "format fields", "f-string", "shared list"])
 def test_python_evaluation_is_bounded_and_says_so(tmp_path: Path, body: str):
     (tmp_path / "settings.py").write_text(DJANGO_HEAD + body + "CORS_ALLOWED_ORIGINS = [X if 'X' in dir() else 'a']\n")
     done = _bounded("--format", "json", "settings.py", cwd=tmp_path)

@@ -318,10 +318,11 @@ MAX_DEPTH = 6
 # the machine (`X = X + X` forty times, `"{:999999999}".format(1)`) costs
 # little: past one, the value is unknown and the file gets one notice.
 MAX_STRING = 1_000_000      # characters in one string
-MAX_ITEMS = 100_000         # elements of one list, tuple or dict
+MAX_ITEMS = 100_000         # elements of one value, nested lists and dicts included
+MAX_VALUE = 5_000_000       # characters and elements of one value, nested ones included
 MAX_INT_BITS = 4096         # an integer's size (about 1,200 digits)
 MAX_STEPS = 1_000_000       # expressions evaluated in one module
-MAX_BUILT = 50_000_000      # characters and elements built in one module
+MAX_BUILT = 20_000_000      # characters and elements built in one module
 TOO_LARGE = "value too large to evaluate; treated as unknown"
 TOO_DEEP_VALUE = "expression nested too deep to evaluate; treated as unknown"
 
@@ -331,24 +332,31 @@ class _TooLarge(Exception):
 
 
 def _size(value: Any) -> int:
-    """What a value costs against the bounds: characters, elements, or an
-    integer's bytes."""
-    if isinstance(value, (str, bytes, list, tuple, dict)):
-        return len(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value.bit_length() // 8
-    return 0
-
-
-def _check_size(value: Any) -> None:
-    if isinstance(value, (str, bytes)):
-        if len(value) > MAX_STRING:
+    """What a value costs against the bounds: its characters and elements,
+    nested values included and a value held twice counted twice (so that
+    everything that walks it, compares it or prints it is bounded too);
+    _TooLarge past a bound."""
+    size = items = 0
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, StaticValue):
+            v = v.value
+        if isinstance(v, (str, bytes)):
+            if len(v) > MAX_STRING:
+                raise _TooLarge
+            size += len(v)
+        elif isinstance(v, (list, tuple)):
+            items += len(v)
+            stack.extend(v)
+        elif isinstance(v, dict):
+            items += len(v)
+            stack.extend(v.values())
+        elif isinstance(v, int) and v.bit_length() > MAX_INT_BITS:
             raise _TooLarge
-    elif isinstance(value, (list, tuple, dict)):
-        if len(value) > MAX_ITEMS:
+        if items > MAX_ITEMS or size + items > MAX_VALUE:
             raise _TooLarge
-    elif isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise _TooLarge
+    return size + items
 
 
 # Expressions that build a new value (rather than name or select one): what
@@ -399,7 +407,6 @@ class Module:
 
     def _fits(self, static: StaticValue) -> StaticValue:
         """``static`` after checking what it built against the bounds."""
-        _check_size(static.value)
         self.built += _size(static.value)
         if self.built > MAX_BUILT:
             raise _TooLarge
@@ -567,6 +574,7 @@ class Module:
         if isinstance(node, ast.JoinedStr):
             parts: list[str] = []
             note = ""
+            length = 0
             for v in node.values:
                 if isinstance(v, ast.Constant):
                     parts.append(str(v.value))
@@ -576,6 +584,9 @@ class Module:
                         return unknown(node, _short_text(node))
                     note = note or inner.note
                     parts.append(str(inner.value))
+                length += len(parts[-1])
+                if length > MAX_STRING:
+                    raise _TooLarge
             return StaticValue("".join(parts), line, col, note)
         if isinstance(node, ast.BinOp):
             left, right = eval_child(node.left), eval_child(node.right)
@@ -745,7 +756,8 @@ class Module:
                 if not all(i.known for i in args[1].items()):
                     return unknown(node, _short_text(node), note)
                 return StaticValue([i for i in args[1].items() if _truthy(i.value)], line, col, note)
-            if name in ("int", "str", "bool", "float") and len(args) == 1 and args[0].known:
+            if name in ("int", "str", "bool", "float") and len(args) == 1 and args[0].known and \
+                    not isinstance(args[0].value, (list, tuple, dict)):
                 try:
                     return StaticValue({"int": int, "str": str, "bool": bool, "float": float}[name](args[0].value),
                               line, col, note)
@@ -888,8 +900,7 @@ def _string_method(base: StaticValue, attr: str, args: list[Any]) -> Any | None:
         if attr in ("startswith", "endswith") and len(args) == 1:
             return getattr(v, attr)(args[0] if not isinstance(args[0], list) else tuple(args[0]))
         if attr == "format" and all(isinstance(a, (str, int)) for a in args):
-            if _FORMAT_WIDTH.search(v):
-                raise _TooLarge   # a width past the bound, or one taken from an argument
+            _check_format(v, args)
             try:
                 return v.format(*args)
             except (IndexError, KeyError, ValueError):
@@ -902,9 +913,19 @@ def _string_method(base: StaticValue, attr: str, args: list[Any]) -> Any | None:
     return None
 
 
-# A format spec whose width or precision is past MAX_STRING (seven digits or
-# more), or is itself a replacement field.
-_FORMAT_WIDTH = re.compile(r"\{[^{}]*:[^{}]*(\d{7}|\{)")
+_FORMAT_SPEC = re.compile(r"\{[^{}]*:([^{}]*)\}")
+
+
+def _check_format(template: str, args: list[Any]) -> None:
+    """_TooLarge when ``template.format(*args)`` could pass MAX_STRING: its
+    widths and precisions, and each field the longest argument, counted
+    before anything is built. A width taken from an argument is not followed."""
+    if re.search(r"\{[^{}]*:[^{}]*\{", template):
+        raise _TooLarge
+    widths = sum(int(d) for spec in _FORMAT_SPEC.findall(template) for d in re.findall(r"\d+", spec))
+    longest = max((len(a) if isinstance(a, str) else a.bit_length() // 3 + 2 for a in args), default=0)
+    if len(template) + widths + template.count("{") * longest > MAX_STRING:
+        raise _TooLarge
 
 
 def _add_values(left: StaticValue, right: StaticValue, node: ast.AST) -> StaticValue:
