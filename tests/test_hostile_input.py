@@ -580,3 +580,18 @@ def test_crlf_and_latin1_twins_report_the_same_locations(tmp_path: Path, fronten
     assert utf8, "the samples have findings"
     assert crlf == utf8
     assert latin1 == utf8
+
+
+def test_crlf_does_not_change_which_frontend_reads_a_file(tmp_path: Path):
+    # 'alias /data/' alone on its line looks like httpd's Alias; only the
+    # nginx lines around it (which end in ';' or '{' before the CR) outweigh it
+    text = ("server {\n    listen 80;\n    location / {\n        alias /data/\n            ;\n"
+            "        add_header Access-Control-Allow-Origin \"*\";\n"
+            "        add_header Access-Control-Allow-Credentials \"true\";\n    }\n}\n")
+    (tmp_path / "lf").mkdir()
+    (tmp_path / "crlf").mkdir()
+    (tmp_path / "lf" / "site.conf").write_bytes(text.encode())
+    (tmp_path / "crlf" / "site.conf").write_bytes(text.replace("\n", "\r\n").encode())
+    lf, crlf = _locations(tmp_path / "lf"), _locations(tmp_path / "crlf")
+    assert ("site.conf", "CORS201", 6, 9) in lf
+    assert crlf == lf
