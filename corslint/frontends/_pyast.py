@@ -146,8 +146,15 @@ def head_text(path: str, text: str | None = None, limit: int = 262144) -> str | 
         out = ""
     else:
         out = data.decode("utf-8", "replace")
-    heads[key] = out
+    # kept while the heads kept stay small: a tree of many large files is read again instead
+    kept = memo.table("file heads kept")
+    if kept.get("size", 0) + len(out) <= HEADS_KEPT:
+        kept["size"] = kept.get("size", 0) + len(out)
+        heads[key] = out
     return out
+
+
+HEADS_KEPT = 64_000_000   # characters of file heads kept for a run
 
 
 def read_source(path: str, stdin: dict[str, str] | None, texts: dict[str, str] | None,
