@@ -25,7 +25,12 @@ from .findings import SEVERITIES
 
 CONFIG_FILENAMES = (".corslint.toml", "pyproject.toml")
 
-KNOWN_KEYS = ("select", "ignore", "min-severity", "fail-on", "format", "exclude", "per-file-ignores")
+KNOWN_KEYS = ("select", "ignore", "min-severity", "fail-on", "format", "exclude", "per-file-ignores",
+              "max-file-size", "max-total-size")
+
+# The largest a limit on the reading may be set to, in megabytes: beyond it the
+# limit no longer protects the machine running corslint.
+MAX_SIZE_SETTING_MB = 100_000
 
 
 class ConfigError(Exception):
@@ -43,6 +48,18 @@ class Config:
     format: str | None = None
     exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    max_file_size: float | None = None     # megabytes; None: the frontends' default
+    max_total_size: float | None = None    # megabytes, all files of a run together
+
+    def read_limits(self):
+        """The limits on reading files these settings ask for (the defaults
+        where they name none)."""
+        from .frontends._files import MB, ReadLimits  # the frontends are loaded when linting only
+
+        default = ReadLimits()
+        return ReadLimits(
+            max_file_bytes=int(self.max_file_size * MB) if self.max_file_size else default.max_file_bytes,
+            max_total_bytes=int(self.max_total_size * MB) if self.max_total_size else default.max_total_bytes)
 
 
 # ---------------------------------------------------------------- discovery
@@ -143,7 +160,16 @@ def parse_settings(data: Mapping, *, path: Path | None = None, where: str = "top
                 str(pattern): _codes(codes, f"{label}{raw_key}.{pattern!r}")
                 for pattern, codes in value.items()
             }
+        elif key in ("max-file-size", "max-total-size"):
+            setattr(cfg, key.replace("-", "_"), _megabytes(value, f"{label}{raw_key}"))
     return cfg
+
+
+def _megabytes(value, label: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SIZE_SETTING_MB:
+        raise ConfigError(f"{label} must be a number of megabytes above 0 and at most {MAX_SIZE_SETTING_MB}; "
+                          f"got {value!r}")
+    return float(value)
 
 
 def _strings(value, label: str) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Iterable
 from . import checks, memo
 from .findings import Finding
 from .frontends import FRONTENDS
+from .frontends._files import ReadLimits
 from .frontends._includes import linted_roots
 from .model import PolicyModel
 from .pipeline import build, check, report, runtime
@@ -37,17 +38,20 @@ def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[F
 
 
 def lint(paths: Iterable[str], *, stdin_text: str | None = None, stdin_filename: str | None = None,
-         codes: Iterable[str] | None = None, named: Iterable[str] | None = None) -> LintResult:
+         codes: Iterable[str] | None = None, named: Iterable[str] | None = None,
+         limits: ReadLimits | None = None) -> LintResult:
     """Lint ``paths`` (files, directories, ``-`` for ``stdin_text``) with the
-    rules ``codes`` (all when None). What is named is the tree: includes read
-    only under the directories of ``named``, the paths the user named
-    (``paths`` itself unless it is what is left of them after ``exclude``)."""
+    rules ``codes`` (all when None), reading within ``limits`` (the defaults
+    when None). What is named is the tree: includes read only under the
+    directories of ``named``, the paths the user named (``paths`` itself
+    unless it is what is left of them after ``exclude``)."""
     codes = list(codes or checks.REGISTRY)
     paths = list(paths)
     with memo.run(), runtime.collector_paused():
         files, problems = discover(paths)
         model, texts = build.build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename,
-                                         roots=linted_roots(paths if named is None else named))
+                                         roots=linted_roots(paths if named is None else named),
+                                         limits=limits)
         runtime.drop_garbage(size=len(model.routes))
         findings = report.collect(model, check.run_rules(model, codes), codes)
         model.forget_derived()

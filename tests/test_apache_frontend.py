@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from corslint import cli
 from corslint.frontends import apache, frontend_for
+from corslint.frontends._files import ReadLimits
 from corslint.grammars import apache as grammar
 from corslint.lint import lint
 from corslint.model import OriginRef
@@ -158,7 +159,7 @@ def test_non_utf8_is_a_notice_binary_and_huge_files_are_problems(tmp_path):
     assert "binary" in problem.message and problem.fatal
     huge = tmp_path / "huge.htaccess"
     huge.write_text("Header always set X-Padding 1\n" * 80_000, encoding="utf-8")
-    [problem] = lint([str(huge)]).problems
+    [problem] = lint([str(huge)], limits=ReadLimits(max_file_bytes=2_000_000)).problems
     assert problem.fatal and "too large" in problem.message
 
 

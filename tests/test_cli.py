@@ -37,7 +37,7 @@ class FakeLint:
         self.texts: dict[str, str] = {}
         self.calls: list[dict] = []
 
-    def __call__(self, paths, *, stdin_text=None, stdin_filename=None, codes=None, named=None):
+    def __call__(self, paths, *, stdin_text=None, stdin_filename=None, codes=None, named=None, limits=None):
         paths = list(paths)
         self.calls.append({"paths": paths, "stdin_text": stdin_text,
                            "stdin_filename": stdin_filename, "codes": codes, "named": named})

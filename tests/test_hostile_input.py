@@ -670,3 +670,252 @@ def test_a_long_django_list_answers_as_a_scan_in_order_would():
     for origin in ["https://h3.example.com", "null", "https://h11.example.com", "http://[::1", "foo"]:
         scanned = next((e for e in omap.entries if e.matcher.matches(origin)), None)
         assert first_match(omap, origin) is scanned, origin
+
+
+# ---------------------------------------------------------------- bounded work: evaluation, nesting, sizes
+
+REPO = Path(__file__).resolve().parent.parent
+MEMORY_LIMIT = 2 * 1024 ** 3   # address space for one run: far above any honest config's needs
+
+
+def _bounded(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    """corslint with 2 GB of address space and a time limit: a run that would
+    blow either fails the test instead of the machine."""
+    import resource
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    return subprocess.run([*CORSLINT, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=timeout, preexec_fn=limit_memory)
+
+
+def _codes(done: subprocess.CompletedProcess) -> list[tuple[str, int]]:
+    return [(f["code"], f["line"]) for f in json.loads(done.stdout)["findings"]]
+
+
+# A Django settings file with one finding (CORS105 at line 2) whatever X turns out to be.
+DJANGO_HEAD = "INSTALLED_APPS = ['corsheaders']\nCORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n"
+DOUBLING = "X = X + X\n" * 40
+
+# Values whose evaluation would take gigabytes or hours unbounded: each meets a bound.
+@pytest.mark.parametrize("body", [
+    "X = 'a'\n" + DOUBLING,                                             # a string of 2**40 characters
+    "X = ['a']\n" + DOUBLING,                                           # a list of 2**40 entries
+    "X = ['a']\n" + "X += X\n" * 40,
+    "X = ['a']\n" + "X.extend(X)\n" * 40,
+    "X = 'aa'\n" + "X = X.replace('a', X)\n" * 40,                      # squares the length
+    "X = ['" + "a" * 20 + "']\n" + "X = X + X\n" * 16 + "Y = ','.join(X)\n",  # 65,536 entries joined
+    "X = 7\n" + "X = X * X\n" * 40,                                     # an integer of 2**40 digits
+    "X = '{:999999999}'.format(1)\n",
+    "X = '{:{}}'.format(1, 999999999)\n",
+    "X = '" + "{0:999999}" * 12 + "'.format(1)\n",                    # twelve fields of a million
+    "X = 'a'\n" + "X = X + X\n" * 19 + "Y = f'{X}{X}{X}{X}'\n",          # 2 million characters
+    "L = ['a']\n" + "L = L + L\n" * 16 + "M = [L, L]\nS = str(M)\n",      # a list held twice
+    "L = ['a']\n" + "L = L + L\n" * 16 + "M = [[y for y in L] for x in L]\n",   # 4 billion steps
+], ids=["string", "list", "augmented", "extend", "replace", "join", "integer", "format width",
+        "format width argument", "comprehension", "format fields", "f-string", "shared list"])
+def test_python_evaluation_is_bounded_and_says_so(tmp_path: Path, body: str):
+    (tmp_path / "settings.py").write_text(DJANGO_HEAD + body + "CORS_ALLOWED_ORIGINS = [X if 'X' in dir() else 'a']\n")
+    done = _bounded("--format", "json", "settings.py", cwd=tmp_path)
+    stderr = done.stderr.decode()
+    assert done.returncode == 1, stderr
+    assert ("CORS105", 2) in _codes(done)
+    assert stderr.count("value too large to evaluate; treated as unknown") == 1, stderr
+
+
+def test_javascript_evaluation_is_bounded_and_says_so(tmp_path: Path):
+    big = "a" * 600_000
+    (tmp_path / "server.js").write_text(
+        "const cors = require('cors');\nconst app = require('express')();\n"
+        f"const A = '{big}';\nconst B = A + A;\n"
+        "app.use(cors({origin: B}));\napp.use(cors({origin: '*', credentials: true}));\n")
+    done = _bounded("--format", "json", "server.js", cwd=tmp_path)
+    stderr = done.stderr.decode()
+    assert done.returncode == 1, stderr
+    assert ("CORS201", 6) in _codes(done)
+    assert stderr.count("value too large to evaluate; treated as unknown") == 1, stderr
+
+
+JS_HEAD = "const cors = require('cors');\nconst app = require('express')();\n"
+
+
+@pytest.mark.parametrize("name, text", [
+    ("nginx.conf", "http {\n" + "location /a {\n" * 3000 + "}\n" * 3000 + "}\n"),
+    ("httpd.conf", "<IfModule a>\n" * 3000 + "</IfModule>\n" * 3000),
+    ("settings.py", "INSTALLED_APPS = ['corsheaders']\nCORS_ALLOWED_ORIGINS = " + "[" * 3000 + "]" * 3000 + "\n"),
+    ("settings.py", "INSTALLED_APPS = ['corsheaders']\nX = " + " + ".join(["'a'"] * 100_000) + "\n"),
+    ("settings.py", "INSTALLED_APPS = ['corsheaders']\nX = " + " + ".join(["'a'"] * 1_000) + "\n"),
+    ("settings.py", "INSTALLED_APPS = ['corsheaders']\nX = " + "-" * 100_000 + "1\n"),
+    ("server.js", JS_HEAD + "app.use(cors({origin: " + "[" * 3000 + "]" * 3000 + "}));\n"),
+    ("server.js", JS_HEAD + "app.use(cors({origin: " + "[" * 100_000 + "]" * 100_000 + "}));\n"),
+    ("server.js", JS_HEAD + "const X = " + " + ".join(["'a'"] * 100_000) + ";\napp.use(cors({origin: X}));\n"),
+    ("server.ts", JS_HEAD + "const X = " + "{a:" * 100_000 + "1" + "}" * 100_000 + ";\napp.use(cors());\n"),
+], ids=["nginx blocks", "apache sections", "python lists", "python sum 100000", "python sum 1000",
+        "python unary", "js arrays 3000", "js arrays 100000", "js sum", "ts objects"])
+def test_deep_nesting_is_one_clear_line(tmp_path: Path, name: str, text: str):
+    (tmp_path / name).write_text(text)
+    done = _bounded(name, cwd=tmp_path)
+    assert done.returncode == 2
+    line = _one_clear_line(done.stderr)
+    assert "nested" in line and "Recursion" not in line, line
+
+
+def test_cors_nested_origin_arrays_are_read_as_cors_reads_them(tmp_path: Path):
+    # cors's isOriginAllowed looks into nested arrays: /.*/ two levels down still admits any origin
+    (tmp_path / "server.js").write_text(JS_HEAD + "app.use(cors({origin: [['https://a.example'], [[/.*/]]], "
+                                        "credentials: true}));\n")
+    done = _bounded("--format", "json", "server.js", cwd=tmp_path)
+    assert ("CORS106", 3) in _codes(done)
+
+
+# One file with a finding for each frontend, padded past a size with comments.
+SIZED = {
+    "nginx.conf": ("#", WILDCARD_WITH_CREDENTIALS),
+    ".htaccess": ("#", 'Header always set Access-Control-Allow-Origin "*"\n'
+                       'Header always set Access-Control-Allow-Credentials "true"\n'),
+    "settings.py": ("#", DJANGO_HEAD),
+    "app.py": ("#", "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+                    "CORS(app, origins='*', supports_credentials=True)\n"),
+    "main.py": ("#", "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+                     "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['*'], "
+                     "allow_credentials=True)\n"),
+    "server.js": ("//", JS_HEAD + "app.use(cors({origin: '*', credentials: true}));\n"),
+}
+
+
+def _padded(name: str, size: int) -> str:
+    comment, text = SIZED[name]
+    line = f"{comment} {'pad ' * 20}\n"
+    return text + line * (size // len(line) + 1)
+
+
+@pytest.mark.parametrize("name", sorted(SIZED))
+def test_every_frontend_refuses_a_file_past_the_same_limit(tmp_path: Path, name: str):
+    (tmp_path / name).write_text(_padded(name, 1_500_000))
+    (tmp_path / ".corslint.toml").write_text("max-file-size = 1\n")
+    done = _bounded(name, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "file too large to lint (over 1 MB" in _one_clear_line(done.stderr)
+    # the same file under the default limit (10 MB) is linted, its finding kept
+    (tmp_path / ".corslint.toml").unlink()
+    done = _bounded("--format", "json", name, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr.decode()
+    assert _codes(done)
+
+
+def test_a_large_server_js_is_linted_not_skipped(tmp_path: Path):
+    (tmp_path / "server.js").write_text(JS_HEAD + "app.use(cors({origin: '*', credentials: true}));\n"
+                                        + "// pad\n" * 400_000)
+    done = _bounded("--format", "json", ".", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr.decode()
+    assert ("CORS201", 3) in _codes(done)
+
+
+def test_a_huge_settings_file_is_refused_without_reading_it_whole(tmp_path: Path):
+    (tmp_path / "settings.py").write_text(DJANGO_HEAD + "X = 'a'\n" * 4_000_000)   # 32 MB
+    done = _bounded("settings.py", cwd=tmp_path, timeout=30)
+    assert done.returncode == 2
+    assert "file too large to lint (over 10 MB" in _one_clear_line(done.stderr)
+
+
+@pytest.mark.parametrize("name, text", [
+    ("settings.py", DJANGO_HEAD + "X = [" + "1," * 4_000_000 + "]\n"),   # 8 MB: a 3 GB syntax tree
+    ("server.js", JS_HEAD + "const X = [" + "1," * 4_000_000 + "];\n"),
+], ids=["python", "javascript"])
+def test_a_file_under_the_size_limit_with_millions_of_elements_is_refused_cheaply(tmp_path: Path, name: str,
+                                                                                text: str):
+    (tmp_path / name).write_text(text)
+    done = _bounded(name, cwd=tmp_path, timeout=30)
+    assert done.returncode == 2
+    assert "too large to analyse: about 4,000,0" in _one_clear_line(done.stderr)
+
+
+def test_the_total_read_through_includes_is_limited(tmp_path: Path):
+    (tmp_path / "nginx.conf").write_text("include part*.conf;\n" + WILDCARD_WITH_CREDENTIALS)
+    for i in range(3):
+        (tmp_path / f"part{i}.conf").write_text(_padded("nginx.conf", 400_000))
+    (tmp_path / ".corslint.toml").write_text("max-total-size = 1\n")
+    done = _bounded("nginx.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "total-size limit (1 MB" in done.stderr.decode()
+
+
+@pytest.mark.parametrize("setting", ["max-file-size = 0", "max-total-size = -1", 'max-file-size = "10 MB"',
+                                     "max-file-size = true", "max-total-size = inf"])
+def test_size_limits_are_megabytes_and_a_bad_one_is_one_line_naming_the_key(tmp_path: Path, setting: str):
+    (tmp_path / "a.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (tmp_path / ".corslint.toml").write_text("max-file-size = 0.5\nmax-total-size = 2.5\n")
+    assert corslint("a.conf", cwd=tmp_path).returncode == 1
+    (tmp_path / ".corslint.toml").write_text(setting + "\n")
+    done = corslint("a.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert setting.split()[0] in _one_clear_line(done.stderr)
+
+
+# nginx refuses a directive name cut by a NUL byte ('unknown directive ""');
+# the NUL is beyond the first 8 KB, where corslint looks for binary files.
+PADDED_SERVER = "server {\n listen 80;\n" + "# pad\n" * 3000
+
+
+def test_a_nul_byte_in_an_nginx_directive_name_is_refused_as_nginx_refuses_it(tmp_path: Path):
+    (tmp_path / "nginx.conf").write_bytes(
+        (PADDED_SERVER + ' add_header X-A "a";\x00 add_header Access-Control-Allow-Origin "*";'
+         ' add_header Access-Control-Allow-Credentials "true";\n}\n').encode())
+    done = _bounded("nginx.conf", cwd=tmp_path)
+    assert done.returncode == 2
+    assert 'nginx.conf:3003: unknown directive ""' in _one_clear_line(done.stderr)
+    # in a comment or a quoted value nginx takes the NUL: so does corslint
+    for where in ('# a comment \x00 here\n', ' add_header X-A "a\x00b";\n'):
+        (tmp_path / "nginx.conf").write_bytes(
+            (PADDED_SERVER + where + ' add_header Access-Control-Allow-Origin "*";'
+             ' add_header Access-Control-Allow-Credentials "true";\n}\n').encode())
+        done = _bounded("--format", "json", "nginx.conf", cwd=tmp_path)
+        assert done.returncode == 1, done.stderr.decode()
+        assert ("CORS201", 3004) in _codes(done)
+
+
+# Every frontend's samples, as written (LF, UTF-8 with a non-ASCII comment), with
+# CRLF line ends, and in Latin-1: the same findings at the same lines and columns.
+TWIN_SAMPLES = ("nginx", "apache", "django", "flask", "fastapi", "express")
+
+
+def _twin_tree(root: Path, frontend: str, convert) -> Path:
+    for src in sorted((REPO / "samples" / frontend).glob("*/broken.*")):
+        comment = "//" if src.suffix == ".js" else "#"
+        text = f"{comment} café, naïve résumé\n" + src.read_text(encoding="utf-8")
+        dest = root / src.parent.name / src.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(convert(text))
+    return root
+
+
+def _locations(tree: Path) -> list[tuple]:
+    done = _bounded("--format", "json", ".", cwd=tree)
+    assert done.returncode in (0, 1), done.stderr.decode()
+    return sorted((f["file"], f["code"], f["line"], f["column"]) for f in json.loads(done.stdout)["findings"])
+
+
+@pytest.mark.parametrize("frontend", TWIN_SAMPLES)
+def test_crlf_and_latin1_twins_report_the_same_locations(tmp_path: Path, frontend: str):
+    utf8 = _locations(_twin_tree(tmp_path / "lf", frontend, lambda t: t.encode("utf-8")))
+    crlf = _locations(_twin_tree(tmp_path / "crlf", frontend, lambda t: t.replace("\n", "\r\n").encode("utf-8")))
+    latin1 = _locations(_twin_tree(tmp_path / "latin1", frontend, lambda t: t.encode("latin-1")))
+    assert utf8, "the samples have findings"
+    assert crlf == utf8
+    assert latin1 == utf8
+
+
+def test_crlf_does_not_change_which_frontend_reads_a_file(tmp_path: Path):
+    # 'alias /data/' alone on its line looks like httpd's Alias; only the
+    # nginx lines around it (which end in ';' or '{' before the CR) outweigh it
+    text = ("server {\n    listen 80;\n    location / {\n        alias /data/\n            ;\n"
+            "        add_header Access-Control-Allow-Origin \"*\";\n"
+            "        add_header Access-Control-Allow-Credentials \"true\";\n    }\n}\n")
+    (tmp_path / "lf").mkdir()
+    (tmp_path / "crlf").mkdir()
+    (tmp_path / "lf" / "site.conf").write_bytes(text.encode())
+    (tmp_path / "crlf" / "site.conf").write_bytes(text.replace("\n", "\r\n").encode())
+    lf, crlf = _locations(tmp_path / "lf"), _locations(tmp_path / "crlf")
+    assert ("site.conf", "CORS201", 6, 9) in lf
+    assert crlf == lf

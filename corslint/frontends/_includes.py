@@ -79,18 +79,16 @@ class IncludingLoader:
     # Absolute paths of the files included since the last top-level load.
     reached: set[str] = field(default_factory=set)
 
-    # What a file of this frontend is, for messages ("an nginx config"), the
-    # include directive as the user writes it ("include"), and the size
-    # above which a file is refused.
+    # What a file of this frontend is, for messages ("an nginx config"), and
+    # the include directive as the user writes it ("include").
     what: ClassVar[str]
     include_word: ClassVar[str]
-    max_bytes: ClassVar[int]
 
     def read(self, path: str) -> str:
         if path in self.stdin:
             text = self.stdin[path]
         else:
-            text = read_config_text(path, self.what, self.max_bytes, self.problems)
+            text = read_config_text(path, self.what, self.problems)
         self.texts[path] = text
         return text
 

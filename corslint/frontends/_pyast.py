@@ -17,13 +17,16 @@ was; callers never guess.
 from __future__ import annotations
 
 import ast
+import io
 import os
 import re
+import tokenize
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .. import memo
 from ..model import ParseProblem, PolicyModel, Source
+from ._files import ParseError, decode_lenient, is_binary, read_bytes
 
 
 class _Unknown:
@@ -143,47 +146,118 @@ def head_text(path: str, text: str | None = None, limit: int = 262144) -> str | 
         out = ""
     else:
         out = data.decode("utf-8", "replace")
-    heads[key] = out
+    # kept while the heads kept stay small: a tree of many large files is read again instead
+    kept = memo.table("file heads kept")
+    if kept.get("size", 0) + len(out) <= HEADS_KEPT:
+        kept["size"] = kept.get("size", 0) + len(out)
+        heads[key] = out
     return out
 
 
+HEADS_KEPT = 64_000_000   # characters of file heads kept for a run
+
+
 def read_source(path: str, stdin: dict[str, str] | None, texts: dict[str, str] | None,
-                problems: list[ParseProblem]) -> str | None:
-    """The whole text of a file, recorded in ``texts``; None (and a problem) when unreadable."""
+                problems: list[ParseProblem], language: str = "Python") -> str | None:
+    """The whole text of a source file (``language``: "Python" or
+    "JavaScript"), read by the reader every frontend uses and recorded in
+    ``texts``; None (and a problem) when it cannot be linted.
+
+    Python honours a coding declaration (PEP 263) and a UTF-8 BOM; text that
+    still does not decode is read as Latin-1 with a notice, so that every
+    line keeps its number and the file is linted like its UTF-8 twin."""
     if stdin and path in stdin:
         text = stdin[path]
     else:
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except IsADirectoryError:
-            problems.append(ParseProblem(path, None, "is a directory"))
+            data = read_bytes(path)
+        except ParseError as exc:
+            problems.append(exc.problem)
             return None
-        except OSError as exc:
-            problems.append(ParseProblem(path, None, f"cannot read: {exc.strerror or exc}"))
-            return None
-        if b"\x00" in data[:8192]:
+        if is_binary(data):
             problems.append(ParseProblem(path, None, "binary file, not source code"))
             return None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            problems.append(ParseProblem(path, line, "not valid UTF-8 text"))
-            return None
+        text = _decode_source(path, data, problems, language)
     if texts is not None:
         texts[path] = text
     return text
 
 
-def parse_python(path: str, text: str, problems: list[ParseProblem]) -> ast.Module | None:
+def _decode_source(path: str, data: bytes, problems: list[ParseProblem], language: str) -> str:
+    encoding = "utf-8-sig"
+    note = ""
+    if language == "Python":
+        note = "; Python itself refuses it without a coding declaration"
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError:   # an unknown coding: Python refuses it, corslint reads on
+            pass
     try:
-        return ast.parse(text, filename=path)
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        text = decode_lenient(path, data, problems, note)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+# Syntax nested deeper than this is refused before any of it is walked (as
+# Python's own parser refuses more than 200 nested parentheses): the walks and
+# evaluation must never meet the recursion limit.
+MAX_NESTING = 400
+TOO_DEEP = f"expressions nested too deep to analyse (more than {MAX_NESTING} levels)"
+
+
+# A syntax tree costs far more memory than its text (Python's about 700
+# bytes a node: a 10 MB list of numbers would take 4 GB), so the number of
+# elements a file holds is bounded too, counted cheaply on the text before
+# any tree is built: every separator and operator that starts an element.
+MAX_ELEMENTS = 1_000_000
+_ELEMENT_MARKS = ",;=([{+\n"
+
+
+def too_many_elements(path: str, text: str) -> ParseProblem | None:
+    """A problem when ``text`` holds more syntax than corslint analyses."""
+    count = sum(text.count(mark) for mark in _ELEMENT_MARKS)
+    if count <= MAX_ELEMENTS:
+        return None
+    return ParseProblem(path, None, f"too large to analyse: about {count:,} statements and expressions "
+                                    f"(more than {MAX_ELEMENTS:,})")
+
+
+def parse_python(path: str, text: str, problems: list[ParseProblem]) -> ast.Module | None:
+    too_many = too_many_elements(path, text)
+    if too_many is not None:
+        problems.append(too_many)
+        return None
+    try:
+        tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
         problems.append(ParseProblem(path, exc.lineno, f"Python syntax error: {exc.msg}"))
-    except (ValueError, RecursionError, MemoryError) as exc:
+        return None
+    except RecursionError:
+        problems.append(ParseProblem(path, None, TOO_DEEP))
+        return None
+    except MemoryError:   # the parser's own stack (deep nesting) or the machine's memory
+        problems.append(ParseProblem(path, None, "too large or nested too deep to parse as Python"))
+        return None
+    except ValueError as exc:
         problems.append(ParseProblem(path, None, f"cannot parse as Python: {exc}"))
-    return None
+        return None
+    if _deeper_than(tree, MAX_NESTING):
+        problems.append(ParseProblem(path, None, TOO_DEEP))
+        return None
+    return tree
+
+
+def _deeper_than(tree: ast.AST, limit: int) -> bool:
+    """Whether the syntax tree is more than ``limit`` levels deep (walked
+    without recursion)."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
 
 
 # ---------------------------------------------------------------- env lookups
@@ -247,6 +321,56 @@ def _cast(value: Any, cast: str) -> Any:
 
 MAX_DEPTH = 6
 
+# Bounds on constant evaluation, so that a settings file written to exhaust
+# the machine (`X = X + X` forty times, `"{:999999999}".format(1)`) costs
+# little: past one, the value is unknown and the file gets one notice.
+MAX_STRING = 1_000_000      # characters in one string
+MAX_ITEMS = 100_000         # elements of one value, nested lists and dicts included
+MAX_VALUE = 5_000_000       # characters and elements of one value, nested ones included
+MAX_INT_BITS = 4096         # an integer's size (about 1,200 digits)
+MAX_STEPS = 1_000_000       # expressions evaluated in one module
+MAX_BUILT = 20_000_000      # characters and elements built in one module
+TOO_LARGE = "value too large to evaluate; treated as unknown"
+TOO_DEEP_VALUE = "expression nested too deep to evaluate; treated as unknown"
+
+
+class _TooLarge(Exception):
+    """An evaluation would pass a bound: its value is unknown."""
+
+
+def _size(value: Any) -> int:
+    """What a value costs against the bounds: its characters and elements,
+    nested values included and a value held twice counted twice (so that
+    everything that walks it, compares it or prints it is bounded too);
+    _TooLarge past a bound."""
+    size = items = 0
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, StaticValue):
+            v = v.value
+        if isinstance(v, (str, bytes)):
+            if len(v) > MAX_STRING:
+                raise _TooLarge
+            size += len(v)
+        elif isinstance(v, (list, tuple)):
+            items += len(v)
+            stack.extend(v)
+        elif isinstance(v, dict):
+            items += len(v)
+            stack.extend(v.values())
+        elif isinstance(v, int) and v.bit_length() > MAX_INT_BITS:
+            raise _TooLarge
+        if items > MAX_ITEMS or size + items > MAX_VALUE:
+            raise _TooLarge
+    return size + items
+
+
+# Expressions that build a new value (rather than name or select one): what
+# they build counts against MAX_BUILT.
+_BUILDS = (ast.BinOp, ast.JoinedStr, ast.Call, ast.ListComp, ast.GeneratorExp, ast.SetComp,
+           ast.List, ast.Tuple, ast.Set, ast.Dict)
+
 
 class Module:
     """One parsed module and the values of its top-level names."""
@@ -262,6 +386,9 @@ class Module:
         self.assigned_at: dict[str, ast.AST] = {}   # name -> the statement that last set it
         self.conditions: dict[str, str] = {}        # name -> condition it was set under
         self.imports: dict[str, str] = {}           # local name -> dotted origin
+        self.steps = 0                               # expressions evaluated so far
+        self.built = 0                               # characters and elements built so far
+        self.bound_met: ParseProblem | None = None   # the first bound met: the notice to give
         self._run(tree.body, cond="")
 
     # -- statements
@@ -270,8 +397,27 @@ class Module:
         for stmt in body:
             try:
                 self._stmt(stmt, cond)
-            except RecursionError:
-                continue
+            except _TooLarge:
+                # a statement that changes a value in place (append, +=)
+                # past a bound: the names it sets are unknown from here on
+                self._note_bound(stmt, TOO_LARGE)
+                for name in _assigned_names(stmt):
+                    self._set(name, unknown(stmt, TOO_LARGE), stmt, cond)
+
+    def _note_bound(self, node: ast.AST | None, message: str) -> None:
+        if self.bound_met is None:
+            self.bound_met = ParseProblem(self.path, _position(node)[0], message, fatal=False)
+
+    def _too_large(self, node: ast.AST) -> StaticValue:
+        self._note_bound(node, TOO_LARGE)
+        return unknown(node, TOO_LARGE)
+
+    def _fits(self, static: StaticValue) -> StaticValue:
+        """``static`` after checking what it built against the bounds."""
+        self.built += _size(static.value)
+        if self.built > MAX_BUILT:
+            raise _TooLarge
+        return static
 
     def _set(self, name: str, value: StaticValue, stmt: ast.AST, cond: str) -> None:
         self.env[name] = value
@@ -300,7 +446,7 @@ class Module:
             old = self.env.get(stmt.target.id)
             new = self.eval(stmt.value, self.env)
             if old is not None and isinstance(stmt.op, ast.Add):
-                self._set(stmt.target.id, _add_values(old, new, stmt), stmt, cond)
+                self._set(stmt.target.id, self._fits(_add_values(old, new, stmt)), stmt, cond)
             else:
                 self._set(stmt.target.id, unknown(stmt, _short_text(stmt)), stmt, cond)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
@@ -373,14 +519,26 @@ class Module:
             return
         else:
             return
-        self._set(name, StaticValue(items, base.line, base.column, base.note), stmt, cond)
+        self._set(name, self._fits(StaticValue(items, base.line, base.column, base.note)), stmt, cond)
 
     # -- expressions
 
     def eval(self, node: ast.AST | None, env: dict[str, StaticValue], depth: int = 0) -> StaticValue:
+        """The value of ``node`` with the names of ``env``, within the bounds."""
         if node is None:
             return StaticValue(None)
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            return self._too_large(node)
+        try:
+            result = self._eval(node, env, depth)
+            return self._fits(result) if isinstance(node, _BUILDS) else result
+        except _TooLarge:
+            return self._too_large(node)
+
+    def _eval(self, node: ast.AST, env: dict[str, StaticValue], depth: int) -> StaticValue:
         if depth > MAX_DEPTH * 4:
+            self._note_bound(node, TOO_DEEP_VALUE)
             return unknown(node, _short_text(node))
         line, col = _position(node)
         eval_child = lambda n: self.eval(n, env, depth + 1)  # noqa: E731
@@ -423,6 +581,7 @@ class Module:
         if isinstance(node, ast.JoinedStr):
             parts: list[str] = []
             note = ""
+            length = 0
             for v in node.values:
                 if isinstance(v, ast.Constant):
                     parts.append(str(v.value))
@@ -432,6 +591,9 @@ class Module:
                         return unknown(node, _short_text(node))
                     note = note or inner.note
                     parts.append(str(inner.value))
+                length += len(parts[-1])
+                if length > MAX_STRING:
+                    raise _TooLarge
             return StaticValue("".join(parts), line, col, note)
         if isinstance(node, ast.BinOp):
             left, right = eval_child(node.left), eval_child(node.right)
@@ -441,8 +603,11 @@ class Module:
                 return unknown(node, _short_text(node), left.note or right.note)
             try:
                 if isinstance(node.op, ast.Mult) and isinstance(left.value, (int, float)) and isinstance(right.value, (int, float)):
+                    if isinstance(left.value, int) and isinstance(right.value, int) and \
+                            left.value.bit_length() + right.value.bit_length() > MAX_INT_BITS:
+                        raise _TooLarge
                     return StaticValue(left.value * right.value, line, col, left.note or right.note)
-            except Exception:
+            except (TypeError, ValueError, OverflowError):
                 pass
             return unknown(node, _short_text(node))
         if isinstance(node, ast.UnaryOp):
@@ -598,7 +763,8 @@ class Module:
                 if not all(i.known for i in args[1].items()):
                     return unknown(node, _short_text(node), note)
                 return StaticValue([i for i in args[1].items() if _truthy(i.value)], line, col, note)
-            if name in ("int", "str", "bool", "float") and len(args) == 1 and args[0].known:
+            if name in ("int", "str", "bool", "float") and len(args) == 1 and args[0].known and \
+                    not isinstance(args[0].value, (list, tuple, dict)):
                 try:
                     return StaticValue({"int": int, "str": str, "bool": bool, "float": float}[name](args[0].value),
                               line, col, note)
@@ -686,6 +852,17 @@ class Module:
                 stack.append((child, parents + [node]))
 
 
+def _assigned_names(stmt: ast.AST) -> list[str]:
+    if isinstance(stmt, ast.Assign):
+        return [n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and isinstance(stmt.target, ast.Name):
+        return [stmt.target.id]
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+            isinstance(stmt.value.func, ast.Attribute) and isinstance(stmt.value.func.value, ast.Name):
+        return [stmt.value.func.value.id]
+    return []
+
+
 def _relocate(static: StaticValue, fn: ast.AST, call: ast.AST) -> StaticValue:
     """Values a helper function builds are written, for the reader, where the
     helper is called: move positions inside the helper's body to the call."""
@@ -718,14 +895,19 @@ def _string_method(base: StaticValue, attr: str, args: list[Any]) -> Any | None:
             return getattr(v, attr)(*args)
         if attr == "split" and len(args) <= 2:
             return v.split(*args)
-        if attr == "replace" and len(args) == 2:
+        if attr == "replace" and len(args) == 2 and all(isinstance(a, str) for a in args):
+            if len(v) + (v.count(args[0]) if args[0] else len(v) + 1) * len(args[1]) > MAX_STRING:
+                raise _TooLarge
             return v.replace(*args)
         if attr == "join" and len(args) == 1 and isinstance(args[0], list):
             if all(isinstance(a, str) for a in args[0]):
+                if sum(map(len, args[0])) + len(v) * len(args[0]) > MAX_STRING:
+                    raise _TooLarge
                 return v.join(args[0])
         if attr in ("startswith", "endswith") and len(args) == 1:
             return getattr(v, attr)(args[0] if not isinstance(args[0], list) else tuple(args[0]))
         if attr == "format" and all(isinstance(a, (str, int)) for a in args):
+            _check_format(v, args)
             try:
                 return v.format(*args)
             except (IndexError, KeyError, ValueError):
@@ -738,12 +920,31 @@ def _string_method(base: StaticValue, attr: str, args: list[Any]) -> Any | None:
     return None
 
 
+_FORMAT_SPEC = re.compile(r"\{[^{}]*:([^{}]*)\}")
+
+
+def _check_format(template: str, args: list[Any]) -> None:
+    """_TooLarge when ``template.format(*args)`` could pass MAX_STRING: its
+    widths and precisions, and each field the longest argument, counted
+    before anything is built. A width taken from an argument is not followed."""
+    if re.search(r"\{[^{}]*:[^{}]*\{", template):
+        raise _TooLarge
+    widths = sum(int(d) for spec in _FORMAT_SPEC.findall(template) for d in re.findall(r"\d+", spec))
+    longest = max((len(a) if isinstance(a, str) else a.bit_length() // 3 + 2 for a in args), default=0)
+    if len(template) + widths + template.count("{") * longest > MAX_STRING:
+        raise _TooLarge
+
+
 def _add_values(left: StaticValue, right: StaticValue, node: ast.AST) -> StaticValue:
     line, col = _position(node)
     note = left.note or right.note
     if left.is_list and right.is_list:
+        if len(left.value) + len(right.value) > MAX_ITEMS:
+            raise _TooLarge
         return StaticValue(left.items() + right.items(), left.line, left.column, note)
     if left.known and right.known and isinstance(left.value, str) and isinstance(right.value, str):
+        if len(left.value) + len(right.value) > MAX_STRING:
+            raise _TooLarge
         return StaticValue(left.value + right.value, line, col, note)
     if left.known and right.known and isinstance(left.value, (int, float)) and isinstance(right.value, (int, float)):
         return StaticValue(left.value + right.value, line, col, note)
@@ -877,4 +1078,7 @@ def parse_each(paths: list[str], stdin: dict[str, str] | None, texts: dict[str, 
             model.routes.extend(routes_of(path, module, model.problems))
         except RecursionError:
             model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
+            continue
+        if module.bound_met is not None:
+            model.problems.append(module.bound_met)
     return model

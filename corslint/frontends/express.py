@@ -110,7 +110,6 @@ VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "all", "use
 SETTERS = ("setHeader", "header", "set", "append")
 _CORS_IMPORT = re.compile(r"""require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]""")
 _ACAO_TEXT = re.compile(r"""['"`]access-control-allow-origin['"`]""", re.I)
-_MAX_BYTES = 2_000_000
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
@@ -147,13 +146,14 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     model = PolicyModel()
     for path in paths:
-        text = _pyast.read_source(path, stdin, texts, model.problems)
+        text = _pyast.read_source(path, stdin, texts, model.problems, language="JavaScript")
         if text is None:
             continue
-        data = text.encode("utf-8")
-        if len(data) > _MAX_BYTES:
-            model.problems.append(ParseProblem(path, None, "file too large to analyse (over 2 MB)", fatal=False))
+        too_many = _pyast.too_many_elements(path, text)
+        if too_many is not None:
+            model.problems.append(too_many)
             continue
+        data = text.encode("utf-8", "surrogatepass")
         try:
             parser = _parser(path)
         except ImportError:
@@ -162,6 +162,9 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 "tree-sitter-javascript tree-sitter-typescript)"))
             continue
         tree = parser.parse(data)
+        if _deeper_than(tree.root_node, MAX_NESTING):
+            model.problems.append(ParseProblem(path, None, TOO_DEEP))
+            continue
         error = _first_error(tree.root_node)
         if error is not None:
             line = error.start_point[0] + 1
@@ -169,11 +172,39 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
             model.problems.append(ParseProblem(path, line, f"JavaScript syntax error: {what}"))
             continue
         model.files.append(path)
+        js = JsFile(path, tree.root_node)
         try:
-            model.routes.extend(JsFile(path, tree.root_node).routes())
-        except RecursionError:
-            model.problems.append(ParseProblem(path, None, "nesting too deep to analyse"))
+            model.routes.extend(js.routes())
+        except RecursionError:   # the nesting check above should make this impossible
+            model.problems.append(ParseProblem(path, None, TOO_DEEP))
+            continue
+        if js.bound_met is not None:
+            model.problems.append(js.bound_met)
     return model
+
+
+# Syntax nested deeper than this is refused before any of it is walked: no
+# hand-written server nests a hundred levels, and the walks and evaluation
+# below must never meet Python's recursion limit.
+MAX_NESTING = 400
+TOO_DEEP = f"expressions nested too deep to analyse (more than {MAX_NESTING} levels)"
+
+
+def _deeper_than(root, limit: int) -> bool:
+    """Whether the syntax tree is more than ``limit`` levels deep (walked
+    with a cursor: no recursion)."""
+    cursor = root.walk()
+    depth = 0
+    while True:
+        if cursor.goto_first_child():
+            depth += 1
+            if depth > limit:
+                return True
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return False
+            depth -= 1
 
 
 def _first_error(node):
@@ -223,10 +254,18 @@ class JsValue:
 JS_UNKNOWN = "unknown"
 
 
+# Bounds on constant evaluation (see _pyast): past one, a value is unknown
+# and the file gets one notice.
+MAX_EVAL_DEPTH = 12
+MAX_STEPS = 200_000
+
+
 class JsFile:
     def __init__(self, path: str, root):
         self.path = path
         self.root = root
+        self.steps = 0                               # expressions evaluated so far
+        self.bound_met: ParseProblem | None = None   # the first bound met: the notice to give
         self.decls: dict[str, list] = {}
         for n in _walk(root):
             if n.type == "variable_declarator":
@@ -271,12 +310,28 @@ class JsFile:
 
     # -- evaluation
 
+    def _bound(self, node, message: str) -> JsValue:
+        if self.bound_met is None:
+            self.bound_met = ParseProblem(self.path, node.start_point[0] + 1, message, fatal=False)
+        return JsValue(JS_UNKNOWN, message.split(";")[0], node)
+
     def eval(self, node, depth: int = 0, scope: dict | None = None) -> JsValue:
+        """The value of ``node`` within the bounds (see _pyast)."""
         node = _unwrap(node)
         if node is None:
             return JsValue("undef")
-        if depth > 12:
-            return JsValue(JS_UNKNOWN, _node_text(node), node)
+        if depth > MAX_EVAL_DEPTH:
+            return self._bound(node, _pyast.TOO_DEEP_VALUE)
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            return self._bound(node, _pyast.TOO_LARGE)
+        value = self._eval(node, depth, scope)
+        if (value.kind == "str" and len(value.value) > _pyast.MAX_STRING) or \
+                (value.kind == "array" and len(value.value) > _pyast.MAX_ITEMS):
+            return self._bound(node, _pyast.TOO_LARGE)
+        return value
+
+    def _eval(self, node, depth: int, scope: dict | None) -> JsValue:
         t = node.type
         if t == "string":
             return JsValue("str", "".join(_node_text(c) if c.type == "string_fragment" else _escape(_node_text(c))
@@ -353,6 +408,8 @@ class JsFile:
             if op == "+" and left.kind in ("str", "num") and right.kind in ("str", "num"):
                 if left.kind == "num" and right.kind == "num":
                     return JsValue("num", left.value + right.value, node)
+                if len(_js_str(left)) + len(_js_str(right)) > _pyast.MAX_STRING:
+                    return self._bound(node, _pyast.TOO_LARGE)
                 return JsValue("str", f"{_js_str(left)}{_js_str(right)}", node, left.note or right.note)
             return JsValue(JS_UNKNOWN, _node_text(node), node)
         if t == "call_expression":
@@ -363,8 +420,9 @@ class JsFile:
                 base = self.eval(func.child_by_field_name("object"), depth + 1, scope)
                 argv = [self.eval(a, depth + 1, scope) for a in args.named_children]
                 if base.kind == "str" and prop == "split" and len(argv) == 1 and argv[0].kind == "str":
-                    return JsValue("array", [JsValue("str", s.strip() if False else s, node, base.note)
-                                        for s in base.value.split(argv[0].value)], node, base.note)
+                    # JavaScript splits on "" between characters; Python refuses it
+                    parts = base.value.split(argv[0].value) if argv[0].value else list(base.value)
+                    return JsValue("array", [JsValue("str", s, node, base.note) for s in parts], node, base.note)
                 if base.kind == "str" and prop in ("trim", "toLowerCase", "toUpperCase") and not argv:
                     fn = {"trim": str.strip, "toLowerCase": str.lower, "toUpperCase": str.upper}[prop]
                     return JsValue("str", fn(base.value), node, base.note)
@@ -468,6 +526,20 @@ class JsFile:
         return out
 
 
+def _flattened(items: list[JsValue]) -> list[JsValue]:
+    """The entries of an origin array with nested arrays opened, as cors's
+    isOriginAllowed looks into them."""
+    out: list[JsValue] = []
+    stack = list(reversed(items))
+    while stack:
+        item = stack.pop()
+        if item.kind == "array":
+            stack.extend(reversed(item.value))
+        else:
+            out.append(item)
+    return out
+
+
 def _escape(text: str) -> str:
     try:
         return text.encode("latin-1", "backslashreplace").decode("unicode_escape")
@@ -563,7 +635,7 @@ class CorsCall:
             return OriginPolicy("list", src, matchers=[_matcher_for(self.js, origin)])
         if origin.kind == "array":
             matchers, partial = [], []
-            for item in origin.value:
+            for item in _flattened(origin.value):
                 m = _matcher_for(self.js, item, origin.note)
                 if m is None:
                     partial.append(f"an origin entry ({item.value})")

@@ -12,9 +12,6 @@ from .._includes import IncludingLoader, above_root, rerooted
 from ...model import ParseProblem, Source
 
 
-MAX_BYTES = 2_000_000     # larger files are refused: no httpd config is that big
-
-
 def load_grammar():
     from ...grammars import apache  # the pyparsing grammar: loaded on the first Apache file only
 
@@ -60,7 +57,6 @@ class Loader(IncludingLoader):
 
     what = "an Apache config"
     include_word = "Include"
-    max_bytes = MAX_BYTES
 
     def parse_file(self, path: str) -> list:
         if path in self.cache:

@@ -56,6 +56,7 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 
 
 def looks_like_apache(text: str) -> bool:
+    text = text.replace("\r\n", "\n")   # CRLF files are told apart as their LF twins are
     apache = len(_APACHE_LINE.findall(text))
     if not apache:
         return False

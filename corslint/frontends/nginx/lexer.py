@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Iterator
+from typing import Iterable, Iterator
 
 Token = tuple[str, int, bool]
 
@@ -182,13 +182,33 @@ def lex(filename: str) -> Iterator[Token]:
     with io.open(filename, mode="r", encoding="utf-8", errors="replace") as fh:
         text = fh.read()
     if any(name in text for name in crossplane.lexer.EXTERNAL_LEXERS):
-        yield from crossplane.lexer.lex(filename)
+        yield from _refusing_nul_names(crossplane.lexer.lex(filename), filename)
         return
     found, error = tokens(text)
-    yield from found
+    yield from _refusing_nul_names(found, filename)
     if error is not None:
         reason, line = error
         raise NgxParserSyntaxError(reason, filename, line)
+
+
+def _refusing_nul_names(found: Iterable[Token], filename: str) -> Iterator[Token]:
+    """The tokens, refusing a directive name that holds a NUL byte as nginx
+    does ('unknown directive ""': its C string ends at the NUL). crossplane
+    would take the NUL and the words after it for one unknown directive and
+    the next real directive would silently vanish. A NUL in a value or a
+    comment is nginx's business only (nginx -t accepts it)."""
+    from crossplane.errors import NgxParserSyntaxError
+
+    starts_statement = True
+    for token in found:
+        value, line, quoted = token
+        if starts_statement and not quoted and "\x00" in value and not value.startswith("#"):
+            name = value.split("\x00", 1)[0]
+            raise NgxParserSyntaxError(f'unknown directive "{name}" (a NUL byte where a directive name '
+                                       "belongs)", filename, line)
+        if not value.startswith("#") or quoted:
+            starts_statement = not quoted and value in (";", "{", "}")
+        yield token
 
 
 def parse(filename: str, **options) -> dict:

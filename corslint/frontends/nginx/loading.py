@@ -17,9 +17,6 @@ from ...model import ParseProblem, Source
 TEMPLATE_MARKERS = re.compile(r"\{\{|\{%|<%=|^\s*\{\{-", re.M)
 
 
-MAX_BYTES = 16_000_000  # larger files are refused: a geo blocklist, not CORS configuration
-
-
 @dataclass
 class Directive:
     name: str
@@ -38,7 +35,6 @@ class Loader(IncludingLoader):
 
     what = "an nginx config"
     include_word = "include"
-    max_bytes = MAX_BYTES
 
     def parse_file(self, path: str) -> list[dict]:
         if path in self.cache:

@@ -40,6 +40,7 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
         except OSError:
             return named
         text = head.decode("utf-8", "replace")
+    text = text.replace("\r\n", "\n")   # CRLF files are recognised as their LF twins are
     if "<VirtualHost" in text or "<Directory" in text or re.search(r"^\s*Header\s+(always\s+)?set", text, re.M | re.I):
         return False  # Apache
     if NGINX_HINTS.search(text):
