@@ -1,9 +1,12 @@
 """CORS103 duplicate-allow-origin: two ``Access-Control-Allow-Origin`` headers
 on one response.
 
-Either the config itself adds the header twice on one branch, or it adds the
-header in front of an upstream that is not told to drop its own (which the app
-may well send: then the browser sees two). Browsers refuse a response with two
+Either the config itself adds the header twice on one branch (error, with the
+browsers' texts), or it adds the header in front of an upstream that is not
+told to drop its own. Whether that upstream sends one is not in the config, so
+the second case is said as a condition: once per directive, however many
+routes proxy behind it, at info, with no browser text (none is certain), and
+naming the proxies as related places. Browsers refuse a response with two
 ACAO fields even when both hold the same value. See ``corslint explain CORS103``.
 """
 
@@ -18,7 +21,7 @@ CODE = "CORS103"
 NAME = "duplicate-allow-origin"
 SEVERITY = "error"
 CATEGORY = "browser-blocks"
-LEVELS = ("warning", "error")
+LEVELS = ("info", "error")
 SUMMARY = "Access-Control-Allow-Origin sent twice on one response"
 # What must change, worded per frontend by corslint.fixes.
 FIX = "send-allow-origin-once"
@@ -59,6 +62,9 @@ def _judge(route: Route, branch: Branch, origin: str, response: engine.HttpRespo
 
 
 def check(model):
+    # The directive that may meet an upstream's own copy -> (where it first
+    # did, every place that proxies behind it): one finding per directive.
+    conditional: dict[Source, tuple[HeaderEmission, Route, list[Source]]] = {}
     for route in cors_routes(model):
         # Branches answering GET first: their finding shows the simplest request.
         ordered = sorted(route.branches, key=lambda b: _method(b) != ("GET", False))
@@ -67,7 +73,7 @@ def check(model):
                 continue
             _, preflight = _method(branch)
             definite = False
-            possible: tuple[HeaderEmission, str, str, engine.HttpResponse] | None = None
+            possible: HeaderEmission | None = None   # a copy the upstream may double
             for origin in _origins_for(route, branch):
                 ans = answer_branch(branch, origin, preflight=preflight)
                 sent = [(h, v) for h, v in ans.sent if h.lname == ACAO]
@@ -89,23 +95,20 @@ def check(model):
                         )
                     break
                 if possible is None and sent and _upstream_may_add(branch, sent[0][0]):
-                    possible = (sent[0][0], sent[0][1], origin, ans.response)
+                    possible = sent[0][0]
             if definite or possible is None:
                 continue
-            h, text, origin, response = possible
-            # What the browser gets when the app answers with its own copy
-            # (upstream fields come first, nginx appends its own).
-            doubled = engine.HttpResponse(response.status, (("Access-Control-Allow-Origin", text),)
-                                          + response.headers)
-            failure, req = _judge(route, branch, origin, doubled)
-            outcome = branch.outcome
-            yield report(
-                f"Access-Control-Allow-Origin '{h.raw}' is added to answers from the upstream "
-                f"({outcome.reason or 'proxied'}) without hiding the upstream's own: "
-                "if the upstream also sends it, browsers refuse the response with two.",
-                h.source, level="warning", failure=failure, request=req, route=route,
-                related=[outcome.source],
-            )
+            _, _, proxies = conditional.setdefault(possible.source, (possible, route, []))
+            if branch.outcome.source not in proxies:
+                proxies.append(branch.outcome.source)
+    for h, route, proxies in conditional.values():
+        yield report(
+            f"Access-Control-Allow-Origin '{h.raw}' is added to answers from an upstream "
+            f"without hiding the upstream's own: if the upstream application also sends "
+            "Access-Control-Allow-Origin, browsers see two and refuse the response "
+            "(whether it does is not in this config).",
+            h.source, level="info", route=route, related=proxies,
+        )
 
 
 def _many(first: HeaderEmission, again: list[HeaderEmission], failure, req, route: Route):

@@ -21,11 +21,27 @@ def test_definite_duplicate_is_an_error_with_browser_texts():
     assert "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed" in finding.firefox
 
 
-def test_upstream_duplicate_is_only_a_warning():
+def test_upstream_duplicate_is_a_condition_said_once_at_info():
+    # Whether the app behind proxy_pass sends its own copy is not in the
+    # config: a condition, with no browser text (none is certain).
     [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "proxy_without_hide.conf", CODE)
-    assert finding.severity == "warning"
-    assert "if the upstream also sends it" in finding.message
-    assert "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed" in finding.firefox
+    assert finding.severity == "info"
+    assert "if the upstream application also sends Access-Control-Allow-Origin" in finding.message
+    assert finding.chrome is None and finding.firefox is None
+
+
+def test_one_server_level_directive_in_front_of_many_proxies_is_one_finding(tmp_path):
+    from corslint.lint import lint
+
+    locations = "".join(f"    location /api{i}/ {{ proxy_pass http://127.0.0.1:{8000 + i}; }}\n"
+                        for i in range(30))
+    (tmp_path / "nginx.conf").write_text(
+        "server {\n    listen 80;\n"
+        "    add_header Access-Control-Allow-Origin \"https://app.example.com\" always;\n"
+        + locations + "}\n")
+    findings = [f for f in lint([str(tmp_path / "nginx.conf")]).findings if f.code == CODE]
+    assert len(findings) == 1 and findings[0].line == 3
+    assert len(findings[0].related) == 30  # every proxy_pass behind it
 
 
 def test_duplicate_from_an_included_snippet_names_the_other_file():
