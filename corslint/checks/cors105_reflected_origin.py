@@ -1,10 +1,11 @@
 """CORS105 reflected-origin: ``Access-Control-Allow-Origin`` echoes the
 request's ``Origin`` with no allowlist in front of it.
 
-Echoing every origin lets every website read the response; with
-``Access-Control-Allow-Credentials: true`` any site reads authenticated
-responses. No browser error follows: the browser allows it, which is the
-problem. See ``corslint explain CORS105``.
+With ``Access-Control-Allow-Credentials: true`` echoing every origin lets any
+site read authenticated responses. Without credentials an echo grants exactly
+what ``*`` grants (Flask-CORS's default answers so): no finding then, and
+CORS108 still says where ``Vary: Origin`` is missing. No browser error follows:
+the browser allows it, which is the problem. See ``corslint explain CORS105``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ CODE = "CORS105"
 NAME = "reflected-origin"
 SEVERITY = "critical"
 CATEGORY = "security"
-LEVELS = ("warning", "critical")
+LEVELS = ("critical",)
 SUMMARY = "Access-Control-Allow-Origin echoes the request's Origin without checking it"
 # What must change, worded per frontend by corslint.fixes.
 FIX = "reflect-only-allowlisted-origins"
@@ -94,6 +95,8 @@ def check(model):
                     seen.actual = True
     for seen in sorted(found.values(), key=lambda s: (s.emission.source.file, s.emission.source.line,
                                                       s.emission.source.column)):
+        if not seen.credentials:
+            continue  # the echo grants what '*' grants: nothing to report
         h = seen.emission
         related = list(seen.related)
         omap = _via_map_default(h)
@@ -104,18 +107,10 @@ def check(model):
             if (omap.default_source or omap.source) is not None:
                 related.append(omap.default_source or omap.source)
         if seen.actual:
-            if seen.credentials:
-                message = (f"{what}, with credentials: any site, e.g. {seen.origin}, can read "
-                           "authenticated responses.")
-            else:
-                message = (f"{what}: any site, e.g. {seen.origin}, can read the responses, as "
-                           "with '*'.")
-        elif seen.credentials:
+            message = (f"{what}, with credentials: any site, e.g. {seen.origin}, can read "
+                       "authenticated responses.")
+        else:
             message = (f"{what} on the preflight answer, with credentials: any site, e.g. "
                        f"{seen.origin}, may send requests with any method and header the "
                        "preflight allows, cookies included.")
-        else:
-            message = (f"{what} on the preflight answer: any site, e.g. {seen.origin}, may send "
-                       "requests with any method and header the preflight allows.")
-        yield report(message, h.source, level="critical" if seen.credentials else "warning",
-                     route=seen.route, related=related)
+        yield report(message, h.source, route=seen.route, related=related)

@@ -19,9 +19,21 @@ def test_credentials_make_it_critical():
     assert [r.line for r in finding.related] == [6]
 
 
-def test_without_credentials_it_is_a_warning():
+def test_a_map_default_that_echoes_names_the_default_line():
     [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "map_default_reflects.conf", CODE)
-    assert finding.severity == "warning"
+    assert finding.severity == "critical"
     assert "default echoes every origin" in finding.message
-    assert "as with '*'" in finding.message
     assert 3 in [r.line for r in finding.related]  # the map's default line
+
+
+def test_without_credentials_an_echo_is_no_finding_but_vary_is_still_checked(tmp_path):
+    # An echo without credentials grants what '*' grants (#20): no CORS105;
+    # CORS108 still says when Vary: Origin is missing.
+    from corslint.lint import lint
+
+    (tmp_path / "nginx.conf").write_text(
+        "server {\n    listen 80;\n    location / {\n"
+        "        add_header Access-Control-Allow-Origin $http_origin always;\n"
+        "        proxy_pass http://127.0.0.1:8000;\n    }\n}\n")
+    codes = {f.code for f in lint([str(tmp_path / "nginx.conf")]).findings}
+    assert CODE not in codes and "CORS108" in codes
