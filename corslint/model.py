@@ -549,6 +549,7 @@ class HeaderEmission:
     replaces: bool = False         # replaces a same-named header (upstream's included)
     note: str = ""                 # provenance worth saying in a finding, e.g. "the default of
                                    # os.environ.get('CORS_ALLOW_ALL_ORIGINS')"
+    library_default: bool = False  # the library sends it unasked (nothing the user wrote)
     lname: str = field(default="", init=False, repr=False, compare=False)  # name, lower case
 
     def __post_init__(self):

@@ -4,11 +4,13 @@ not honour as written.
 * not a non-negative integer (``10m``, ``1.5``, ``600, 600`` from two
   emissions): ignored, the preflight is cached for the default 5 seconds
   (error; a negative value, often meant as "do not cache", is a warning);
-* above 7200: Chrome caps it at 7200 seconds (info);
-* above 86400: Firefox caps it at 86400 seconds as well (warning).
+* above 7200: Chrome caps it at 7200 seconds, and above 86400 Firefox as
+  well: harmless (the preflight is only repeated sooner), so info, and once
+  per value however many places send it.
 
-Values corslint cannot resolve are left alone. No console message follows any
-of these; see ``corslint explain CORS309``.
+Values corslint cannot resolve are left alone, and so is a value the user did
+not write (a library's own default, such as django-cors-headers' 86400). No
+console message follows any of these; see ``corslint explain CORS309``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ FIREFOX_CAP = engine.MAX_AGE_CAP["firefox"]
 
 def check(model):
     seen = set()
+    capped: dict[int, tuple] = {}   # seconds -> (route, first emission, other places)
     for route, h in all_emissions(model, ACMA):
+        if h.library_default:
+            continue  # nothing the user wrote
         for alt in h.value.alternatives():
             text = alt.literal_text
             if text is None or (h.source, text) in seen:
@@ -43,8 +48,28 @@ def check(model):
             value = engine.http.strip_ows(text)
             if not value:
                 continue  # nginx sends no header for an empty value
+            seconds, problem = engine.parse_max_age(value)
+            if problem is None and seconds > CHROME_CAP:
+                _, first, others = capped.setdefault(seconds, (route, h, []))
+                if h.source != first.source and h.source not in others:
+                    others.append(h.source)
+                continue
             yield from _judge(route, h, value)
+    for seconds, (route, h, others) in capped.items():
+        yield _capped(route, h, seconds, others)
     yield from _sent_twice(model)
+
+
+def _capped(route, h, seconds, others):
+    """One info finding per value above a browser's cap, the other places
+    that send it as related: the preflight is only repeated sooner."""
+    if seconds > FIREFOX_CAP:
+        message = (f"Access-Control-Max-Age {seconds} is capped by both browsers: Chrome keeps the "
+                   f"preflight for at most {CHROME_CAP} s and Firefox for at most {FIREFOX_CAP} s.")
+    else:
+        message = (f"Access-Control-Max-Age {seconds} is capped at {CHROME_CAP} s by Chrome; only "
+                   f"Firefox (up to {FIREFOX_CAP} s) honours it.")
+    return report(message, h.source, level="info", route=route, related=others)
 
 
 def _judge(route, h, value):
@@ -61,18 +86,6 @@ def _judge(route, h, value):
             f"Access-Control-Max-Age '{value}' {problem}: browsers accept only a whole number of "
             f"seconds, ignore it, and cache the preflight for only {engine.MAX_AGE_DEFAULT} seconds.",
             h.source, route=route,
-        )
-    elif seconds > FIREFOX_CAP:
-        yield report(
-            f"Access-Control-Max-Age {seconds} is capped by both browsers: Chrome keeps the "
-            f"preflight for at most {CHROME_CAP} s and Firefox for at most {FIREFOX_CAP} s.",
-            h.source, level="warning", route=route,
-        )
-    elif seconds > CHROME_CAP:
-        yield report(
-            f"Access-Control-Max-Age {seconds} is capped at {CHROME_CAP} s by Chrome; only "
-            f"Firefox (up to {FIREFOX_CAP} s) honours it.",
-            h.source, level="info", route=route,
         )
 
 

@@ -84,11 +84,12 @@ class OriginPolicy:
 
 
 def emission(name: str, value: Value | str, source: Source, *, note: str = "", raw: str = "",
-             always: bool = True) -> HeaderEmission:
+             always: bool = True, library_default: bool = False) -> HeaderEmission:
     if isinstance(value, str):
         value = Value.literal(value)
     return HeaderEmission(name=name, value=value, source=source, always=always,
-                          omit_if_empty=True, raw=raw or value.render(), note=note)
+                          omit_if_empty=True, raw=raw or value.render(), note=note,
+                          library_default=library_default)
 
 
 def join_notes(*notes: str) -> str:

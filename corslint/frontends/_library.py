@@ -118,6 +118,7 @@ class Written:
     value: Value | str
     source: Source
     note: str = ""
+    library_default: bool = False   # the library's own value: the setting is not written
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def _slot_emissions(table: LibrarySemantics, settings: CorsSettings,
         if written is None:
             return []
         return [emission(name, scoped(written.value, unresolved_too=unresolved_too), written.source,
-                         note=written.note)]
+                         note=written.note, library_default=written.library_default)]
 
     slots: dict[str, list[HeaderEmission]] = {
         ORIGIN: [emission("Access-Control-Allow-Origin", policy.acao(), policy.source, note=settings.origin_note)],

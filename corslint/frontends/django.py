@@ -249,12 +249,13 @@ class Settings:
         for meaning in ("allow_headers", "allow_methods"):
             name, value = self.setting(meaning)
             text = _joined(value) if value is not None else ", ".join(SEMANTICS.defaults[meaning])
-            preflight_lists[meaning] = Written(text, self.where(name) or defaults_at, self.note(name, value))
+            preflight_lists[meaning] = Written(text, self.where(name) or defaults_at, self.note(name, value),
+                                               library_default=value is None)
         age_name, age = self.setting("preflight_max_age")
         if age is None:
             max_age: Written | None = Written(
                 str(SEMANTICS.defaults["preflight_max_age"]), defaults_at,
-                "CORS_PREFLIGHT_MAX_AGE is not set: django-cors-headers' default")
+                "CORS_PREFLIGHT_MAX_AGE is not set: django-cors-headers' default", library_default=True)
         elif not age.known:
             max_age = Written(_unknown_value(age), self.where(age_name) or anchor, self.note(age_name, age))
         elif age.value:
