@@ -599,11 +599,12 @@ LONG_ALLOWLISTS = {
                   " server { listen 80; location / { add_header Access-Control-Allow-Origin $cors; } }\n}\n"),
     "django": ("settings.py", 4_000, "CORS107",
                lambda n: "INSTALLED_APPS = ['corsheaders']\nCORS_ALLOWED_ORIGINS = [\n"
-               + _many(n, "  'https://h{i}.example.com',\n") + "  'http://h5.example.com',\n]\n"),
+               + _many(n, "  'https://h{i}.example.com',\n") + "  'http://h5.example.com',\n]\n"
+               "CORS_ALLOW_CREDENTIALS = True\n"),
     "flask": ("app.py", 20_000, "CORS107",
               lambda n: "from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
               "CORS(app, origins=[\n" + _many(n, "    'https://h{i}.example.com',\n")
-              + "    'http://h5.example.com',\n])\n"),
+              + "    'http://h5.example.com',\n], supports_credentials=True)\n"),
 }
 
 

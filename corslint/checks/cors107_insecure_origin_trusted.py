@@ -5,10 +5,12 @@ A plain-HTTP page can be changed by anyone on its network path, so trusting
 it hands the API's responses to them. corslint reports it when
 
 * the service is served over HTTPS and allows an ``http://`` origin, or
-* the service's scheme is unknown (a snippet, an application's middleware)
-  and the allowlist trusts both ``https://host`` and its plain-HTTP twin
-  ``http://host`` (``^https?://``, ``(http|https)://``, two entries): the
-  https one says the site has TLS, so the http one is only a downgrade.
+* the service's scheme is unknown (a snippet, an application's middleware),
+  the answers allow credentials, and the allowlist trusts both
+  ``https://host`` and its plain-HTTP twin ``http://host`` (``^https?://``,
+  ``(http|https)://``, two entries): the https one says the site has TLS, so
+  the http one is only a downgrade. Without credentials such an answer is
+  public content, and nothing is reported.
 
 Which plain-HTTP origins an allowlist entry admits is asked of
 :mod:`corslint.allowlist` (the entry's real matching rule). In a route that
@@ -154,6 +156,11 @@ def check(model):
             continue
         _route_findings(route, found)
     for (where, sentence), (route, credentials, related, twin) in found.items():
+        if twin is not None and not credentials:
+            # The service's scheme is unknown and the answers carry no
+            # credentials: public content, which a tampered page could read
+            # from anywhere else as well (#20).
+            continue
         with_credentials = " with credentials" if credentials else ""
         context = (" on an HTTPS service" if twin is None
                    else f" (the allowlist also trusts {twin}, so that site has HTTPS)")
