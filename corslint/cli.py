@@ -11,7 +11,6 @@ Exit codes: 0 clean, 1 findings, 2 usage error or unreadable/unparseable input.
 
 from __future__ import annotations
 
-import importlib.resources
 import os
 import re
 import sys
@@ -500,7 +499,6 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
         for problem in report.problems:
             click.echo(problem_line(problem), err=True)
     if output_format == "json":
-        import json
         from .textsafe import json_text
 
         click.echo(json_text(explain_mod.to_dict(explanation, report)))

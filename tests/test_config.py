@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from corslint import config
 from corslint.checks import REGISTRY
-from corslint.config import Config, ConfigError
+from corslint.config import ConfigError
 
 
 def test_no_config_found(tmp_path, monkeypatch):

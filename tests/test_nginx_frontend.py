@@ -373,3 +373,15 @@ map $http_origin $cors_origin {
 """, name="cors-map.conf")
     [matcher] = model.origin_allowlists
     assert matcher.pattern == r"^https://([a-z0-9-]+\.)?vercel\.app$" and matcher.source.line == 4
+
+
+def test_a_stray_semicolon_is_named_the_same_on_stdin_as_in_a_file(tmp_path):
+    # The diagnosis of a ';' crossplane gives no message for reads the parsed
+    # text: for stdin that is a temporary copy, which must still be there.
+    from corslint.lint import lint
+
+    (tmp_path / "x.conf").write_text(";\n")
+    from_file = lint([str(tmp_path / "x.conf")]).problems
+    from_stdin = lint(["-"], stdin_text=";\n", stdin_filename="x.conf").problems
+    assert [(p.line, p.message) for p in from_stdin] == [(p.line, p.message) for p in from_file]
+    assert from_stdin[0].message.startswith('unexpected ";"')

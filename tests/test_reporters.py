@@ -12,7 +12,6 @@ from corslint.findings import Finding
 from corslint.lint import LintResult
 from corslint.model import ParseProblem, Source
 from corslint.reporters import json as json_reporter
-from corslint.reporters import text as text_reporter
 
 
 def f(code="CORS201", severity="error", line=3, **kw):

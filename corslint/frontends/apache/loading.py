@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .._files import ParseError
 from .._includes import IncludingLoader, above_root, rerooted
-from ...model import ParseProblem, Source
+from ...model import Source
 
 
 def load_grammar():

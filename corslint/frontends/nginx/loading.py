@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import lexer  # imports crossplane only when a file is parsed
 from .._files import ParseError
 from .._includes import IncludingLoader, above_root, rerooted
-from ...model import ParseProblem, Source
+from ...model import Source
 
 
 TEMPLATE_MARKERS = re.compile(r"\{\{|\{%|<%=|^\s*\{\{-", re.M)
@@ -58,31 +58,32 @@ class Loader(IncludingLoader):
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
             target = tmp
-        try:
-            payload = lexer.parse(
-                target, single=True, comments=True, check_ctx=False, check_args=False,
-                catch_errors=False,
-            )
-        except RecursionError:
-            raise ParseError(path, None, TOO_DEEP)
-        except Exception as exc:  # crossplane raises its own error types
-            line = getattr(exc, "lineno", None)
-            message = getattr(exc, "strerror", None) or str(exc)
-            message = re.sub(r"\s+in \S+:\d+$", "", message).strip()
-            raise ParseError(path, line, message or f"not nginx syntax ({type(exc).__name__})")
+        try:  # the temporary copy of stdin lives until the diagnosis below has read it
+            try:
+                payload = lexer.parse(
+                    target, single=True, comments=True, check_ctx=False, check_args=False,
+                    catch_errors=False,
+                )
+            except RecursionError:
+                raise ParseError(path, None, TOO_DEEP)
+            except Exception as exc:  # crossplane raises its own error types
+                line = getattr(exc, "lineno", None)
+                message = getattr(exc, "strerror", None) or str(exc)
+                message = re.sub(r"\s+in \S+:\d+$", "", message).strip()
+                raise ParseError(path, line, message or f"not nginx syntax ({type(exc).__name__})")
+            if payload["errors"]:
+                err = payload["errors"][0]
+                message = re.sub(r"\s+in \S+:\d+$", "", err["error"]).strip()
+                line = err.get("line")
+                if not message:
+                    # crossplane stops on some malformed input without saying why
+                    line, message = _diagnose_tokens(target)
+                elif "maximum recursion depth" in message:
+                    line, message = None, TOO_DEEP
+                raise ParseError(path, line, message)
         finally:
             if tmp:
                 os.unlink(tmp)
-        if payload["errors"]:
-            err = payload["errors"][0]
-            message = re.sub(r"\s+in \S+:\d+$", "", err["error"]).strip()
-            line = err.get("line")
-            if not message:
-                # crossplane stops on some malformed input without saying why
-                line, message = _diagnose_tokens(target)
-            elif "maximum recursion depth" in message:
-                line, message = None, TOO_DEEP
-            raise ParseError(path, line, message)
         parsed = payload["config"][0]["parsed"] if payload["config"] else []
         self.cache[path] = parsed
         return parsed
