@@ -158,11 +158,11 @@ def _expand_excluded(paths: Sequence[str], exclude: Sequence[str], root,
         if path == "-":
             out.append(path)
         elif os.path.isdir(path):
-            from .lint import discover
+            from .pipeline.discover import discover
 
-            found, walk_problems = discover([path])
+            found, walk_problems = discover([path], named=paths)
             kept = [f for f in found if not config_mod.is_excluded(f, exclude, root)]
-            problems.extend(p for p in walk_problems if not is_fatal(p))
+            problems.extend(walk_problems)  # a walk's problems are notices
             if found and not kept:
                 problems.append(ParseProblem(
                     path, None, f"nothing linted: all {len(found)} configuration files found here "
@@ -462,11 +462,12 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
     that cannot be parsed.
     """
     from . import explain as explain_mod
+    from .textsafe import log_lines
 
     ctx = click.get_current_context()
     text = " ".join(query).strip()
     if not text or text == "-":
-        if not text and sys.stdin.isatty():
+        if not text and sys.stdin is not None and sys.stdin.isatty():
             raise click.UsageError("give a rule code, or a console message (quoted, or `-` to "
                                    "read it from stdin)", ctx)
         text = read_stdin().strip()
@@ -476,7 +477,7 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
         click.echo(rule_doc(code).rstrip("\n"))
         if config_paths:
             report = explain_mod.lint_responsible(config_paths, [code])
-            click.echo("\n" + _printable_lines(explain_mod.render_config(report)))
+            click.echo("\n" + log_lines(explain_mod.render_config(report)))
             ctx.exit(_explain_exit(report))
         return
     if re.fullmatch(r"CORS\d+", text, re.I):
@@ -503,22 +504,8 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
 
         click.echo(json_text(explain_mod.to_dict(explanation, report)))
     else:
-        click.echo(_printable_lines(explain_mod.render_text(explanation, report)))
+        click.echo(log_lines(explain_mod.render_text(explanation, report)))
     ctx.exit(_explain_exit(report) if report is not None else EXIT_CLEAN)
-
-
-def _printable_lines(text: str) -> str:
-    """Lines of an explanation that quote a pasted message or a config:
-    control characters shown escaped, no path starting a line with ``::``."""
-    from .textsafe import printable
-
-    def safe(line: str) -> str:
-        body = line.lstrip()
-        if body.startswith("::"):  # the runner trims leading blanks before it looks
-            return line[:len(line) - len(body)] + "./" + body
-        return line
-
-    return "\n".join(safe(printable(line)) for line in text.split("\n"))
 
 
 def _explain_exit(report) -> int:

@@ -19,6 +19,8 @@ import os
 import tempfile
 from typing import Callable, Iterable, TextIO
 
+from .paths import is_within
+
 
 class OutputRefused(Exception):
     """The report cannot be written there; the message says why."""
@@ -30,11 +32,11 @@ def check_target(path: str, inputs: Iterable[str] = ()) -> None:
         raise OutputRefused(f"{path} is a symbolic link; corslint does not write through links")
     parent = os.path.dirname(os.path.abspath(path))
     here = os.getcwd()
-    if _within(parent, here):
+    if is_within(parent, [here]):
         # Below the working directory every directory may come from the tree
         # being linted: one that is a link must not lead out of it.
         real_parent = os.path.realpath(parent)
-        if not _within(real_parent, os.path.realpath(here)):
+        if not is_within(real_parent, [os.path.realpath(here)]):
             raise OutputRefused(f"{path}: a directory on its path is a symbolic link to "
                                 f"{real_parent}, outside the working directory; "
                                 "corslint does not write through links")
@@ -50,10 +52,6 @@ def check_target(path: str, inputs: Iterable[str] = ()) -> None:
             if (st.st_dev, st.st_ino) == (target.st_dev, target.st_ino):
                 raise OutputRefused(f"{path} is one of the files being linted; "
                                     "the report would overwrite it")
-
-
-def _within(path: str, directory: str) -> bool:
-    return os.path.commonpath([path, directory]) == directory
 
 
 def write_atomically(path: str, render: Callable[[TextIO], None], inputs: Iterable[str] = ()) -> None:

@@ -13,9 +13,10 @@ what came from the input through here.
   a file name that is not UTF-8 (Python's surrogate escape) as ``\\xNN``;
 * :func:`display_path` does that to a path and keeps it from starting a line
   with ``::``;
-* :func:`without_surrogates` keeps text exact but for undecodable file-name
-  bytes, for formats (JSON, SARIF) that escape control characters themselves
-  but cannot carry a lone surrogate.
+* :func:`printable_lines` escapes a text line by line, keeping its newlines,
+  and :func:`log_lines` also keeps each line from starting with ``::``;
+* :func:`json_text` writes JSON (which escapes control characters itself)
+  that a UTF-8 stream takes whatever bytes a file name holds.
 """
 
 from __future__ import annotations
@@ -51,9 +52,19 @@ def display_path(path: str) -> str:
     return "./" + shown if shown.startswith(":") else shown
 
 
-def without_surrogates(text: str) -> str:
-    """``text`` encodable as UTF-8: each undecodable file-name byte as ``\\xNN``."""
-    return _SURROGATE.sub(_escape, text)
+def printable_lines(text: str) -> str:
+    """``text`` escaped line by line: its own newlines stay newlines."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def log_lines(text: str) -> str:
+    """:func:`printable_lines`, and no line starting with ``::`` (a GitHub
+    runner trims leading blanks before it looks for a workflow command)."""
+    def safe(line: str) -> str:
+        body = line.lstrip()
+        return line[:len(line) - len(body)] + "./" + body if body.startswith("::") else line
+
+    return "\n".join(safe(line) for line in printable_lines(text).split("\n"))
 
 
 def json_text(data) -> str:
@@ -68,4 +79,4 @@ def json_text(data) -> str:
     return _SURROGATE.sub(lambda m: "\\" + _escape(m), text)
 
 
-__all__ = ["printable", "display_path", "without_surrogates", "json_text"]
+__all__ = ["printable", "display_path", "printable_lines", "log_lines", "json_text"]

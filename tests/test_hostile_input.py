@@ -920,3 +920,17 @@ def test_crlf_does_not_change_which_frontend_reads_a_file(tmp_path: Path):
     lf, crlf = _locations(tmp_path / "lf"), _locations(tmp_path / "crlf")
     assert ("site.conf", "CORS201", 6, 9) in lf
     assert crlf == lf
+
+
+def test_exclude_does_not_shrink_the_tree_a_walk_may_follow_links_in(tmp_path: Path):
+    # With `exclude` configured the CLI walks each named directory itself:
+    # a link from one named directory into another is still inside the tree.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "real.conf").write_text(WILDCARD_WITH_CREDENTIALS)
+    (tmp_path / "a" / "linked").symlink_to(tmp_path / "b")
+    (tmp_path / ".corslint.toml").write_text('exclude = ["nothing-matches-this"]\n')
+    done = corslint("--format", "json", "a", "b", cwd=tmp_path)
+    document = json.loads(done.stdout)
+    assert "a/linked/real.conf" in document["files"]
+    assert not [p for p in document["problems"] if "not followed" in p["message"]]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Iterable
 
 from ..model import ParseProblem, PolicyModel, Source
+from ..paths import is_within
 from ._files import ParseError, read_config_text
 
 
@@ -45,7 +46,7 @@ def linted_roots(paths: Iterable[str], stdin: Iterable[str] = ()) -> tuple[str, 
         else:
             full = os.path.abspath(path)
             roots.append(os.path.dirname(full))
-            if _within(full, [here]):
+            if is_within(full, [here]):
                 roots.append(here)
     return as_roots(roots)
 
@@ -58,10 +59,6 @@ def as_roots(directories: Iterable[str]) -> tuple[str, ...]:
     for d in directories:
         out += [os.path.normpath(os.path.abspath(d)), os.path.realpath(d)]
     return tuple(dict.fromkeys(out))
-
-
-def _within(path: str, roots: Iterable[str]) -> bool:
-    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
 @dataclass
@@ -95,8 +92,8 @@ class IncludingLoader:
     def in_tree(self, path: str) -> bool:
         """``path`` lies under a linted root, as written and once every
         symbolic link on the way is resolved."""
-        return (_within(os.path.normpath(os.path.abspath(path)), self.roots)
-                and _within(os.path.realpath(path), self.roots))
+        return (is_within(os.path.normpath(os.path.abspath(path)), self.roots)
+                and is_within(os.path.realpath(path), self.roots))
 
     def resolve(self, pattern: str, candidates: list[str], source: Source, path: str,
                 whole_directories: bool = False) -> tuple[list[str], bool]:
@@ -111,9 +108,9 @@ class IncludingLoader:
         refused: list[str] = []
         found: list[str] = []
         for cand in candidates:
-            if not _within(os.path.normpath(os.path.abspath(cand)), self.roots):
+            if not is_within(os.path.normpath(os.path.abspath(cand)), self.roots):
                 continue  # never listed nor globbed: it may be the host's
-            if not _within(os.path.realpath(cand), self.roots):
+            if not is_within(os.path.realpath(cand), self.roots):
                 if os.path.lexists(cand):
                     refused.append(cand)
                 continue
@@ -128,7 +125,7 @@ class IncludingLoader:
                     path, source.line, f"{self.include_word} '{pattern}': {link} is outside the linted tree "
                                        "(a symbolic link); not read", fatal=False))
         outside = not found and (bool(refused) or not candidates
-                                 or not _within(os.path.normpath(os.path.abspath(candidates[0])),
+                                 or not is_within(os.path.normpath(os.path.abspath(candidates[0])),
                                                 self.roots))
         return found, outside
 

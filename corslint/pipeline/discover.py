@@ -17,6 +17,7 @@ from typing import Iterable
 
 from ..frontends import frontend_for
 from ..model import ParseProblem
+from ..paths import is_within
 
 # Directories a walk does not enter: version control, third-party code,
 # virtualenvs and build output. Files git tracks in them are still linted
@@ -31,7 +32,7 @@ SKIP_DIRS = frozenset({
 NEVER_ENTERED = frozenset({".git", ".hg", ".svn", "node_modules", "site-packages"})
 
 
-def discover(paths: Iterable[str]) -> tuple[list[str], list[ParseProblem]]:
+def discover(paths: Iterable[str], named: Iterable[str] | None = None) -> tuple[list[str], list[ParseProblem]]:
     """Files to lint: named files always; directories walked for the files a
     frontend recognises.
 
@@ -39,11 +40,14 @@ def discover(paths: Iterable[str]) -> tuple[list[str], list[ParseProblem]]:
     of every named path, and reads only regular files (a FIFO or a device
     would hang or flood it). Inside a git work tree, .gitignore files apply to
     untracked files only, as in git itself: a committed config is always
-    linted, whatever a .gitignore in the same pull request says."""
+    linted, whatever a .gitignore in the same pull request says. The tree is
+    the directories among ``named`` (by default ``paths`` themselves), so a
+    walk of one named directory may follow a link into another."""
     paths = list(paths)
     found: list[str] = []
     problems: list[ParseProblem] = []
-    roots = [os.path.realpath(p) for p in paths if p != "-" and os.path.isdir(p)]
+    roots = [os.path.realpath(p) for p in (paths if named is None else named)
+             if p != "-" and os.path.isdir(p)]
     for path in paths:
         if path == "-":
             found.append(path)  # standard input, named by --stdin-filename
@@ -80,7 +84,7 @@ def _named_link_leads_out(path: str, roots: list[str]) -> bool:
     here = os.getcwd()
     if not _is_within(os.path.abspath(path), here):
         return False
-    return not _within_any(os.path.realpath(path), [os.path.realpath(here), *roots])
+    return not is_within(os.path.realpath(path), [os.path.realpath(here), *roots])
 
 
 def _is_shell_pipe(path: str) -> bool:
@@ -103,10 +107,6 @@ def _broken_link(path: str) -> str:
         if exc.errno == errno.ELOOP:
             return "symbolic link loop: the link never reaches a file"
     return f"broken symbolic link to {os.readlink(path)!r}"
-
-
-def _within_any(path: str, roots: list[str]) -> bool:
-    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
 def _walk(top: str, found: list[str], problems: list[ParseProblem], roots: list[str]) -> None:
@@ -163,7 +163,7 @@ def _link_stays_inside(path: str, roots: list[str], problems: list[ParseProblem]
     if not os.path.islink(path):
         return True
     target = os.path.realpath(path)
-    if _within_any(target, roots):
+    if is_within(target, roots):
         return True
     problems.append(ParseProblem(os.path.normpath(path), None,
                                  "symbolic link to outside the linted tree; not followed", fatal=False))

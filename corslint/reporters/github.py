@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..textsafe import printable
+from ..textsafe import printable, printable_lines
 from .text import files_read, summary_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,13 +33,6 @@ COMMANDS = {"critical": "error", "error": "error", "warning": "warning", "info":
 
 def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _data(text: str) -> str:
-    """Text for a command's message: newlines stay (the command escapes them
-    to %0A, so they cannot start a line), every other control character and
-    undecodable byte from the input is shown escaped (textsafe.printable)."""
-    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def escape_property(text: str) -> str:
@@ -61,7 +54,9 @@ def command(kind: str, message: str, **props: object) -> str:
     """One workflow command line: ``::kind prop=value,...::message``."""
     rendered = ",".join(f"{key}={escape_property(printable(str(value)))}" for key, value in props.items()
                         if value is not None)
-    return f"::{kind}{' ' + rendered if rendered else ''}::{escape_data(_data(message))}"
+    # Newlines in the message stay (escape_data makes them %0A, so they cannot
+    # start a line); every other control character from the input is escaped.
+    return f"::{kind}{' ' + rendered if rendered else ''}::{escape_data(printable_lines(message))}"
 
 
 def _end_column(result: "LintResult", finding: "Finding") -> int | None:
