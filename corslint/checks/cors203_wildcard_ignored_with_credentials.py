@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .. import engine
 from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins, request
-from ._base import cors_routes, reporter
+from ._base import cors_routes, join_and, reporter
 
 CODE = "CORS203"
 NAME = "wildcard-ignored-with-credentials"
@@ -84,10 +84,6 @@ def _header_probe(route, listed):
     return None
 
 
-def _join(words):
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def _handles_preflight(branch) -> bool:
     return branch.methods is None or "OPTIONS" in branch.methods
 
@@ -129,7 +125,7 @@ def _allow_methods(route, origin, ans, acac):
     yield report(
         "Access-Control-Allow-Methods contains '*' while Access-Control-Allow-Credentials is "
         "'true': with credentials browsers take '*' as a method literally named '*', so "
-        f"credentialed {_join(unlisted)} requests fail their preflight.",
+        f"credentialed {join_and(unlisted)} requests fail their preflight.",
         h.source, failure=failure, request=req if failure else None, route=route, related=acac,
     )
 

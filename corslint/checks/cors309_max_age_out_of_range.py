@@ -54,7 +54,8 @@ def check(model):
                 if h.source != first.source and h.source not in others:
                     others.append(h.source)
                 continue
-            yield from _judge(route, h, value)
+            if problem is not None:
+                yield _invalid(route, h, value, problem)
     for seconds, (route, h, others) in capped.items():
         yield _capped(route, h, seconds, others)
     yield from _sent_twice(model)
@@ -72,21 +73,21 @@ def _capped(route, h, seconds, others):
     return report(message, h.source, level="info", route=route, related=others)
 
 
-def _judge(route, h, value):
-    seconds, problem = engine.parse_max_age(value)
+def _invalid(route, h, value, problem):
+    """A value browsers ignore: negative (often meant as "do not cache"), or
+    not a whole number of seconds."""
     if problem == "is negative":
-        yield report(
+        return report(
             f"Access-Control-Max-Age '{value}' is negative: browsers ignore it and cache the "
             f"preflight for their default {engine.MAX_AGE_DEFAULT} seconds; send 0 to disable "
             "preflight caching.",
             h.source, level="warning", route=route,
         )
-    elif problem is not None:
-        yield report(
-            f"Access-Control-Max-Age '{value}' {problem}: browsers accept only a whole number of "
-            f"seconds, ignore it, and cache the preflight for only {engine.MAX_AGE_DEFAULT} seconds.",
-            h.source, route=route,
-        )
+    return report(
+        f"Access-Control-Max-Age '{value}' {problem}: browsers accept only a whole number of "
+        f"seconds, ignore it, and cache the preflight for only {engine.MAX_AGE_DEFAULT} seconds.",
+        h.source, route=route,
+    )
 
 
 def _sent_twice(model):

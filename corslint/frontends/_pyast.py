@@ -21,7 +21,7 @@ import io
 import os
 import re
 import tokenize
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .. import memo
@@ -994,19 +994,6 @@ def strings(static: StaticValue) -> list[StaticValue]:
         return static.items()
     return [static]
 
-
-@dataclass
-class Provenance:
-    """Where a setting's value came from, for finding messages."""
-
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, note: str) -> None:
-        if note and note not in self.notes:
-            self.notes.append(note)
-
-    def text(self) -> str:
-        return "; ".join(self.notes)
 
 
 def env_at(module: Module, node: ast.AST, parents: list[ast.AST]) -> dict[str, StaticValue]:

@@ -162,8 +162,8 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 "tree-sitter-javascript tree-sitter-typescript)"))
             continue
         tree = parser.parse(data)
-        if _deeper_than(tree.root_node, MAX_NESTING):
-            model.problems.append(ParseProblem(path, None, TOO_DEEP))
+        if _deeper_than(tree.root_node, _pyast.MAX_NESTING):
+            model.problems.append(ParseProblem(path, None, _pyast.TOO_DEEP))
             continue
         error = _first_error(tree.root_node)
         if error is not None:
@@ -176,18 +176,16 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         try:
             model.routes.extend(js.routes())
         except RecursionError:   # the nesting check above should make this impossible
-            model.problems.append(ParseProblem(path, None, TOO_DEEP))
+            model.problems.append(ParseProblem(path, None, _pyast.TOO_DEEP))
             continue
         if js.bound_met is not None:
             model.problems.append(js.bound_met)
     return model
 
 
-# Syntax nested deeper than this is refused before any of it is walked: no
-# hand-written server nests a hundred levels, and the walks and evaluation
-# below must never meet Python's recursion limit.
-MAX_NESTING = 400
-TOO_DEEP = f"expressions nested too deep to analyse (more than {MAX_NESTING} levels)"
+# Syntax nested deeper than _pyast.MAX_NESTING is refused before any of it is
+# walked, as for Python: no hand-written server nests a hundred levels, and
+# the walks and evaluation below must never meet Python's recursion limit.
 
 
 def _deeper_than(root, limit: int) -> bool:

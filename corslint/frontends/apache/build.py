@@ -19,10 +19,6 @@ from .values import pcre_to_python, valid_regex
 _TOO_DEEP = "nesting too deep to analyse"
 
 
-def parse(path: str, text: str | None = None, texts: dict[str, str] | None = None) -> PolicyModel:
-    return parse_files([path], stdin={path: text} if text is not None else None, texts=texts)
-
-
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     """Parse Apache files; a file another one includes is analysed only as part

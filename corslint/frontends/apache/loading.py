@@ -37,8 +37,6 @@ class Directive:
     def is_section(self) -> bool:
         return self.children is not None
 
-    def arg_source(self, i: int) -> Source:
-        return self.arg_sources[i] if i < len(self.arg_sources) else self.source
 
 
 # Conditional-configuration sections taken as written (negated ones skipped):

@@ -44,10 +44,6 @@ NOT_AUTHOR_HEADERS = {
 }
 
 
-def parse(path: str, text: str | None = None, texts: dict[str, str] | None = None) -> PolicyModel:
-    return parse_files([path], stdin={path: text} if text is not None else None, texts=texts)
-
-
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     """Parse several nginx files; a file included by another one is analysed

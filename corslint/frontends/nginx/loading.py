@@ -24,10 +24,6 @@ class Directive:
     source: Source
     block: list["Directive"] | None = None
 
-    @property
-    def is_block(self) -> bool:
-        return self.block is not None
-
 
 @dataclass
 class Loader(IncludingLoader):
