@@ -95,6 +95,12 @@ def test_corpus_tokens_and_trees_are_crossplanes():
         with io.open(path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
         assert tokens(text) == crossplane_tokens(text), path
+        strict, error = tokens(text, nginx_quotes=True)
+        if error is not None and error != tokens(text)[1]:
+            # text glued to a quote (the Python and YAML files of the corpus):
+            # nginx stops there, crossplane reads on; up to it they agree
+            assert strict == crossplane_tokens(text)[0][:len(strict)], path
+            continue
         assert nginx_lexer.parse(path, **options) == crossplane.parse(path, **options), path
 
 
@@ -124,3 +130,72 @@ def test_lua_blocks_are_read_as_crossplanes_lua_plugin_reads_them(tmp_path):
     assert payload == crossplane.parse(str(conf), **options)
     lua = payload["config"][0]["parsed"][0]["block"][0]
     assert lua["directive"] == "content_by_lua_block" and 'ngx.say("}")' in lua["args"][0]
+
+
+# After a closing quote nginx wants whitespace, ';', '{' or an if's ')'
+# (ngx_conf_read_token's need_space state); anything else is a syntax error.
+# crossplane reads on, and a quote there opens a string that swallows the
+# next directives: `add_header 'Timing-Allow-Origin '*';` hid the line after it.
+QUOTE_ADJACENT = [
+    ("add_header 'Timing-Allow-Origin '*';\n    add_header X-Next next;", 'unexpected "*"'),
+    ('add_header "X"y z;', 'unexpected "y"'),
+    ('add_header X "y"}', 'unexpected "}"'),
+    ('add_header X "y"#c\n;', 'unexpected "#"'),
+    ("add_header X 'a''b';", "unexpected \"'\""),
+    ('add_header X "a\nb"c;', 'unexpected "c"'),      # the careful path: a string over lines
+]
+QUOTE_ACCEPTED = [
+    'add_header X "y";add_header Z z;',
+    'if ($request_method = "OPTIONS") { return 204; }',
+    'add_header X "y"\t;',
+    'add_header X "y"\n;',
+    "add_header X 'y' always;",
+]
+
+
+def _wrapped(body: str) -> str:
+    return f"events {{}}\nhttp {{\n  server {{\n    location / {{\n    {body}\n    }}\n  }}\n}}\n"
+
+
+@pytest.mark.parametrize("body,reason", QUOTE_ADJACENT)
+def test_text_glued_to_a_closing_quote_is_nginxs_syntax_error(body, reason, tmp_path):
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(_wrapped(body))
+    line = 5 + body.split("\n")[0].count("\n") + (body.count("\n") if '"a\nb"' in body else 0)
+    with pytest.raises(NgxParserSyntaxError) as caught:
+        list(nginx_lexer.lex(str(conf)))
+    assert (caught.value.strerror, caught.value.lineno) == (reason, line)
+
+
+@pytest.mark.parametrize("body", QUOTE_ACCEPTED)
+def test_what_nginx_accepts_after_a_quote_lexes(body, tmp_path):
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(_wrapped(body))
+    assert list(nginx_lexer.lex(str(conf)))
+
+
+def test_the_lint_reports_it_as_nginx_does_and_keeps_other_files(tmp_path):
+    from corslint.lint import lint
+    bad = tmp_path / "bad.conf"
+    bad.write_text(_wrapped(QUOTE_ADJACENT[0][0]))
+    good = tmp_path / "good.conf"
+    good.write_text(_wrapped("add_header Access-Control-Allow-Origin *;\n    add_header "
+                             "Access-Control-Allow-Credentials true;"))
+    result = lint([str(bad), str(good)])
+    assert [(p.file, p.line, p.message) for p in result.problems] == [(str(bad), 5, 'unexpected "*"')]
+    assert {f.code for f in result.findings if f.file == str(good)} >= {"CORS201"}
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("body,reason", QUOTE_ADJACENT)
+def test_real_nginx_reports_the_same(body, reason, tmp_path):
+    from test_samples import nginx_binary
+    import subprocess
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(f"pid {tmp_path}/nginx.pid;\nerror_log stderr;\n" + _wrapped(body))
+    run = subprocess.run([nginx_binary(), "-t", "-q", "-p", str(tmp_path), "-c", str(conf)],
+                         capture_output=True, text=True, timeout=60)
+    with pytest.raises(NgxParserSyntaxError) as caught:
+        list(nginx_lexer.lex(str(conf)))
+    assert run.returncode != 0
+    assert f"{caught.value.strerror} in {conf}:{caught.value.lineno}" in run.stderr

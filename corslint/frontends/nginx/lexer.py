@@ -48,9 +48,20 @@ class _EndOfInput(Exception):
     """The file ends inside a construct: crossplane's lexer stops there."""
 
 
-def tokens(text: str) -> tuple[list[Token], tuple[str, int] | None]:
+# What nginx accepts right after a closing quote (ngx_conf_read_token's
+# need_space state): whitespace, the end of the directive, a block or the
+# ')' closing an if condition. Anything else is "unexpected" to nginx.
+_AFTER_QUOTE = frozenset(" \t\r\n;{)")
+
+
+def tokens(text: str, nginx_quotes: bool = False) -> tuple[list[Token], tuple[str, int] | None]:
     """The tokens crossplane's lexer yields for ``text``, and the brace error
-    it raises after them (reason, line), if any."""
+    it raises after them (reason, line), if any.
+
+    With ``nginx_quotes`` a closing quote followed by anything nginx does not
+    accept there (``'a'*``, ``"a"b``, ``"a"}``) is that error, as ``nginx -t``
+    reports it: crossplane reads on, and the quote that follows would open a
+    string that swallows the next directives."""
     out: list[Token] = []
     append = out.append
     depth = 0
@@ -73,8 +84,11 @@ def tokens(text: str) -> tuple[list[Token], tuple[str, int] | None]:
                 if depth < 0:
                     return out, ('unexpected "}"', line)
             # no newline inside any of these: the line count stays right
-            append((value, line, kind == "dq" or kind == "sq"))
+            quoted = kind == "dq" or kind == "sq"
+            append((value, line, quoted))
             pos = m.end()
+            if quoted and nginx_quotes and pos < n and text[pos] not in _AFTER_QUOTE:
+                return out, (f'unexpected "{text[pos]}"', line)
             continue
         # the careful path, for one token
         pos = _SPACE.match(text, pos).end()
@@ -86,9 +100,11 @@ def tokens(text: str) -> tuple[list[Token], tuple[str, int] | None]:
             pos, token = _careful_token(text, pos, line)
         except _EndOfInput:
             break
+        append(token)
+        if token[2] and nginx_quotes and pos < n and text[pos] not in _AFTER_QUOTE:
+            return out, (f'unexpected "{text[pos]}"', line + count("\n", counted, pos))
         line += count("\n", counted, pos)
         counted = pos
-        append(token)
     if depth > 0:
         return out, ('unexpected end of file, expecting "}"', out[-1][1])
     return out, None
@@ -184,7 +200,7 @@ def lex(filename: str) -> Iterator[Token]:
     if any(name in text for name in crossplane.lexer.EXTERNAL_LEXERS):
         yield from _refusing_nul_names(crossplane.lexer.lex(filename), filename)
         return
-    found, error = tokens(text)
+    found, error = tokens(text, nginx_quotes=True)
     yield from _refusing_nul_names(found, filename)
     if error is not None:
         reason, line = error
