@@ -152,3 +152,54 @@ def test_every_frontend_names_itself():
 
     for name in FRONTENDS:
         assert importlib.import_module(f"corslint.frontends.{name}").NAME == name
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_an_included_file_is_named_relative_and_normalised_in_every_format(tmp_path, monkeypatch, fmt):
+    """`include ../snippets/x.conf` from conf.d/ and an absolute include
+    re-rooted into the tree both name snippets/x.conf, as the user named
+    the including file (relative to where corslint runs)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from corslint.cli import main
+    (tmp_path / "conf.d").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "cors.conf").write_text(
+        "add_header Access-Control-Allow-Origin * always;\n"
+        "add_header Access-Control-Allow-Credentials true always;\n")
+    (tmp_path / "conf.d" / "site.conf").write_text(
+        "server {\n    location /a {\n        include ../snippets/cors.conf;\n    }\n}\n")
+    (tmp_path / "nginx.conf").write_text(
+        "http {\n    server {\n        include /etc/nginx/snippets/cors.conf;\n    }\n}\n")
+    monkeypatch.chdir(tmp_path)
+    for main_file in ("conf.d/site.conf", "nginx.conf"):
+        out = CliRunner().invoke(main, ["--format", fmt, main_file]).output
+        if fmt == "text":
+            places = {line.split(":")[0] for line in out.splitlines() if "CORS201" in line}
+        elif fmt == "json":
+            places = {f["file"] for f in json.loads(out)["findings"] if f["code"] == "CORS201"}
+        else:
+            results = json.loads(out)["runs"][0]["results"]
+            places = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                      for r in results if r["ruleId"] == "CORS201"}
+        assert places == {"snippets/cors.conf"}, (main_file, out)
+    absolute = CliRunner().invoke(main, ["--format", "json", str(tmp_path / "conf.d" / "site.conf")]).output
+    assert {f["file"] for f in json.loads(absolute)["findings"]} == {str(tmp_path / "snippets" / "cors.conf")}
+
+
+def test_a_name_is_not_shortened_across_a_symbolic_link(tmp_path, monkeypatch):
+    """conf.d -> deep/conf.d: conf.d/../snippets is deep/snippets, not snippets."""
+    from corslint.lint import lint
+    (tmp_path / "deep" / "conf.d").mkdir(parents=True)
+    (tmp_path / "deep" / "snippets").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "conf.d").symlink_to(tmp_path / "deep" / "conf.d")
+    (tmp_path / "deep" / "snippets" / "cors.conf").write_text("add_header Access-Control-Allow-Origin * always;\n"
+                                                             "add_header Access-Control-Allow-Credentials true always;\n")
+    (tmp_path / "snippets" / "cors.conf").write_text("add_header X-Other other;\n")
+    (tmp_path / "conf.d" / "site.conf").write_text("server {\n    include ../snippets/cors.conf;\n}\n")
+    monkeypatch.chdir(tmp_path)
+    result = lint(["conf.d/site.conf"])
+    assert {f.file for f in result.findings if f.code == "CORS201"} == {"conf.d/../snippets/cors.conf"}

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Iterable
 
 from ..model import ParseProblem, PolicyModel, Source
-from ..paths import is_within
+from ..paths import is_within, shown
 from ._files import ParseError, read_config_text
 
 
@@ -116,7 +116,7 @@ class IncludingLoader:
                 continue
             matches = first_match([cand], whole_directories)
             refused += [m for m in matches if not self.in_tree(m)]
-            found = [m for m in matches if self.in_tree(m)]
+            found = [shown(m, path) for m in matches if self.in_tree(m)]
             if found:
                 break
         if refused and found:   # the include reads the rest: name what it left out
