@@ -398,6 +398,42 @@ def test_walk_skips_vcs_node_modules_and_virtualenvs(tree):
     assert run.code == 1
 
 
+@pytest.mark.parametrize("named, inside", [
+    ("node_modules", "node_modules/pkg/nginx.conf"),
+    (".venv", ".venv/lib/python3.11/site-packages/pkg/nginx.conf"),
+    (".venv/lib", ".venv/lib/python3.11/site-packages/pkg/nginx.conf"),
+    ("py311env", "py311env/lib/nginx.conf"),
+    ("build", "build/node_modules/x/nginx.conf"),
+])
+def test_a_named_dependency_directory_is_linted_in_full(tree, named, inside):
+    """One rule for every skipped kind: met in a walk it is skipped; named,
+    it is what the user asked for (its own .gitignore, which a virtualenv
+    writes as '*', and the skip list below it do not hide its files)."""
+    path = tree / inside
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(NGINX_BAD)
+    (tree / inside.split("/")[0] / ".gitignore").write_text("*\n")
+    if named.startswith(("py311env", ".venv")):
+        (tree / named.split("/")[0] / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tree / named / ".git").mkdir(exist_ok=True)
+    (tree / named / ".git" / "nginx.conf").write_text(NGINX_BAD)
+    run = cli("--format", "json", named)
+    assert linted_files(run) == {inside}
+    assert run.code == 1
+    assert linted_files(cli("--format", "json", ".")) == {"good.conf"}
+
+
+def test_a_checkout_below_a_directory_called_build_is_walked_as_usual(tmp_path, monkeypatch):
+    checkout = tmp_path / "build" / "repo"
+    (checkout / "node_modules" / "pkg").mkdir(parents=True)
+    (checkout / "node_modules" / "pkg" / "nginx.conf").write_text(NGINX_BAD)
+    (checkout / "nginx.conf").write_text(NGINX_BAD)
+    (checkout / ".corslint.toml").write_text("")
+    monkeypatch.chdir(checkout)
+    assert linted_files(cli("--format", "json", ".")) == {"nginx.conf"}
+    assert linted_files(cli("--format", "json", str(checkout))) == {str(checkout / "nginx.conf")}
+
+
 @pytest.fixture
 def ignored_tree(tree) -> Path:
     (tree / ".git").mkdir()

@@ -30,6 +30,8 @@ SKIP_DIRS = frozenset({
 })
 # Never entered, tracked or not: version control and code other people wrote.
 NEVER_ENTERED = frozenset({".git", ".hg", ".svn", "node_modules", "site-packages"})
+# Version control's own data: not a configuration, whoever names it.
+VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 
 
 def discover(paths: Iterable[str], named: Iterable[str] | None = None) -> tuple[list[str], list[ParseProblem]]:
@@ -109,7 +111,33 @@ def _broken_link(path: str) -> str:
     return f"broken symbolic link to {os.readlink(path)!r}"
 
 
+def _named_dependency_tree(top: str) -> bool:
+    """Whether the directory the user named is, or lies inside, one a walk
+    skips (node_modules, .venv, site-packages, build/, ...). The one rule:
+    such a directory met while walking is skipped; named, it is what the
+    user asked for, and is walked in full (its own skip lists and ignore
+    files are its packagers', not the user's). Only the part of the path
+    the user chose counts (below the working directory, else the named
+    directory itself): a checkout that happens to live under /srv/build/
+    is still walked with the skip list."""
+    absolute = os.path.abspath(top)
+    rel = os.path.relpath(absolute)
+    depth = 1 if rel == os.curdir or rel.startswith(os.pardir) else len(rel.split(os.sep))
+    path = absolute
+    for _ in range(depth):
+        name = os.path.basename(path)
+        if name in VCS_DIRS:
+            return False
+        if name in SKIP_DIRS or name in NEVER_ENTERED or _is_virtualenv(path):
+            return True
+        path = os.path.dirname(path)
+    return False
+
+
 def _walk(top: str, found: list[str], problems: list[ParseProblem], roots: list[str]) -> None:
+    if _named_dependency_tree(top):
+        _walk_all(top, found, problems, roots)
+        return
     ignores: list[tuple[str, object]] = []   # (directory, its .gitignore spec), outermost first
     seen_dirs: set[tuple[int, int]] = set()
     tracked = _TrackedFiles(top)
@@ -140,20 +168,54 @@ def _walk(top: str, found: list[str], problems: list[ParseProblem], roots: list[
         dirs[:] = kept_dirs
         for name in sorted(files):
             full = os.path.normpath(os.path.join(root, name))  # "./a.conf" -> "a.conf"
-            if os.path.islink(full):
-                if not os.path.exists(full):
-                    problems.append(ParseProblem(full, None, _broken_link(full) + "; skipped", fatal=False))
-                    continue
-                if not _link_stays_inside(full, roots, problems):
-                    continue
+            if not _file_link_ok(full, roots, problems):
+                continue
             if (root_only_tracked or _ignored(full, False, ignores)) and not tracked.holds(full):
                 continue
-            if not _is_regular(full):
-                problems.append(ParseProblem(full, None, "not a regular file (a FIFO, socket or "
-                                                         "device); skipped", fatal=False))
+            if not _regular_file_ok(full, problems):
                 continue
             if frontend_for(full, named=False) is not None:
                 found.append(full)
+
+
+def _walk_all(top: str, found: list[str], problems: list[ParseProblem], roots: list[str]) -> None:
+    """A named dependency or tool directory: every recognised file in it,
+    version control data aside, with the same link and file-type rules."""
+    seen_dirs: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(top, followlinks=True):
+        st = os.stat(root)
+        if (st.st_dev, st.st_ino) in seen_dirs:
+            dirs[:] = []
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
+        dirs[:] = [d for d in sorted(dirs) if d not in VCS_DIRS
+                   and _link_stays_inside(os.path.join(root, d), roots, problems)]
+        for name in sorted(files):
+            full = os.path.normpath(os.path.join(root, name))
+            if (_file_link_ok(full, roots, problems) and _regular_file_ok(full, problems)
+                    and frontend_for(full, named=False) is not None):
+                found.append(full)
+
+
+def _file_link_ok(full: str, roots: list[str], problems: list[ParseProblem]) -> bool:
+    """A file met in a walk is not a broken link nor one out of the tree
+    (each refused with a notice)."""
+    if os.path.islink(full):
+        if not os.path.exists(full):
+            problems.append(ParseProblem(full, None, _broken_link(full) + "; skipped", fatal=False))
+            return False
+        return _link_stays_inside(full, roots, problems)
+    return True
+
+
+def _regular_file_ok(full: str, problems: list[ParseProblem]) -> bool:
+    """A file met in a walk is a regular file (else a notice: a FIFO or a
+    device would hang or flood the run)."""
+    if not _is_regular(full):
+        problems.append(ParseProblem(full, None, "not a regular file (a FIFO, socket or "
+                                                 "device); skipped", fatal=False))
+        return False
+    return True
 
 
 def _link_stays_inside(path: str, roots: list[str], problems: list[ParseProblem]) -> bool:
