@@ -106,7 +106,9 @@ CHROME: tuple[KnownMessage, ...] = (
                       "('Vary: Origin' missing)"),
          C("CORS101", "the allowlist entry meant for the page's origin is misspelled (trailing "
                       "slash, uppercase, explicit default port), so the origin never matches and "
-                      "gets no header")),
+                      "gets no header"),
+         C("CORS109", "the config writes Access-Control-Allow-Origin misspelt (an underscore, a plural, a "
+                      "typo) or names the request header instead, so browsers ignore it")),
         "the block that answers {path}: does it send Access-Control-Allow-Origin itself (in that "
         "very location, if or limit_except), with 'always', on the status the browser got?",
         "Send Access-Control-Allow-Origin (and the other CORS headers) from the block that "
@@ -133,7 +135,9 @@ CHROME: tuple[KnownMessage, ...] = (
          C("CORS303", "OPTIONS is redirected (a bare 3xx without CORS headers)"),
          C("CORS101", "the allowlist entry meant for the page's origin is misspelled (trailing "
                       "slash, uppercase, explicit default port), so the origin never matches and "
-                      "gets no header")),
+                      "gets no header"),
+         C("CORS109", "the config writes Access-Control-Allow-Origin misspelt (an underscore, a plural, a "
+                      "typo) or names the request header instead, so browsers ignore it")),
         "what answers OPTIONS {path}: an if ($request_method = OPTIONS) branch, limit_except, "
         "auth_basic/auth_request, return 30x; and whether that answer itself sends "
         "Access-Control-Allow-Origin",
@@ -210,7 +214,9 @@ CHROME: tuple[KnownMessage, ...] = (
         (C("CORS202", "the value is not exactly 'true' ('True', '1', 'yes', or sent twice: "
                       "'true, true')"),
          C("CORS204", "the header is sent on the preflight but not on the actual answer, or "
-                      "the reverse (Chrome then shows '')")),
+                      "the reverse (Chrome then shows '')"),
+         C("CORS109", "the config writes Access-Control-Allow-Credentials misspelt (an underscore, a plural, a "
+                      "typo) or names the request header instead, so browsers ignore it")),
         "Access-Control-Allow-Credentials on both the OPTIONS answer and the actual answer of "
         "{path}",
         "Send 'Access-Control-Allow-Credentials: true' (lowercase, once) on the preflight and "
@@ -256,7 +262,9 @@ CHROME: tuple[KnownMessage, ...] = (
          C("CORS203", "Access-Control-Allow-Methods is '*' on a credentialed API, where '*' is "
                       "taken literally"),
          C("CORS307", "the list is malformed or spells the method in another case ('patch': "
-                      "methods other than GET/POST/HEAD/PUT/DELETE/OPTIONS are compared as sent)")),
+                      "methods other than GET/POST/HEAD/PUT/DELETE/OPTIONS are compared as sent)"),
+         C("CORS109", "the config writes Access-Control-Allow-Methods misspelt (an underscore, a plural, a "
+                      "typo) or names the request header instead, so browsers ignore it")),
         "Access-Control-Allow-Methods on the OPTIONS answer of {path}: it must list {value}",
         "List every method the page uses, comma-separated and in upper case, in "
         "Access-Control-Allow-Methods on the preflight answer (e.g. 'GET, POST, PUT, PATCH, "
@@ -275,7 +283,9 @@ CHROME: tuple[KnownMessage, ...] = (
          C("CORS203", "Access-Control-Allow-Headers is '*' on a credentialed API, where '*' is "
                       "taken literally (and '*' never covers Authorization)"),
          C("CORS308", "an entry of the list is malformed ('Content-Type|Authorization', "
-                      "quotes, semicolons), so the names in it are not seen")),
+                      "quotes, semicolons), so the names in it are not seen"),
+         C("CORS109", "the config writes Access-Control-Allow-Headers misspelt (an underscore, a plural, a "
+                      "typo) or names the request header instead, so browsers ignore it")),
         "Access-Control-Allow-Headers on the OPTIONS answer of {path}: it must list {value}",
         "Name every request header the page sends that is not safelisted in "
         "Access-Control-Allow-Headers on the preflight answer, comma-separated (e.g. "
@@ -391,7 +401,9 @@ FIREFOX: tuple[KnownMessage, ...] = (
          C("CORS108", "a shared cache served a copy stored for a request without Origin"),
          C("CORS101", "the allowlist entry meant for the page's origin is misspelled (trailing "
                       "slash, uppercase, explicit default port), so the origin never matches and "
-                      "gets no header")),
+                      "gets no header"),
+         C("CORS109", "the config writes Access-Control-Allow-Origin misspelt (an underscore, a plural, a "
+                      "typo) or names the request header instead, so browsers ignore it")),
         "the block that answers {path} (and OPTIONS {path}): does it send "
         "Access-Control-Allow-Origin itself, with 'always', on the status shown?",
         "Send Access-Control-Allow-Origin from the block that answers, on every status (nginx "
@@ -445,7 +457,9 @@ FIREFOX: tuple[KnownMessage, ...] = (
         "Access-Control-Allow-Credentials was missing or not exactly 'true'.",
         (C("CORS202", "the value is not exactly 'true' ('True', '1', 'yes', or sent twice)"),
          C("CORS204", "the header is sent on the preflight but not on the actual answer, or "
-                      "the reverse")),
+                      "the reverse"),
+         C("CORS109", "the config writes Access-Control-Allow-Credentials misspelt (an underscore, a plural, a "
+                      "typo) or names the request header instead, so browsers ignore it")),
         "Access-Control-Allow-Credentials on both the OPTIONS answer and the actual answer of "
         "{path}",
         "Send 'Access-Control-Allow-Credentials: true' (lowercase, once) on the preflight and "
@@ -488,7 +502,9 @@ FIREFOX: tuple[KnownMessage, ...] = (
         "request (Firefox does not say which: it is the method your code uses).",
         (C("CORS305", "a method the API accepts is missing from Access-Control-Allow-Methods"),
          C("CORS203", "Access-Control-Allow-Methods is '*' on a credentialed API"),
-         C("CORS307", "the list is malformed or spells the method in another case")),
+         C("CORS307", "the list is malformed or spells the method in another case"),
+         C("CORS109", "the config writes Access-Control-Allow-Methods misspelt (an underscore, a plural, a "
+                      "typo) or names the request header instead, so browsers ignore it")),
         "Access-Control-Allow-Methods on the OPTIONS answer of {path}",
         "List every method the page uses, comma-separated and in upper case, in "
         "Access-Control-Allow-Methods on the preflight answer.",
@@ -507,7 +523,9 @@ FIREFOX: tuple[KnownMessage, ...] = (
                       "Access-Control-Allow-Headers"),
          C("CORS203", "Access-Control-Allow-Headers is '*' on a credentialed API (and '*' never "
                       "covers Authorization)"),
-         C("CORS308", "an entry of the list is malformed, so the names in it are not seen")),
+         C("CORS308", "an entry of the list is malformed, so the names in it are not seen"),
+         C("CORS109", "the config writes Access-Control-Allow-Headers misspelt (an underscore, a plural, a "
+                      "typo) or names the request header instead, so browsers ignore it")),
         "Access-Control-Allow-Headers on the OPTIONS answer of {path}: it must list {value}",
         "Name every request header the page sends that is not safelisted in "
         "Access-Control-Allow-Headers on the preflight answer, comma-separated.",

@@ -728,6 +728,22 @@ class ParseProblem:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
 
+@dataclass(frozen=True)
+class IgnoredName:
+    """A name written where a library reads names (a keyword argument, a
+    settings key, an options property) that the library does not know, so
+    it ignores it: ``owner`` is the library ("Flask-CORS"), ``known`` the
+    names it reads there, ``effect`` what the setting would have done
+    (said when it is missed), ``level`` how much that costs."""
+
+    name: str
+    source: Source
+    owner: str
+    known: tuple[str, ...]
+    effect: str = ""
+    level: str = "warning"
+
+
 @dataclass
 class PolicyModel:
     """Everything the frontends found in one lint run."""
@@ -741,6 +757,9 @@ class PolicyModel:
     # Absolute paths of files another linted file includes: analysed in their
     # includer's context, not on their own.
     included_files: set[str] = field(default_factory=set)
+    # Names a library was given that it does not read (a CORS option spelt
+    # wrong): the frontend knows the library's names, a check compares them.
+    ignored_names: list["IgnoredName"] = field(default_factory=list)
 
     def forget_derived(self) -> None:
         """Drop what the checks worked out and kept on the model's routes and
@@ -757,6 +776,7 @@ class PolicyModel:
         self.files.extend(other.files)
         self.origin_allowlists.extend(other.origin_allowlists)
         self.included_files |= other.included_files
+        self.ignored_names.extend(other.ignored_names)
 
 
 def header_names(emissions: Iterable[HeaderEmission]) -> set[str]:

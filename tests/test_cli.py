@@ -539,7 +539,7 @@ def test_rules_lists_all_codes(fake):
     assert result.exit_code == 0
     listed = [line.split()[0] for line in result.stdout.splitlines()]
     assert listed == list(REGISTRY)
-    assert len(listed) == 25
+    assert len(listed) == 26
     assert "wildcard-with-credentials" in result.stdout
 
 

@@ -35,9 +35,16 @@ def test_codes_match_the_design_catalogue():
     # ../shared/DESIGN.md is the spec; the module names carry the rule names.
     text = DESIGN.read_text(encoding="utf-8")
     catalogue = dict(re.findall(r"^\| (CORS\d{3}) \| ([a-z-]+) \|", text, re.M))
-    assert sorted(catalogue) == CODES
-    for code, name in catalogue.items():
+    assert sorted({**catalogue, **ADDED_BY_ISSUES}) == CODES
+    for code, name in {**catalogue, **ADDED_BY_ISSUES}.items():
         assert checks.load(code).NAME == name
+
+
+# Rules an issue added after the spec was written: code -> name (the issue
+# that asked for it names both; the spec's table catches up later).
+ADDED_BY_ISSUES = {
+    "CORS109": "misspelled-cors-name",    # issue #25
+}
 
 
 def test_every_rule_module_is_registered():

@@ -26,7 +26,21 @@ def _allow_header(intent: FixIntent) -> str:
             "preflight answer; '*' never covers Authorization and is literal with credentials.")
 
 
+def _spell(intent: FixIntent) -> str:
+    if len(intent.headers) == 2:
+        written, meant = intent.headers
+        return f"Write '{meant}' where the config says '{written}'."
+    return "Spell the CORS name exactly as the Fetch standard (or the library) names it."
+
+
+def _remove_misspelt(intent: FixIntent) -> str:
+    written = intent.headers[0] if intent.headers else "the misspelt name"
+    return f"Remove '{written}': the header it meant is already sent where it is."
+
+
 WORDING = {
+    "spell-cors-name": _spell,
+    "remove-misspelt-name": _remove_misspelt,
     "send-origin-as-browsers-send-it": (
         "Send the origin exactly as browsers send it in the Origin header: lowercase "
         "'scheme://host[:port]', no path, no trailing slash, no default port. For several origins "
