@@ -187,18 +187,25 @@ def _string(text: str, pos: int, line: int) -> tuple[int, Token]:
         parts.append(quote if unit == "\\" + quote else unit)
 
 
-def lex(filename: str) -> Iterator[Token]:
-    """A stand-in for ``crossplane.lexer.lex``: the same file reading, tokens
-    and errors. A file that names a directive some crossplane extension lexes
-    itself (crossplane's Lua plugin, on by default, reads ``*_by_lua_block``
-    bodies as Lua) is read by crossplane's lexer, which hands those over."""
+def lex(filename: str, text: str | None = None) -> Iterator[Token]:
+    """A stand-in for ``crossplane.lexer.lex``: the same tokens and errors,
+    read from ``text`` when given (what corslint's size-limited reader
+    returned: the file is then never opened a second time), else from the
+    file as crossplane reads it. A file that names a directive some
+    crossplane extension lexes itself (crossplane's Lua plugin, on by
+    default, reads ``*_by_lua_block`` bodies as Lua) is read by crossplane's
+    lexer, which hands those over."""
     import crossplane.lexer
     from crossplane.errors import NgxParserSyntaxError
 
-    with io.open(filename, mode="r", encoding="utf-8", errors="replace") as fh:
-        text = fh.read()
+    if text is None:
+        with io.open(filename, mode="r", encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
     if any(name in text for name in crossplane.lexer.EXTERNAL_LEXERS):
-        yield from _refusing_nul_names(crossplane.lexer.lex(filename), filename)
+        # crossplane.lexer.lex(filename) on the text, without opening the file
+        found = crossplane.lexer._balance_braces(crossplane.lexer._lex_file_object(io.StringIO(text)),
+                                                 filename)
+        yield from _refusing_nul_names(found, filename)
         return
     found, error = tokens(text, nginx_quotes=True)
     yield from _refusing_nul_names(found, filename)
@@ -227,13 +234,14 @@ def _refusing_nul_names(found: Iterable[Token], filename: str) -> Iterator[Token
         yield token
 
 
-def parse(filename: str, **options) -> dict:
-    """``crossplane.parse`` reading its tokens with this lexer."""
+def parse(filename: str, text: str | None = None, **options) -> dict:
+    """``crossplane.parse`` reading its tokens with this lexer, from
+    ``text`` when given (crossplane itself opens no file with ``single``)."""
     import crossplane
     import crossplane.parser
 
     original = crossplane.parser.lex
-    crossplane.parser.lex = lex
+    crossplane.parser.lex = lambda name: lex(name, text if name == filename else None)
     try:
         return crossplane.parse(filename, **options)
     finally:

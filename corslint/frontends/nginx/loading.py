@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 
 from . import lexer  # imports crossplane only when a file is parsed
@@ -47,39 +46,30 @@ class Loader(IncludingLoader):
             line = text[: placeholder.start()].count("\n") + 1
             raise ParseError(path, line, f"template placeholder {placeholder.group(0)} (envsubst style: "
                                          "no set or map defines it), not plain nginx: lint the rendered config")
-        tmp = None
-        target = path
-        if path in self.stdin or not os.path.isfile(path):
-            fd, tmp = tempfile.mkstemp(suffix=".conf")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            target = tmp
-        try:  # the temporary copy of stdin lives until the diagnosis below has read it
-            try:
-                payload = lexer.parse(
-                    target, single=True, comments=True, check_ctx=False, check_args=False,
-                    catch_errors=False,
-                )
-            except RecursionError:
-                raise ParseError(path, None, TOO_DEEP)
-            except Exception as exc:  # crossplane raises its own error types
-                line = getattr(exc, "lineno", None)
-                message = getattr(exc, "strerror", None) or str(exc)
-                message = re.sub(r"\s+in \S+:\d+$", "", message).strip()
-                raise ParseError(path, line, message or f"not nginx syntax ({type(exc).__name__})")
-            if payload["errors"]:
-                err = payload["errors"][0]
-                message = re.sub(r"\s+in \S+:\d+$", "", err["error"]).strip()
-                line = err.get("line")
-                if not message:
-                    # crossplane stops on some malformed input without saying why
-                    line, message = _diagnose_tokens(target)
-                elif "maximum recursion depth" in message:
-                    line, message = None, TOO_DEEP
-                raise ParseError(path, line, message)
-        finally:
-            if tmp:
-                os.unlink(tmp)
+        # crossplane parses the text read above (size-limited, decoded the
+        # one way): the file is not opened again, standard input needs no copy
+        try:
+            payload = lexer.parse(
+                path, text=text, single=True, comments=True, check_ctx=False, check_args=False,
+                catch_errors=False,
+            )
+        except RecursionError:
+            raise ParseError(path, None, TOO_DEEP)
+        except Exception as exc:  # crossplane raises its own error types
+            line = getattr(exc, "lineno", None)
+            message = getattr(exc, "strerror", None) or str(exc)
+            message = re.sub(r"\s+in \S+:\d+$", "", message).strip()
+            raise ParseError(path, line, message or f"not nginx syntax ({type(exc).__name__})")
+        if payload["errors"]:
+            err = payload["errors"][0]
+            message = re.sub(r"\s+in \S+:\d+$", "", err["error"]).strip()
+            line = err.get("line")
+            if not message:
+                # crossplane stops on some malformed input without saying why
+                line, message = _diagnose_tokens(path, text)
+            elif "maximum recursion depth" in message:
+                line, message = None, TOO_DEEP
+            raise ParseError(path, line, message)
         parsed = payload["config"][0]["parsed"] if payload["config"] else []
         self.cache[path] = parsed
         return parsed
@@ -140,13 +130,13 @@ def _envsubst_placeholder(text: str) -> re.Match | None:
 TOO_DEEP = "blocks nested too deep to analyse (more than a few hundred levels)"
 
 
-def _diagnose_tokens(path: str) -> tuple[int | None, str]:
+def _diagnose_tokens(path: str, text: str) -> tuple[int | None, str]:
     """Say what is wrong where crossplane gave no message: a ';' where a
     directive name belongs, or a statement cut off by the end of the file."""
     pending_line = None
     last_line = None
     try:
-        for token, line, quoted in lexer.lex(path):
+        for token, line, quoted in lexer.lex(path, text):
             last_line = line
             if quoted:
                 pending_line = pending_line or line
