@@ -9,6 +9,7 @@ never causes a preflight, so the rules stay silent there.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -218,6 +219,25 @@ def needed_headers(route: Route) -> list[Need]:
 
 def _canonical(name: str) -> str:
     return "-".join(w[:1].upper() + w[1:] for w in name.split("-"))
+
+
+def named_needs(needs: list[Need]) -> tuple[str, str]:
+    """(names, reasons) for a message naming several needs at once:
+    'PUT and DELETE' with one reason when they share it ('the config handles
+    them explicitly'), else each reason after the names it explains."""
+    groups: dict[str, list[str]] = {}
+    for need in needs:
+        groups.setdefault(need.why, []).append(need.name)
+    names = _join([n.name for n in needs])
+    reasons = [why if len(group) == 1 else re.sub(r"\bit\b", "them", why)
+               for why, group in groups.items()]
+    if len(groups) == 1:
+        return names, reasons[0]
+    return names, "; ".join(f"{_join(group)}: {why}" for group, why in zip(groups.values(), reasons))
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def example_value(header: str) -> str:
