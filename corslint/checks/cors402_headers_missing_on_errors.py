@@ -192,7 +192,7 @@ def _finding(members: list[_Gap], certain: bool):
     conditional = sorted((c for c in causes.values() if c[0] in _CONDITIONAL), key=_cause_key)
     credentials_only = all(g.emission.lname == ACAC for g in members)
     who = "for requests with credentials the browser" if credentials_only else "the browser"
-    related = places + [c[2] for c in certain_causes + conditional if c[2] is not None][:4]
+    related = places[:MAX_LISTED] + [c[2] for c in certain_causes + conditional if c[2] is not None][:4]
     if certain:
         words = join_and([c[1] for c in certain_causes])
         message = (f"{subject} sent only with success statuses (no 'always'){also}, so {who} "
