@@ -130,6 +130,9 @@ server {
     location /swagger-ui.html {
         root /var/www;
     }
+    location = /openapi.json {
+        root /var/www;
+    }
 }
 """
 
@@ -143,6 +146,7 @@ def test_nginx_frontend_says_which_routes_are_never_preflighted(tmp_path):
     assert routes["/socket/"].never_preflighted == WEBSOCKET
     assert routes["~ ^/(docs|redoc)/"].never_preflighted == DOCUMENTATION
     assert routes["/swagger-ui.html"].never_preflighted == DOCUMENTATION
+    assert routes["= /openapi.json"].never_preflighted == DOCUMENTATION
     assert routes["/documents/"].never_preflighted == ""
 
 

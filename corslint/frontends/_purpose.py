@@ -4,7 +4,8 @@ the reasons a frontend gives in ``Route.never_preflighted``.
 Browsers send preflights only for requests a script makes with non-simple
 methods or headers. A WebSocket handshake is never preflighted (the WebSocket
 API cannot set methods or headers), and documentation pages (Swagger UI,
-ReDoc, ``/docs``) are opened as pages. Header lists an outer level sets for
+ReDoc, ``/docs``) are opened as pages, and the OpenAPI document they read is
+fetched with a plain GET. Header lists an outer level sets for
 the API beside them are therefore no evidence that these routes are
 preflighted.
 """
@@ -17,7 +18,8 @@ WEBSOCKET = "it upgrades to a WebSocket"
 DOCUMENTATION = "it serves documentation pages"
 
 # A path segment (or regex alternative) naming a documentation UI.
-_DOCS = re.compile(r"(?:^|[/(|^])(?:docs|swagger|swagger-ui|redoc|api-docs)(?=$|[/.)|$?])", re.I)
+_DOCS = re.compile(r"(?:^|[/(|^])(?:docs|apidocs|api-docs|swagger|swagger-ui|redoc|openapi)(?=$|[/.)|$?])",
+                   re.I)
 
 
 def documentation_path(path: str) -> bool:
