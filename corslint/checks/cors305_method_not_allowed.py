@@ -5,6 +5,7 @@ Access-Control-Allow-Methods of the preflight answer.
 
 GET, HEAD and POST never need listing; ``*`` covers methods only for
 requests without credentials; methods compare case-sensitively.
+One Allow-Methods list lacking several methods is one finding naming them all.
 See ``corslint explain CORS305``.
 """
 

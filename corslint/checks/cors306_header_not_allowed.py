@@ -5,6 +5,7 @@ reads (``$http_x_api_key``), headers listed on its other answers, and
 Content-Type for JSON bodies on a proxied API (a warning: a guess).
 
 ``*`` never covers Authorization and is a literal name with credentials.
+One Allow-Headers list lacking several headers is one finding naming them all.
 See ``corslint explain CORS306``.
 """
 
