@@ -663,6 +663,12 @@ class Route:
     # Headers the route's own configuration sets, whether or not a branch sends
     # them: the author's intent even where a redirect or return pre-empts them.
     configured_headers: tuple[HeaderEmission, ...] = ()
+    # Why browsers evidently send this route no preflights, in words ("it
+    # upgrades to a WebSocket", "it serves documentation pages"): the browser
+    # opens it itself rather than a script fetching it with custom headers, so
+    # header and method lists set elsewhere say nothing about it. "" when
+    # nothing in the configuration says so.
+    never_preflighted: str = ""
     # Derived answers the checks share (e.g. intended origins), computed once.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import memo
-from .engine import CorsRequest, HttpResponse
+from .engine import CorsRequest, HttpResponse, origin_value_problem
 from .model import Branch, HeaderEmission, OriginMatcher, Route
 
 # A stand-in page origin when the config names none (a wildcard or reflection).
@@ -226,7 +226,13 @@ def example_origin(matcher: OriginMatcher) -> str | None:
     examples = memo.table("example origins")  # one allowlist is consulted by many routes
     key = (matcher.pattern, matcher.flavour, matcher.ignore_case)
     if key not in examples:
-        examples[key] = next((c for c in _regex_examples(matcher.pattern) if matcher.matches(c)), None)
+        # Only a real origin can be a page's: a pattern such as ":" (any
+        # Origin at all) yields no readable example of its own, so the
+        # stand-in page origin is tried after its own readings.
+        candidates = _regex_examples(matcher.pattern) + [DEFAULT_PAGE_ORIGIN]
+        examples[key] = next((c for c in candidates
+                              if origin_value_problem(c) is None and matcher.matches(c)),
+                             None)
     return examples[key]
 
 

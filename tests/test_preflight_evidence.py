@@ -92,3 +92,109 @@ def test_evidence_matches_the_text_sent(tmp_path):
         if got is not None:
             found[got[1]] = got
     assert "https://b.example.com" in found and len(found) >= 2
+
+
+# ---------------------------------------------------------------- routes never preflighted
+
+
+def _routes(tmp_path, text, name="site.conf"):
+    conf = tmp_path / name
+    conf.write_text(text)
+    return {r.path: r for r in lint([str(conf)], codes=["CORS306"]).model.routes}
+
+
+NGINX_PURPOSE = """
+server {
+    listen 80;
+    server_name api.example.com;
+    proxy_set_header Upgrade $http_upgrade;
+    add_header Access-Control-Allow-Origin "https://app.example.com" always;
+    add_header Access-Control-Allow-Headers "Authorization, X-Request-Id" always;
+    location /live/ {
+        proxy_pass http://127.0.0.1:9001;
+    }
+    location /api/ {
+        proxy_set_header Host $host;
+        proxy_pass http://127.0.0.1:9000;
+    }
+    location /socket/ {
+        proxy_set_header Connection "upgrade";
+        proxy_pass http://127.0.0.1:9001;
+    }
+    location ~ ^/(docs|redoc)/ {
+        root /var/www;
+    }
+    location /documents/ {
+        root /var/www;
+    }
+    location /swagger-ui.html {
+        root /var/www;
+    }
+    location = /openapi.json {
+        root /var/www;
+    }
+}
+"""
+
+
+def test_nginx_frontend_says_which_routes_are_never_preflighted(tmp_path):
+    from corslint.frontends._purpose import DOCUMENTATION, WEBSOCKET
+    routes = _routes(tmp_path, NGINX_PURPOSE)
+    # proxy_set_header is inherited only where a location sets none of its own
+    assert routes["/live/"].never_preflighted == WEBSOCKET
+    assert routes["/api/"].never_preflighted == ""
+    assert routes["/socket/"].never_preflighted == WEBSOCKET
+    assert routes["~ ^/(docs|redoc)/"].never_preflighted == DOCUMENTATION
+    assert routes["/swagger-ui.html"].never_preflighted == DOCUMENTATION
+    assert routes["= /openapi.json"].never_preflighted == DOCUMENTATION
+    assert routes["/documents/"].never_preflighted == ""
+
+
+def test_apache_frontend_says_a_ws_proxy_is_never_preflighted(tmp_path):
+    from corslint.frontends._purpose import WEBSOCKET
+    routes = _routes(tmp_path, (
+        "<VirtualHost *:80>\n"
+        "    ServerName api.example.com\n"
+        '    Header always set Access-Control-Allow-Origin "*"\n'
+        "    ProxyPass /socket/ ws://127.0.0.1:9001/socket/\n"
+        "    ProxyPass /api/ http://127.0.0.1:9000/api/\n"
+        "</VirtualHost>\n"), "site.conf")
+    assert routes["/socket/"].never_preflighted == WEBSOCKET
+    assert routes["/api/"].never_preflighted == ""
+
+
+def test_never_preflighted_routes_keep_only_what_their_own_config_shows(tmp_path):
+    """Lists set for other requests and the Authorization guess are dropped;
+    a header the route's own config reads, and methods it handles, stay."""
+    from corslint.checks._preflight import expects_preflight, needed_headers, needed_methods
+    routes = _routes(tmp_path, """
+server {
+    listen 80;
+    server_name api.example.com;
+    add_header Access-Control-Allow-Origin "https://app.example.com" always;
+    add_header Access-Control-Allow-Headers "Authorization, X-Request-Id" always;
+    add_header Access-Control-Allow-Methods "GET, PUT" always;
+    location /docs/ {
+        auth_basic "docs";
+        auth_basic_user_file /etc/nginx/htpasswd;
+        root /var/www;
+    }
+    location /docs/api/ {
+        if ($http_x_api_key = "") {
+            return 403;
+        }
+        root /var/www;
+    }
+    location /data/ {
+        auth_basic "data";
+        auth_basic_user_file /etc/nginx/htpasswd;
+        root /var/www;
+    }
+}
+""")
+    docs, keyed, data = routes["/docs/"], routes["/docs/api/"], routes["/data/"]
+    assert needed_headers(docs) == [] and needed_methods(docs) == []
+    assert not expects_preflight(docs)
+    assert [n.name for n in needed_headers(keyed)] == ["X-Api-Key"] and expects_preflight(keyed)
+    assert [n.name for n in needed_headers(data)] == ["Authorization", "X-Request-Id"]
+    assert [n.name for n in needed_methods(data)] == ["PUT"] and expects_preflight(data)

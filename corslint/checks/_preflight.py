@@ -9,6 +9,7 @@ never causes a preflight, so the rules stay silent there.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -163,6 +164,8 @@ def needed_methods(route: Route) -> list[Need]:
         if _refused(route, method):
             continue
         needs.setdefault(method, Need(method, source, "the config handles it explicitly"))
+    if route.never_preflighted:
+        return list(needs.values())  # lists set for other requests say nothing here
     actual = [b for b in route.branches if is_actual_branch(b)]
     for where, pool in (("the other answers", route_emissions(route, ACAM, branches=actual, shadowed=False)),
                         ("an outer level", [h for b in route.branches if is_options_branch(b)
@@ -186,14 +189,20 @@ def needed_headers(route: Route) -> list[Need]:
     lists on other answers, and (a guess, so a warning) Content-Type for JSON
     bodies when it offers POST/PUT/PATCH and proxies to an application."""
     needs: dict[str, Need] = {}
-    for source, what in auth_uses(route):
-        needs.setdefault("authorization", Need("Authorization", source, f"the location uses {what}"))
+    # A route browsers open themselves (a WebSocket, documentation pages)
+    # sends what the browser sends: its authentication is the browser's own
+    # (cookies, a Basic prompt), not an Authorization header a script sets.
+    if not route.never_preflighted:
+        for source, what in auth_uses(route):
+            needs.setdefault("authorization", Need("Authorization", source, f"the location uses {what}"))
     for exp in route.expected_request_headers:
         lname = exp.name.lower()
         if lname in SAFELISTED_HEADER_NAMES or not engine.is_token(exp.name):
             continue
         name = _canonical(exp.name)
         needs.setdefault(lname, Need(name, exp.source, f"the config reads the {name} request header"))
+    if route.never_preflighted:
+        return list(needs.values())  # lists set for other requests, and guesses, say nothing here
     actual = [b for b in route.branches if is_actual_branch(b)]
     pools = (("the other answers", route_emissions(route, ACAH, branches=actual, shadowed=False)),
              ("an outer level", [h for b in route.branches if is_options_branch(b)
@@ -220,6 +229,25 @@ def _canonical(name: str) -> str:
     return "-".join(w[:1].upper() + w[1:] for w in name.split("-"))
 
 
+def named_needs(needs: list[Need]) -> tuple[str, str]:
+    """(names, reasons) for a message naming several needs at once:
+    'PUT and DELETE' with one reason when they share it ('the config handles
+    them explicitly'), else each reason after the names it explains."""
+    groups: dict[str, list[str]] = {}
+    for need in needs:
+        groups.setdefault(need.why, []).append(need.name)
+    names = _join([n.name for n in needs])
+    reasons = [why if len(group) == 1 else re.sub(r"\bit\b", "them", why)
+               for why, group in groups.items()]
+    if len(groups) == 1:
+        return names, reasons[0]
+    return names, "; ".join(f"{_join(group)}: {why}" for group, why in zip(groups.values(), reasons))
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def example_value(header: str) -> str:
     return _EXAMPLE_VALUES.get(header.lower(), "1")
 
@@ -235,13 +263,27 @@ def expects_preflight(route: Route) -> bool:
     non-safelisted header in Allow-Headers, handles OPTIONS explicitly with
     CORS headers, expects non-safelisted request headers (Authorization when it
     authenticates, headers the config reads), or accepts non-simple methods.
+
+    A route browsers open themselves (``Route.never_preflighted``: a WebSocket
+    upgrade, documentation pages) is judged on what its own config does for
+    requests, not on the Allow-Methods / Allow-Headers lists it carries: an
+    outer level's lists, set for the API beside it, are weak evidence.
     """
+    if route.never_preflighted:
+        return _expects_preflight_itself(route)
     for h in route_emissions(route, ACAM):
         if any(t not in ("*", "OPTIONS") and not is_safelisted_method(t) for t in _tokens(h)):
             return True
     for h in route_emissions(route, ACAH):
         if any(t != "*" and t.lower() not in SAFELISTED_HEADER_NAMES for t in _tokens(h)):
             return True
+    return _expects_preflight_itself(route)
+
+
+def _expects_preflight_itself(route: Route) -> bool:
+    """The strong half of ``expects_preflight``: the route answers OPTIONS
+    with CORS headers of its own, reads non-safelisted request headers, or
+    accepts non-simple methods."""
     if any(m == "OPTIONS" for m, _ in route.declared_methods):
         for b in route.branches:
             if b.methods is not None and "OPTIONS" in b.methods and any(

@@ -5,6 +5,7 @@ Access-Control-Allow-Methods of the preflight answer.
 
 GET, HEAD and POST never need listing; ``*`` covers methods only for
 requests without credentials; methods compare case-sensitively.
+One Allow-Methods list lacking several methods is one finding naming them all.
 See ``corslint explain CORS305``.
 """
 
@@ -12,15 +13,18 @@ from __future__ import annotations
 
 from .. import engine
 from ..findings import FixIntent
+from ..model import Source
 from ._base import reporter
 from ._preflight import (
     ACAM,
+    Need,
     concrete_ok,
     expects_preflight,
     header_unknown,
     intended_request,
     list_failure,
     list_location,
+    named_needs,
     needed_methods,
     options_answers,
     preflight_routes,
@@ -38,7 +42,23 @@ FIX = "allow-method-on-preflight"
 report = reporter(CODE, SEVERITY, FIX)
 
 
+class _Missing:
+    """The methods one Allow-Methods list lacks, over every route and origin
+    whose preflight it answers."""
+
+    def __init__(self, route, pf, listed, tokens):
+        self.route = route
+        self.pf = pf
+        self.listed = listed
+        self.tokens = tokens
+        self.needs: dict[str, Need] = {}
+        self.evidence: dict[str, tuple] = {}   # method -> (failure, request) of the first refusal
+
+
 def check(model):
+    # One Allow-Methods list that lacks several methods is one finding naming
+    # them all: the fix is one line, wherever that list answers.
+    missing: dict[Source, _Missing] = {}
     for route in preflight_routes(model):
         if not expects_preflight(route):
             continue
@@ -49,43 +69,63 @@ def check(model):
             ans = pf.answer
             if not concrete_ok(pf) or header_unknown(ans, ACAM):
                 continue
-            listed = [v for _, v in sent(ans, ACAM)]
-            tokens = [t for v in listed for t in engine.parse_header_list(v)[0]]
             for need in needs:
                 req = intended_request(route, pf.origin, method=need.name, headers=())
                 failure = list_failure(req, ans.response, engine.FailureKind.METHOD_NOT_ALLOWED)
                 if failure is None:
                     continue
-                yield report(
-                    _message(need.name, listed, tokens, pf.credentials, need.why,
-                             withheld=_withheld_on(ans, ACAM)),
-                    list_location(ans, ACAM), failure=failure, request=req, route=route,
-                    related=[need.source],
-                    intent=FixIntent(FIX, methods=(need.name,)),
-                )
+                where = list_location(ans, ACAM)
+                gap = missing.get(where)
+                if gap is None:
+                    listed = [v for _, v in sent(ans, ACAM)]
+                    tokens = [t for v in listed for t in engine.parse_header_list(v)[0]]
+                    gap = missing[where] = _Missing(route, pf, listed, tokens)
+                gap.needs.setdefault(need.name, need)
+                gap.evidence.setdefault(need.name, (failure, req))
+    for where, gap in missing.items():
+        needs = list(gap.needs.values())
+        failure, req = gap.evidence[needs[0].name]   # what the browser says about the first
+        yield report(
+            _message(needs, gap.listed, gap.tokens, gap.pf.credentials,
+                     withheld=_withheld_on(gap.pf.answer, ACAM)),
+            where, failure=failure, request=req, route=gap.route,
+            related=[n.source for n in needs],
+            intent=FixIntent(FIX, methods=tuple(n.name for n in needs)),
+        )
 
 
-def _message(method: str, listed: list[str], tokens: list[str], credentials: bool, why: str, *,
+def _message(needs: list[Need], listed: list[str], tokens: list[str], credentials: bool, *,
              withheld: int | None = None) -> str:
+    method, why = named_needs(needs)
+    many = len(needs) > 1
+    refused = "are refused although this location accepts them" if many else \
+        "is refused although this location accepts it"
     if not listed and withheld is not None:
         return (f"Access-Control-Allow-Methods is set for success answers only and the preflight "
-                f"answer is {withheld}, so {method} is refused although this location accepts it "
-                f"({why}).")
+                f"answer is {withheld}, so {method} {refused} ({why}).")
     if not listed:
-        return (f"The preflight answer sends no Access-Control-Allow-Methods, so {method} is "
-                f"refused although this location accepts it ({why}).")
+        return (f"The preflight answer sends no Access-Control-Allow-Methods, so {method} "
+                f"{refused} ({why}).")
     value = ", ".join(listed)
-    if any(t.upper() == method.upper() for t in tokens):
-        spelled = next(t for t in tokens if t.upper() == method.upper())
+    # a method listed in another case: said of each such method
+    miscased = [(t, n.name) for n in needs for t in tokens if t.upper() == n.name.upper()]
+    if miscased and not many:
+        spelled, name = miscased[0]
         return (f"Access-Control-Allow-Methods on the preflight answer lists '{spelled}', but "
-                f"methods compare case-sensitively and browsers send {method}, which this "
+                f"methods compare case-sensitively and browsers send {name}, which this "
                 f"location accepts ({why}).")
+    if miscased:
+        spelled = ", ".join(f"'{t}'" for t, _ in miscased)
+        return (f"Access-Control-Allow-Methods on the preflight answer ('{value}') lacks {method}, "
+                f"which this location accepts ({why}); it lists {spelled}, but methods compare "
+                "case-sensitively.")
+    which = "which" if not many else "all of which"
     if "*" in tokens and credentials:
         return (f"Access-Control-Allow-Methods on the preflight answer is '{value}', and '*' is a "
-                f"literal method name for requests with credentials, so {method} is refused "
-                f"although this location accepts it ({why}).")
+                f"literal method name for requests with credentials, so {method} {refused} "
+                f"({why}).")
     return (f"Access-Control-Allow-Methods on the preflight answer ('{value}') lacks {method}, "
-            f"which this location accepts ({why}).")
+            f"{which} this location accepts ({why}).")
 
 
 def _withheld_on(ans, lname: str) -> int | None:

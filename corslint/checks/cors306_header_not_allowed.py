@@ -5,6 +5,7 @@ reads (``$http_x_api_key``), headers listed on its other answers, and
 Content-Type for JSON bodies on a proxied API (a warning: a guess).
 
 ``*`` never covers Authorization and is a literal name with credentials.
+One Allow-Headers list lacking several headers is one finding naming them all.
 See ``corslint explain CORS306``.
 """
 
@@ -12,9 +13,11 @@ from __future__ import annotations
 
 from .. import engine
 from ..findings import FixIntent
+from ..model import Source
 from ._base import reporter
 from ._preflight import (
     ACAH,
+    Need,
     concrete_ok,
     example_value,
     expects_preflight,
@@ -22,6 +25,7 @@ from ._preflight import (
     intended_request,
     list_failure,
     list_location,
+    named_needs,
     needed_headers,
     options_answers,
     preflight_routes,
@@ -39,7 +43,23 @@ FIX = "allow-request-header-on-preflight"
 report = reporter(CODE, SEVERITY, FIX)
 
 
+class _Missing:
+    """The headers one Allow-Headers list lacks, over every route and origin
+    whose preflight it answers."""
+
+    def __init__(self, route, pf, listed, tokens):
+        self.route = route
+        self.pf = pf
+        self.listed = listed
+        self.tokens = tokens
+        self.needs: dict[str, Need] = {}
+        self.evidence: dict[str, tuple] = {}   # lname -> (failure, request) of the first refusal
+
+
 def check(model):
+    # One Allow-Headers list that lacks several headers is one finding naming
+    # them all: the fix is one line, wherever that list answers.
+    missing: dict[Source, _Missing] = {}
     for route in preflight_routes(model):
         if not expects_preflight(route):
             continue
@@ -50,8 +70,6 @@ def check(model):
             ans = pf.answer
             if not concrete_ok(pf) or header_unknown(ans, ACAH):
                 continue
-            listed = [v for _, v in sent(ans, ACAH)]
-            tokens = [t for v in listed for t in engine.parse_header_list(v)[0]]
             for need in needs:
                 method = "POST" if need.lname == "content-type" else "GET"
                 req = intended_request(route, pf.origin, method=method,
@@ -59,30 +77,46 @@ def check(model):
                 failure = list_failure(req, ans.response, engine.FailureKind.HEADER_NOT_ALLOWED)
                 if failure is None:
                     continue
-                yield report(
-                    _message(need.name, listed, tokens, pf.credentials, need.why,
-                             withheld=_withheld_on(ans, ACAH)),
-                    list_location(ans, ACAH), level=need.level, failure=failure, request=req,
-                    route=route, related=[need.source],
-                    intent=FixIntent(FIX, headers=(need.name,)),
-                )
+                where = list_location(ans, ACAH)
+                gap = missing.get(where)
+                if gap is None:
+                    listed = [v for _, v in sent(ans, ACAH)]
+                    tokens = [t for v in listed for t in engine.parse_header_list(v)[0]]
+                    gap = missing[where] = _Missing(route, pf, listed, tokens)
+                gap.needs.setdefault(need.lname, need)
+                gap.evidence.setdefault(need.lname, (failure, req))
+    for where, gap in missing.items():
+        # the headers the config shows it needs first, the guesses after
+        needs = sorted(gap.needs.values(), key=lambda n: n.level is not None)
+        level = None if any(n.level is None for n in needs) else needs[0].level
+        names, why = named_needs(needs)
+        failure, req = gap.evidence[needs[0].lname]   # what the browser says about the first
+        yield report(
+            _message(names, gap.listed, gap.tokens, gap.pf.credentials, why,
+                     withheld=_withheld_on(gap.pf.answer, ACAH), many=len(needs) > 1),
+            where, level=level, failure=failure, request=req, route=gap.route,
+            related=[n.source for n in needs],
+            intent=FixIntent(FIX, headers=tuple(n.name for n in needs)),
+        )
 
 
 def _message(header: str, listed: list[str], tokens: list[str], credentials: bool, why: str, *,
-             withheld: int | None = None) -> str:
+             withheld: int | None = None, many: bool = False) -> str:
+    carrying = header.replace(" and ", " or ") if many else header
     if not listed and withheld is not None:
         return (f"Access-Control-Allow-Headers is set for success answers only and the preflight "
-                f"answer is {withheld}, so requests carrying {header} are refused ({why}).")
+                f"answer is {withheld}, so requests carrying {carrying} are refused ({why}).")
     if not listed:
         return (f"The preflight answer sends no Access-Control-Allow-Headers, so requests "
-                f"carrying {header} are refused ({why}).")
+                f"carrying {carrying} are refused ({why}).")
     value = ", ".join(listed)
     if "*" in tokens and header.lower() == "authorization" and not credentials:
         return (f"Access-Control-Allow-Headers on the preflight answer is '{value}', and '*' never "
                 f"covers Authorization, which requests to this location need ({why}).")
     if "*" in tokens and credentials:
+        verb = "are" if many else "is"
         return (f"Access-Control-Allow-Headers on the preflight answer is '{value}', and '*' is a "
-                f"literal header name for requests with credentials, so {header} is refused "
+                f"literal header name for requests with credentials, so {header} {verb} refused "
                 f"({why}).")
     return (f"Access-Control-Allow-Headers on the preflight answer ('{value}') lacks {header} "
             f"({why}).")

@@ -28,3 +28,15 @@ def test_json_content_type_is_only_a_warning():
     assert finding.severity == "warning"
     assert "Content-Type" in finding.message
     assert "Request header field content-type is not allowed" in finding.chrome
+
+
+def test_one_allow_headers_line_is_one_finding_naming_every_missing_header():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "two_headers_missing.conf", CODE)
+    assert finding.severity == "error"
+    assert finding.message == (
+        "Access-Control-Allow-Headers on the preflight answer ('Content-Type') lacks Authorization "
+        "and X-Api-Key (Authorization: the location uses auth_basic; X-Api-Key: the config reads "
+        "the X-Api-Key request header).")
+    assert finding.intent.headers == ("Authorization", "X-Api-Key")
+    assert sorted(r.line for r in finding.related) == [12, 14]
+    assert "Request header field authorization is not allowed" in finding.chrome

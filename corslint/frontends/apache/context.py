@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .._branches import merge_branches
+from .._purpose import DOCUMENTATION, WEBSOCKET, documentation_path, websocket_url
 from ...model import ALL_METHODS, Branch, ExpectedHeader, HeaderEmission, Route, Source, Unknown, Value
 from .alias import STATUS_WORDS
 from .loading import Directive, flatten
@@ -239,6 +240,8 @@ class Context:
             name=name, source=target.source, branches=merged, https=server.https, hosts=server.hosts,
             path=target.url, expected_request_headers=expected, declared_methods=declared, frontend=NAME,
             configured_headers=self._configured(layers + ifs),
+            never_preflighted=WEBSOCKET if websocket_url(target.proxy_url) else
+            DOCUMENTATION if documentation_path(target.url) else "",
         )
 
     @staticmethod

@@ -25,6 +25,7 @@ from ...model import (
 )
 from .levels import Level, ServerInfo, server_info
 from .loading import TOO_DEEP, Directive, Loader
+from .purpose import never_preflighted
 from .simulation import PROXY_DIRECTIVES, Simulation
 from .values import VARIABLE_REFERENCE, if_test_holds, parse_if_test, variables_in
 
@@ -201,6 +202,7 @@ class Builder:
             name=name, source=where.source, branches=merged, https=info.https,
             hosts=info.hosts, path=path, expected_request_headers=expected,
             declared_methods=declared, frontend=NAME, configured_headers=configured,
+            never_preflighted=never_preflighted(chain, path),
         )
 
     def _method_classes(self, chain: list[Level]) -> list[list[str]]:
