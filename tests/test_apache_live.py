@@ -354,6 +354,57 @@ BEHAVIOURS = {
     </Location>
 </VirtualHost>
 """,
+    # the common "answer every OPTIONS" rewrite: httpd makes the 200/204/403 itself,
+    # the <Location> headers are merged already, only the always table reaches it
+    # (an ErrorDocument for the status changes the body, not the headers)
+    "rewrite_answers_options_itself": """
+<VirtualHost *:80>
+    ServerName api.localtest
+    DocumentRoot /var/www/api
+    <Directory /var/www/api>
+        Require all granted
+    </Directory>
+    RewriteEngine On
+    RewriteCond %{REQUEST_METHOD} OPTIONS
+    RewriteRule ^(.*)$ $1 [R=200,L]
+    <Location /always/>
+        Header always set Access-Control-Allow-Origin "http://app.localtest:8081"
+        Header always set Access-Control-Allow-Methods "GET, PUT"
+    </Location>
+    <Location /onsuccess/>
+        Header set Access-Control-Allow-Origin "http://app.localtest:8081"
+        Header always set Access-Control-Allow-Methods "GET, PUT"
+    </Location>
+    <Location /errordoc/>
+        ErrorDocument 200 "preflight ok"
+        Header always set Access-Control-Allow-Origin "http://app.localtest:8081"
+        Header set Access-Control-Allow-Methods "GET, PUT"
+    </Location>
+</VirtualHost>
+""",
+    # the same rewrite per directory (fixups, after the <Directory> merge)
+    "perdir_rewrite_answers_options_itself": """
+<VirtualHost *:80>
+    ServerName api.localtest
+    DocumentRoot /var/www/api
+    <Directory /var/www/api>
+        Require all granted
+        Header always set Access-Control-Allow-Origin "http://app.localtest:8081"
+        Header set Access-Control-Allow-Methods "GET, PUT"
+    </Directory>
+    <Directory /var/www/api/r204>
+        RewriteEngine On
+        RewriteCond %{REQUEST_METHOD} OPTIONS
+        RewriteRule ^(.*)$ $1 [R=204,L]
+    </Directory>
+    <Directory /var/www/api/r403>
+        ErrorDocument 403 "no"
+        RewriteEngine On
+        RewriteCond %{REQUEST_METHOD} OPTIONS
+        RewriteRule ^(.*)$ $1 [R=403,L]
+    </Directory>
+</VirtualHost>
+""",
 }
 
 
@@ -362,3 +413,41 @@ def test_model_matches_real_httpd_on_behaviour(name, tmp_path, upstream):
     path = tmp_path / f"{name}.conf"
     path.write_text(BEHAVIOURS[name], encoding="utf-8")
     assert not compare(path, BEHAVIOURS[name], tmp_path / "httpd", upstream)
+
+
+def test_rewritten_options_answer_carries_the_always_table_only(tmp_path, upstream):
+    """httpd's own answer to ``RewriteRule ^(.*)$ $1 [R=200,L]``: `Header always
+    set` reaches it, `Header set` does not; corslint predicts exactly that
+    answer and reports CORS304 where Allow-Origin lacks `always`, nowhere else."""
+    from corslint.lint import lint
+
+    text = BEHAVIOURS["rewrite_answers_options_itself"]
+    path = tmp_path / "rewrite.conf"
+    path.write_text(text, encoding="utf-8")
+    model = apache.parse_files([str(path)])
+    routes = {r.path: r for r in model.routes}
+    origin = "http://app.localtest:8081"
+    with Httpd(tmp_path / "httpd", _live_text(text, upstream)) as httpd:
+        for url in ("/always/", "/onsuccess/", "/errordoc/"):
+            httpd.add_file(url)
+        real = {url: httpd.fetch("OPTIONS", url + "x", origin, "api.localtest")
+                for url in ("/always/", "/onsuccess/", "/errordoc/")}
+    assert real["/always/"] == (200, [("access-control-allow-methods", "GET, PUT"),
+                                      ("access-control-allow-origin", origin)])
+    assert real["/onsuccess/"] == (200, [("access-control-allow-methods", "GET, PUT")])
+    assert real["/errordoc/"] == (200, [("access-control-allow-origin", origin)])
+    for url, got in real.items():
+        predicted = answer(routes[url], "OPTIONS", origin, preflight=True)
+        assert (predicted.response.status, _cors(predicted.response.headers)) == got, url
+    # /always/ passes; /onsuccess/ lacks Allow-Origin, /errordoc/ Allow-Methods (PUT refused)
+    lines = text.splitlines()
+
+    def block(url: str) -> range:
+        start = lines.index(f"    <Location {url}>") + 1
+        return range(start, lines.index("    </Location>", start) + 1)
+
+    findings = sorted((f.code, f.line) for f in lint([str(path)]).findings if f.code.startswith("CORS30"))
+    assert [code for code, _ in findings] == ["CORS304", "CORS305"]
+    # CORS304 at the onsuccess block's headers, CORS305 at the answer's own RewriteRule
+    rule_line = lines.index("    RewriteRule ^(.*)$ $1 [R=200,L]") + 1
+    assert findings[0][1] in block("/onsuccess/") and findings[1][1] == rule_line

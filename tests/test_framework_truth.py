@@ -507,3 +507,78 @@ def test_express_table_is_the_cors_packages_own():
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == dict(table.defaults)
+
+
+# ---------------------------------------------------------------- django-cors-headers' own preflight answer
+
+# Settings whose preflight answers the middleware gives itself, before any view:
+# its defaults when the settings name no lists, nothing but Vary for an origin it
+# does not allow, nothing at all on a path CORS_URLS_REGEX leaves out.
+DJANGO_PREFLIGHT_SETTINGS = {
+    "defaults": 'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\n',
+    "credentials": 'CORS_ALLOWED_ORIGINS = ["https://app.example.com"]\nCORS_ALLOW_CREDENTIALS = True\n',
+    "allow_all": "CORS_ALLOW_ALL_ORIGINS = True\n",
+    "allow_all_credentials": "CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n",
+    "urls_regex": 'CORS_ALLOW_ALL_ORIGINS = True\nCORS_URLS_REGEX = r"^/api/.*$"\n',
+    "own_lists": ('CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://\\w+\\.example\\.com$"]\n'
+                  'CORS_ALLOW_METHODS = ["GET", "POST"]\nCORS_ALLOW_HEADERS = ["x-api-key"]\n'
+                  "CORS_PREFLIGHT_MAX_AGE = 0\n"),
+    # scheme-less entries never match a page's Origin; they match 'null'
+    "scheme_less": 'CORS_ORIGIN_WHITELIST = ("localhost:3000", "127.0.0.1:3000")\n',
+}
+DJANGO_PATHS = ("/api/items/", "/other/")
+DJANGO_ORIGINS = ("https://app.example.com", "https://x.example.com", "https://evil.example", "null")
+
+
+def _django_answers(path: Path, requests: list[dict]) -> list[Real]:
+    proc = subprocess.run([sys.executable, str(TRUTH / "django_harness.py"), str(path), json.dumps(requests)],
+                          capture_output=True, text=True, timeout=120, cwd=str(TRUTH))
+    assert proc.returncode == 0, proc.stderr
+    return [Real(a["status"], a["headers"]) for a in json.loads(proc.stdout.strip().splitlines()[-1])["answers"]]
+
+
+def _cors_headers(pairs) -> list[tuple[str, str]]:
+    return sorted((n.lower(), v) for n, v in pairs if n.lower().startswith("access-control-"))
+
+
+@pytest.mark.parametrize("name", sorted(DJANGO_PREFLIGHT_SETTINGS))
+def test_django_preflight_is_the_middlewares_own_answer(name, tmp_path):
+    path = tmp_path / "settings.py"
+    path.write_text('MIDDLEWARE = ["corsheaders.middleware.CorsMiddleware"]\n' + DJANGO_PREFLIGHT_SETTINGS[name])
+    model, _ = build_model([str(path)])
+    [route] = model.routes
+    requests = [{"method": method, "origin": origin, "path": url, "preflight": method == "OPTIONS",
+                 "request_method": "PUT", "request_headers": "x-api-key"}
+                for url in DJANGO_PATHS for origin in DJANGO_ORIGINS for method in ("GET", "OPTIONS")]
+    problems = []
+    for req, real in zip(requests, _django_answers(path, requests)):
+        got = (real.status, _cors_headers((n, v) for n, vs in real.headers.items() for v in vs))
+        if not req["path"].startswith(route.path):
+            # the middleware leaves the path alone: the view answers, OPTIONS included
+            want = (200, [])
+        else:
+            ans = answer(route, req["method"], req["origin"], credentials=True, preflight=req["preflight"])
+            want = (ans.response.status, _cors_headers(ans.response.headers))
+        if got != want:
+            problems.append(f"{req['method']} {req['path']} from {req['origin']}: real {got}, corslint {want}")
+    assert not problems, "\n".join(problems)
+
+
+def test_django_allowlist_admitting_only_null_has_no_preflight_finding(tmp_path):
+    """The middleware answers every preflight 200 itself; where the allowlist
+    lets no page origin in (its scheme-less entries match only 'null'), the
+    page's preflight and its actual request both go without Allow-Origin: one
+    origin decision, reported once as CORS101/CORS104, no CORS30x."""
+    path = tmp_path / "settings.py"
+    path.write_text(DJANGO_PREFLIGHT_SETTINGS["scheme_less"])
+    page = "https://app.example.com"
+    get, preflight, null = _django_answers(path, [
+        {"method": "GET", "origin": page},
+        {"method": "OPTIONS", "origin": page, "preflight": True, "request_method": "PUT"},
+        {"method": "OPTIONS", "origin": "null", "preflight": True, "request_method": "PUT"}])
+    assert get.get("access-control-allow-origin") == preflight.get("access-control-allow-origin") == []
+    assert preflight.status == 200
+    assert null.get("access-control-allow-origin") == ["null"]
+    assert null.get("access-control-allow-methods") == ["DELETE, GET, OPTIONS, PATCH, POST, PUT"]
+    codes = sorted({f.code for f in lint([str(path)]).findings})
+    assert codes == ["CORS101", "CORS104"]

@@ -131,3 +131,24 @@ def test_syntax_error_is_one_problem_and_other_files_still_lint(tmp_path):
     [problem] = result.problems
     assert problem.fatal and problem.file == str(bad) and "Python syntax error" in problem.message
     assert [f.code for f in result.findings] == ["CORS105"]
+
+
+def test_preflight_for_an_origin_the_allowlist_never_admits_is_no_finding(tmp_path):
+    # scheme-less entries match only 'null': the stand-in page origin gets no
+    # Allow-Origin from the view either, so its bare preflight is no CORS30x
+    route = route_of(tmp_path, "CORS_ORIGIN_WHITELIST = ('localhost:3000', '127.0.0.1:3000')\n")
+    page = "https://app.example.com"
+    assert acao(route, page) == ([], []) and acao(route, page, "OPTIONS") == ([], [])
+    assert acao(route, "null", "OPTIONS") == (["null"], [])
+    findings = lint([str(tmp_path / "settings.py")]).findings
+    assert sorted({f.code for f in findings}) == ["CORS101", "CORS104"]
+
+
+def test_preflight_from_an_admitted_origin_carries_the_defaults(tmp_path):
+    route = route_of(tmp_path, "CORS_ALLOWED_ORIGINS = ['https://app.example.com']\n")
+    ans = answer(route, "OPTIONS", "https://app.example.com", preflight=True)
+    assert ans.response.status == 200
+    assert ans.response.get_all("access-control-allow-methods") == [", ".join(django.DEFAULT_METHODS)]
+    assert ans.response.get_all("access-control-allow-headers") == [", ".join(django.DEFAULT_HEADERS)]
+    assert ans.response.get_all("access-control-max-age") == ["86400"]
+    assert lint([str(tmp_path / "settings.py")]).findings == []

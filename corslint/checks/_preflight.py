@@ -15,7 +15,7 @@ from typing import Iterator
 
 from .. import engine
 from ..model import CORS_RESPONSE_HEADERS, Branch, HeaderEmission, Route, Source
-from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer, intended_origins, page_origin, per_route
+from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer, answer_branch, intended_origins, page_origin, per_route
 from ..scenarios import request as build_request
 from ._base import cors_routes
 
@@ -341,8 +341,35 @@ def options_answers(route: Route) -> Iterator[Preflight]:
         ans = answer(route, "OPTIONS", origin, credentials=credentials, preflight=True)
         if ans is None or id(ans.branch) in seen:
             continue
+        if not _grants(ans) and not admits_actual(route, origin):
+            # the config admits this origin nowhere (a stand-in page origin
+            # where the allowlist holds only entries that never match a page's
+            # origin, 'null' among them): its bare preflight answer is the
+            # config's intent, not a failure of it
+            continue
         seen.add(id(ans.branch))
         yield Preflight(origin, ans, credentials)
+
+
+def _grants(ans: Answer) -> bool:
+    """The answer sends Access-Control-Allow-Origin, may send it (a value
+    corslint cannot resolve) or withholds it on this status only."""
+    return bool(sent(ans, ACAO)) or header_unknown(ans, ACAO) or any(h.lname == ACAO for h in ans.withheld)
+
+
+def admits_actual(route: Route, origin: str) -> bool:
+    """Some answer other than the preflight's grants ``origin`` Allow-Origin
+    (branches behind conditions corslint cannot evaluate included): the
+    preflight and the actual request are judged for the same origin decision."""
+    for b in route.branches:
+        if not is_actual_branch(b):
+            continue
+        methods = sorted(b.methods - {"OPTIONS"}) if b.methods is not None else ["GET"]
+        if not any(b.applies(m, origin) for m in methods):
+            continue
+        if _grants(answer_branch(b, origin, route=route)):
+            return True
+    return False
 
 
 def opaque_options_branches(route: Route, origin: str) -> Iterator[Branch]:

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path
 
-urlpatterns = [path("api/items/", lambda request: HttpResponse("{}", content_type="application/json"))]
+urlpatterns = [path("api/items/", lambda request: HttpResponse("{}", content_type="application/json")),
+               path("other/", lambda request: HttpResponse("{}", content_type="application/json"))]
 
 
 def main() -> None:
@@ -46,7 +47,9 @@ def main() -> None:
             extra["HTTP_ORIGIN"] = req["origin"]
         if req.get("preflight"):
             extra["HTTP_ACCESS_CONTROL_REQUEST_METHOD"] = req.get("request_method", "GET")
-        response = client.generic(req["method"], "/api/items/", **extra)
+            if req.get("request_headers"):
+                extra["HTTP_ACCESS_CONTROL_REQUEST_HEADERS"] = req["request_headers"]
+        response = client.generic(req["method"], req.get("path", "/api/items/"), **extra)
         headers: dict[str, list[str]] = {}
         for name, value in response.headers.items():
             headers.setdefault(name.lower(), []).append(value)
