@@ -669,6 +669,9 @@ class Route:
     # header and method lists set elsewhere say nothing about it. "" when
     # nothing in the configuration says so.
     never_preflighted: str = ""
+    # Names the route's library was given that it does not read (a CORS
+    # option spelt wrong), set by a library frontend that knows its names.
+    ignored_names: tuple["IgnoredName", ...] = ()
     # Derived answers the checks share (e.g. intended origins), computed once.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -763,9 +766,6 @@ class PolicyModel:
     # Absolute paths of files another linted file includes: analysed in their
     # includer's context, not on their own.
     included_files: set[str] = field(default_factory=set)
-    # Names a library was given that it does not read (a CORS option spelt
-    # wrong): the frontend knows the library's names, a check compares them.
-    ignored_names: list["IgnoredName"] = field(default_factory=list)
 
     def forget_derived(self) -> None:
         """Drop what the checks worked out and kept on the model's routes and
@@ -782,7 +782,6 @@ class PolicyModel:
         self.files.extend(other.files)
         self.origin_allowlists.extend(other.origin_allowlists)
         self.included_files |= other.included_files
-        self.ignored_names.extend(other.ignored_names)
 
 
 def header_names(emissions: Iterable[HeaderEmission]) -> set[str]:

@@ -12,7 +12,7 @@ browsers print for the request it was meant to allow; when the answer also
 sends the right name, the misspelt line only has no effect (info).
 
 Library options reach the model as :class:`corslint.model.IgnoredName`
-records: the frontend knows which names its library reads, the rule only
+records on their route: the frontend knows which names its library reads, the rule only
 compares spellings.
 """
 
@@ -97,18 +97,22 @@ def edits(a: str, b: str, limit: int = MAX_EDITS) -> int:
     return previous[-1]
 
 
-def meant_name(name: str, known: tuple[str, ...] = RESPONSE_NAMES) -> str | None:
+def meant_name(name: str, known: tuple[str, ...] = RESPONSE_NAMES, case_sensitive: bool = False) -> str | None:
     """The name of ``known`` that ``name`` most likely meant, or None when
-    ``name`` is one of them (compared without case) or far from all."""
-    lname = name.lower()
-    if lname in (k.lower() for k in known):
+    ``name`` is one of them or far from all. Header names compare without
+    case, as browsers compare them; a library's option names with it
+    (``case_sensitive``: Python keywords, settings, JS properties)."""
+    if name in known or (not case_sensitive and name.lower() in (k.lower() for k in known)):
         return None
-    if known is RESPONSE_NAMES and lname in REQUEST_NAMES:
-        return REQUEST_NAMES[lname]
-    spelled = lname.replace("_", "-")
-    scored = sorted((edits(spelled, k.lower()), k) for k in known)
+    if known is RESPONSE_NAMES and name.lower() in REQUEST_NAMES:
+        return REQUEST_NAMES[name.lower()]
+
+    def spelled(text: str) -> str:
+        return text.lower().replace("_", "-")
+
+    scored = sorted((edits(spelled(name), spelled(k)), k) for k in known)
     best, meant = scored[0]
-    if best > MAX_EDITS or (len(scored) > 1 and scored[1][0] == best):
+    if best > MAX_EDITS or (len(scored) > 1 and scored[1][0] == best and scored[1][1] != meant):
         return None
     return meant
 
@@ -198,14 +202,16 @@ def _header_findings(model):
 
 
 def _option_findings(model):
-    for ignored in model.ignored_names:
-        meant = meant_name(ignored.name, ignored.known)
-        if meant is None:
-            continue
-        yield report(
-            f"{ignored.owner} has no option {quote(ignored.name)} (it reads as {quote(meant)} "
-            f"misspelt) and ignores it: {ignored.effect or 'the setting never takes effect'}.",
-            ignored.source, level=ignored.level, intent=FixIntent(FIX, headers=(ignored.name, meant)))
+    for route in model.routes:
+        for ignored in route.ignored_names:
+            meant = meant_name(ignored.name, ignored.known, case_sensitive=True)
+            if meant is None:
+                continue
+            yield report(
+                f"{ignored.owner} has no option {quote(ignored.name)} (it reads as {quote(meant)} "
+                f"misspelt) and ignores it: {ignored.effect or 'the setting never takes effect'}.",
+                ignored.source, level=ignored.level, route=route,
+                intent=FixIntent(FIX, headers=(ignored.name, meant)))
 
 
 def check(model):

@@ -34,8 +34,16 @@ def test_real_names_and_far_ones_are_left_alone(name):
 
 
 def test_a_name_equally_close_to_two_is_not_guessed():
-    known = ("allow_headers", "allow_methods")
-    assert meant_name("allow_heathods", known) is None
+    known = ("expose_headers", "allow_headers")
+    assert meant_name("expose_header", known, case_sensitive=True) == "expose_headers"
+    assert meant_name("cors_a", ("cors_b", "cors_c"), case_sensitive=True) is None
+
+
+def test_option_names_keep_their_case_and_underscores():
+    known = ("supports_credentials", "origins")
+    assert meant_name("support_credentials", known, case_sensitive=True) == "supports_credentials"
+    assert meant_name("Origins", known, case_sensitive=True) == "origins"
+    assert meant_name("origins", known, case_sensitive=True) is None
 
 
 def test_edit_distance_counts_a_swap_as_one_and_stops_past_the_limit():
