@@ -385,3 +385,38 @@ def test_a_stray_semicolon_is_named_the_same_on_stdin_as_in_a_file(tmp_path):
     from_stdin = lint(["-"], stdin_text=";\n", stdin_filename="x.conf").problems
     assert [(p.line, p.message) for p in from_stdin] == [(p.line, p.message) for p in from_file]
     assert from_stdin[0].message.startswith('unexpected ";"')
+
+
+# Decided on the regex's automaton: every one of these finds a match in every
+# path (a path starts with '/'); the second list leaves some path out.
+CATCH_ALL = ["^", "(.*)", "/(.*)", ".*", "^/(.*)$", "/", "^/?(.*)$", "(?i)^/", "[^x]|x", "^(/.*)?$",
+             r"^/\w*", "(.+)", "/+", r"^/[\s\S]*$", "$"]
+SOME_PATHS = ["^/(.+)$", "^/api/(.*)$", "^/$", "x", "^/(?!api)", "^(.*)/$", "^/.{0,5}$", r"\.php$", "(?-i:^/)A"]
+
+
+def test_catch_all_regexes_are_recognised_by_their_language():
+    from corslint.frontends.nginx.values import matches_every_path
+
+    assert [p for p in CATCH_ALL if not matches_every_path(p)] == []
+    assert [p for p in SOME_PATHS if matches_every_path(p)] == []
+    assert not matches_every_path("^/API", ignore_case=False) and matches_every_path("^/", ignore_case=True)
+
+
+def test_catch_all_rewrite_and_path_test_leave_no_other_way(tmp_path):
+    # Seen with nginx 1.22: `rewrite /(.*) https://... permanent` answers
+    # OPTIONS /api/x and DELETE /api/a%20b?q=1 with 301; `if ($request_uri ~ "(.*)")`
+    # is taken by GET /b/zz.
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    location /api/ { rewrite /(.*) https://new.example.com/$1 permanent; root /srv; }
+    location /b/ { if ($request_uri ~ "(.*)") { return 418; } root /srv; }
+    location /c/ { if ($uri !~* "^/") { return 418; } root /srv; }
+    location /d/ { rewrite ^/d/old/(.*)$ https://new.example.com/$1 permanent; root /srv; }
+}
+""")
+    api = only_route(model, "/api/")
+    assert {b.outcome.status for b in api.branches} == {301}
+    assert {b.outcome.status for b in only_route(model, "/b/").branches} == {418}
+    assert 418 not in {b.outcome.status for b in only_route(model, "/c/").branches}
+    assert {b.outcome.status for b in only_route(model, "/d/").branches} >= {301, 405}

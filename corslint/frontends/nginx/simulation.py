@@ -33,6 +33,8 @@ from .values import (
     if_test_holds,
     literal_value,
     map_key_matches,
+    matches_every_path,
+    PATH_VARIABLES,
     pcre_to_python,
     substitute_map,
     variables_in,
@@ -191,7 +193,8 @@ class Simulation:
         code = 301 if flag == "permanent" else 302
         outcome = Outcome(code, d.source, location=self.value(replacement, p, d.source),
                           reason=f"rewrite {regex} {replacement} {flag}".strip())
-        if regex in ("^", "^(.*)$", "^/(.*)$", "(.*)", ".*", "^.*$", "^/?(.*)$", "^(.*)", "/"):
+        if matches_every_path(regex):
+            # every request path starts with '/': no request escapes the redirect
             p.result = outcome
             return [p]
         # The request path is not known statically: the redirect may apply.
@@ -219,6 +222,9 @@ class Simulation:
         operand = args[2] if len(args) > 2 else ""
         if not subject.startswith("$"):
             return self._opaque(p, text)
+        if (subject.lstrip("$") in PATH_VARIABLES and op in ("~", "~*", "!~", "!~*")
+                and matches_every_path(operand, op.endswith("*"))):
+            return [(p, not op.startswith("!"))]  # a test every path passes (or none)
         value = self.value(subject, p, d.source)
         # A value chosen by an Origin map: fork per entry so it becomes concrete.
         maps = list(value.origin_maps())
