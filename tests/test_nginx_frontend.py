@@ -420,3 +420,63 @@ server {
     assert {b.outcome.status for b in only_route(model, "/b/").branches} == {418}
     assert 418 not in {b.outcome.status for b in only_route(model, "/c/").branches}
     assert {b.outcome.status for b in only_route(model, "/d/").branches} >= {301, 405}
+
+
+DEAD_BRANCH = """
+map $host $mode { default ""; api.example.com "post"; }
+server {
+    listen 80;
+    location /api/ {
+        if ($http_origin ~* "^https://app\\.example\\.com$") { set $cors "true"; }
+        if ($request_method = POST) { set $cors "${cors}post"; }
+        if ($cors = "truepost") { return 201; }
+        if ($cors = "post") { return 202; }
+        if ($cors = "") { return 203; }
+        return 200;
+    }
+    location /outer/ {
+        set $v "outer";
+        location /outer/inner/ { if ($v = "outer") { return 418; } return 200; }
+    }
+    location /m/ { if ($mode = "truepost") { return 418; } return 200; }
+}
+"""
+
+
+def test_variable_values_decide_branches(tmp_path):
+    # Each answer as nginx 1.22 gave it on loopback: POST from
+    # https://app.example.com -> "truepost", POST from elsewhere -> "post",
+    # GET from elsewhere -> "" (uninitialised), PUT from the app -> "true";
+    # the outer location's `set` does not run for the nested one; $mode is
+    # "" or "post", never "truepost".
+    model = parse_text(tmp_path, DEAD_BRANCH)
+    api = only_route(model, "/api/")
+    assert api.branch_for("POST", "https://app.example.com").outcome.status == 201
+    assert api.branch_for("POST", "https://evil.example").outcome.status == 202
+    assert api.branch_for("GET", "https://evil.example").outcome.status == 203
+    assert api.branch_for("PUT", "https://app.example.com").outcome.status == 200
+    assert {b.outcome.status for b in only_route(model, "/outer/inner/").branches} == {200}
+    assert {b.outcome.status for b in only_route(model, "/m/").branches} == {200}
+    assert all(not b.opaque_conditions for r in model.routes for b in r.branches)
+
+
+SOURCE_UNSEEN = {
+    # a request header: any text
+    "header": 'location / { set $cors "${http_x_mode}post"; if ($cors = "truepost") { return 418; } return 200; }',
+    # an include not read may set it before the test
+    "include": 'location / { include /nowhere/cors-vars.conf; set $cors "${cors}post"; '
+               'if ($cors = "truepost") { return 418; } return 200; }',
+    # a regex's named capture writes it
+    "capture": 'location / { if ($http_origin ~ "(?<cors>.*)") { } set $cors "${cors}post"; '
+               'if ($cors = "truepost") { return 418; } return 200; }',
+}
+
+
+def test_unknown_sources_keep_the_branch(tmp_path):
+    for what, location in SOURCE_UNSEEN.items():
+        model = parse_text(tmp_path, "server {\n listen 80;\n " + location + "\n}\n", name=f"{what}.conf")
+        assert {b.outcome.status for b in only_route(model, "/").branches} == {200, 418}, what
+    # a snippet's includer may have set the variable before it runs
+    snippet = parse_text(tmp_path, 'set $cors "${cors}post";\nif ($cors = "truepost") { return 418; }\n',
+                         name="cors-snippet.conf")
+    assert 418 in {b.outcome.status for b in only_route(snippet).branches}

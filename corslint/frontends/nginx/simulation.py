@@ -278,6 +278,13 @@ class Simulation:
             yes.tests = yes.tests + (OriginTest(matcher, True),)
             no.tests = no.tests + (OriginTest(matcher, False),)
             return [(yes, not negate), (no, negate)]
+        texts = _finite_texts(value)
+        if texts is not None:
+            # a value chosen among known texts (a map on the host, say): the
+            # test is decided when every text gives the same answer
+            answers = {if_test_holds(t, test) for t in texts}
+            if len(answers) == 1:
+                return [(p, answers.pop())]
         return self._opaque(p, text)
 
     def _opaque(self, p: Path, text: str) -> list[tuple[Path, bool]]:
@@ -318,7 +325,24 @@ class Simulation:
             return Value.literal(self.method)
         if name in self.builder.maps and depth < 8:
             return self._map_value(self.builder.maps[name], p, depth)
+        if p is not None and self._unset_is_empty(name):
+            # a `set` variable no `set` on this request's way has run: nginx
+            # gives its value as "" ("using uninitialized variable")
+            return Value.literal("")
         return Value((Unknown("$" + name, REQUEST_VARIABLE_MEANINGS.get(name, "")),))
+
+    def _unset_is_empty(self, name: str) -> bool:
+        """Every write of $name is a visible `set`, and the rewrite phase this
+        request runs is all in view: a request to this route enters it from
+        the client with no variable set (a server's location, not a snippet
+        whose includer may have set it; no include that was not read in the
+        levels whose `set`s run)."""
+        facts = _variable_facts(self.builder)
+        if name not in facts.set_only or not facts.has_servers:
+            return False
+        running = [lv for lv in self.chain if lv.kind == "server"][-1:] + \
+                  [lv for lv in self.chain if lv.kind == "location"][-1:]
+        return not any(_has_unread_include(lv.directives) for lv in running)
 
     def _map_value(self, d: Directive, p: Path | None, depth: int) -> Value:
         name = d.args[1].lstrip("$")
@@ -570,3 +594,69 @@ class Simulation:
                 if d.name == "location" and d.args[:1] == [name]:
                     return Level("location", d.block or [], d.source, f"location {name}")
         return None
+
+
+# -- what the whole file says about its variables
+
+
+@dataclass(frozen=True)
+class VariableFacts:
+    set_only: frozenset[str]    # variables only `set` writes (no map, capture, module)
+    has_servers: bool           # the file's routes are servers' (not a snippet's)
+
+
+# Directives that give a variable its value besides `set`: maps and their
+# kin name it among their arguments, modules' *_set / set_* as the first.
+_TABLE_WRITERS = {"map", "geo", "split_clients", "geoip2", "geoip_country", "geoip_city"}
+_NAMED_GROUP = re.compile(r"\(\?P?<([A-Za-z_]\w*)>")
+
+
+def _variable_facts(builder: "Builder") -> VariableFacts:
+    facts = getattr(builder, "variable_facts", None)
+    if facts is None:
+        sets: set[str] = set()
+        other: set[str] = set()
+        servers = False
+        stack = [(d, 0) for d in builder.tree]
+        while stack:
+            d, depth = stack.pop()
+            if d.name == "server" and (depth == 0 or depth == 1):
+                servers = True
+            first = d.args[0] if d.args else ""
+            if d.name == "set" and first.startswith("$"):
+                sets.add(first[1:])
+            elif d.name.startswith("$"):
+                other.add(d.name[1:])   # a geoip2-style block's entry
+            elif d.name in _TABLE_WRITERS or d.name.startswith(("set_", "perl_set", "js_set")) \
+                    or d.name.endswith("_set"):
+                other.update(a[1:] for a in d.args if a.startswith("$"))
+            for a in d.args:
+                other.update(_NAMED_GROUP.findall(a))  # a regex capture names a variable
+            if d.block is not None:
+                stack.extend((x, depth + 1) for x in d.block)
+        top_http = any(d.name == "http" for d in builder.tree)
+        if top_http and not any(x.name == "server" for d in builder.tree if d.name == "http"
+                                for x in d.block or []):
+            servers = False  # an http block without servers is read as a snippet
+        facts = VariableFacts(frozenset(sets - other - set(builder.maps)), servers)
+        builder.variable_facts = facts
+    return facts
+
+
+def _has_unread_include(directives: list[Directive]) -> bool:
+    """An include in these directives (or their `if` blocks) that was not read."""
+    return any(d.name == "include" or (d.name == "if" and _has_unread_include(d.block or []))
+               for d in directives)
+
+
+def _finite_texts(value: Value) -> set[str] | None:
+    """Every text ``value`` can take, when it is a short list of known texts."""
+    if value.has_unknown or value.depends_on_origin:
+        return None
+    texts: set[str] = set()
+    for alt in value.alternatives():
+        text = alt.literal_text
+        if text is None:
+            return None
+        texts.add(text)
+    return texts or None
