@@ -231,17 +231,16 @@ def example_value(header: str) -> str:
 def expects_preflight(route: Route) -> bool:
     """Does this route evidently expect preflighted requests?
 
-    Yes when it lists a non-safelisted method in Allow-Methods or a
-    non-safelisted header in Allow-Headers, handles OPTIONS explicitly with
-    CORS headers, expects non-safelisted request headers (Authorization when it
+    Yes when it lists a non-safelisted method in Allow-Methods, sends
+    Allow-Headers at all (browsers read it on preflights only), handles
+    OPTIONS explicitly with CORS headers, expects non-safelisted request headers (Authorization when it
     authenticates, headers the config reads), or accepts non-simple methods.
     """
     for h in route_emissions(route, ACAM):
         if any(t not in ("*", "OPTIONS") and not is_safelisted_method(t) for t in _tokens(h)):
             return True
-    for h in route_emissions(route, ACAH):
-        if any(t != "*" and t.lower() not in SAFELISTED_HEADER_NAMES for t in _tokens(h)):
-            return True
+    if route_emissions(route, ACAH):
+        return True  # only a preflight's answer is read for it, whatever it lists
     if any(m == "OPTIONS" for m, _ in route.declared_methods):
         for b in route.branches:
             if b.methods is not None and "OPTIONS" in b.methods and any(
