@@ -480,3 +480,51 @@ def test_unknown_sources_keep_the_branch(tmp_path):
     snippet = parse_text(tmp_path, 'set $cors "${cors}post";\nif ($cors = "truepost") { return 418; }\n',
                          name="cors-snippet.conf")
     assert 418 in {b.outcome.status for b in only_route(snippet).branches}
+
+
+ERROR_PAGES = """
+server {
+    listen 80;
+    location /api/ {
+        error_page 469 = @preflight;
+        add_header X-Api api always;
+        if ($request_method = OPTIONS) { return 469; }
+        proxy_pass http://127.0.0.1:9000;
+    }
+    location /keep/ { error_page 469 @preflight; if ($request_method = OPTIONS) { return 469; } return 200; }
+    location /forced/ {
+        error_page 469 =200 @pre2;
+        if ($request_method = OPTIONS) { set $m "from-forced"; return 469; }
+        return 200;
+    }
+    location /uri/ { error_page 469 = /preflight-answer; if ($request_method = OPTIONS) { return 469; } return 200; }
+    location = /preflight-answer { add_header X-Pre "uri $request_method" always; return 204; }
+    location @preflight {
+        add_header Access-Control-Allow-Origin "https://app.example.com" always;
+        add_header X-Method $request_method always;
+        return 204;
+    }
+    location @pre2 { add_header X-Var "[$m]" always; proxy_pass http://127.0.0.1:9000; }
+}
+"""
+
+
+def test_error_page_hands_the_answer_to_its_target(tmp_path):
+    # What nginx 1.22 answered on loopback for OPTIONS to each location:
+    # /api/ 204 with @preflight's headers (X-Method: OPTIONS); /keep/ 469 with
+    # them; /forced/ 200 from the upstream with X-Var: [from-forced]; /uri/ 204
+    # with X-Pre: uri GET (a URI target is requested with GET).
+    model = parse_text(tmp_path, ERROR_PAGES)
+
+    def options(path):
+        b = only_route(model, path).branch_for("OPTIONS", "https://app.example.com")
+        return b.outcome.status, {h.name: h.value.evaluate("https://app.example.com") for h in b.headers}
+
+    assert options("/api/") == (204, {"Access-Control-Allow-Origin": "https://app.example.com",
+                                      "X-Method": "OPTIONS"})
+    assert options("/keep/")[0] == 469 and "Access-Control-Allow-Origin" in options("/keep/")[1]
+    assert options("/forced/") == (200, {"X-Var": "[from-forced]"})
+    assert only_route(model, "/forced/").branch_for("OPTIONS", None).outcome.delegate == "upstream"
+    assert options("/uri/") == (204, {"X-Pre": "uri GET"})
+    get = only_route(model, "/api/").branch_for("GET", None)
+    assert get.outcome.delegate == "upstream" and [h.name for h in get.headers] == ["X-Api"]

@@ -6,9 +6,10 @@ that apply to it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ... import regexlang
 from ...model import (
     Branch,
     Choice,
@@ -91,12 +92,15 @@ class Simulation:
         self.methods = frozenset(methods or (method,))
         self.budget = MAX_PATHS
         self.limit_level: Level | None = None
+        self.follow_error_pages = True
 
     def run(self) -> list[Branch]:
-        paths = [Path({})]
+        return self._run([Path({})], server_rewrite=True)
+
+    def _run(self, paths: list[Path], server_rewrite: bool) -> list[Branch]:
         server_levels = [lv for lv in self.chain if lv.kind == "server"]
         locations = [lv for lv in self.chain if lv.kind == "location"]
-        if server_levels:
+        if server_levels and server_rewrite:
             paths = self._rewrite(server_levels[-1].directives, paths)
         for p in paths:
             if p.result is not None:
@@ -118,7 +122,11 @@ class Simulation:
                 paths = done + live
             else:
                 paths = done + self._rewrite(locations[-1].directives, live)
-        return [self._finish(p) for p in paths]
+        out: list[Branch] = []
+        for p in paths:
+            branch = self._finish(p)
+            out.extend(self._error_page(p, branch) or [branch])
+        return out
 
     def _limit_except_level(self, location: Level) -> Level | None:
         for le in location.all("limit_except"):
@@ -293,6 +301,119 @@ class Simulation:
         taken = p.fork()
         taken.opaque = taken.opaque + (text,)
         return [(taken, True), (p, False)]
+
+    # -- error_page: an error status handed to another location
+
+    def _error_page(self, p: Path, branch: Branch) -> list[Branch] | None:
+        """The branches of the answer an `error_page` for this branch's
+        status makes instead (None: no error_page applies). Seen with nginx
+        1.22: `error_page 469 = @preflight; ... return 469;` answers with
+        @preflight's status and headers, the method kept; without `=` the
+        status stays 469; `=200` makes it 200; a URI target is requested
+        with GET; variables set before carry over."""
+        status = branch.outcome.status
+        if not self.follow_error_pages or status is None or not 400 <= status <= 599 or status in (444, 499):
+            return None
+        found = self._error_page_for(status, p)
+        if found is None:
+            return None
+        d, override, target = found
+        if target.startswith("@"):
+            named = self._named_location(target)
+            if named is None:
+                return None
+            chain = [lv for lv in self.chain if lv.kind != "location"] + [named]
+            method, server_rewrite = self.method, False  # a named location runs its location phases only
+        elif target.startswith("/") and "$" not in target:
+            chain = self._location_chain(target)
+            if chain is None:
+                return None
+            # an internal redirect to a URI: the method becomes GET (HEAD stays)
+            method, server_rewrite = ("HEAD" if self.method == "HEAD" else "GET"), True
+        else:
+            return None  # a redirect to a URL, or a target built at run time
+        sub = Simulation(self.builder, chain, method, sorted(self.methods))
+        sub.budget = self.budget
+        sub.follow_error_pages = False  # recursive_error_pages is off by default
+        start = Path(dict(p.vars), p.tests, p.opaque)
+        out = []
+        for b in sub._run([start], server_rewrite):
+            outcome = b.outcome
+            if override is None:   # `error_page 469 @x`: still 469, as the first answer said
+                outcome = replace(outcome, status=status, source=branch.outcome.source)
+            elif override:         # `=200`: the error_page line sets it
+                outcome = replace(outcome, status=int(override), source=d.source)
+            outcome = replace(outcome, reason=f"{branch.outcome.reason}, then error_page {' '.join(d.args)}: "
+                                              f"{outcome.reason}".strip(", "))
+            out.append(replace(b, outcome=outcome, methods=self.methods))
+        self.budget = sub.budget
+        return out
+
+    def _error_page_for(self, status: int, p: Path) -> tuple[Directive, str | None, str] | None:
+        """The error_page for ``status`` in effect (the innermost level that
+        has any error_page), as (directive, override, target): override None
+        without '=', "" for a bare '=', else the code after it."""
+        levels = self._effective_levels(p)
+        with_pages = [lv for lv in levels if lv.all("error_page")]
+        if not with_pages:
+            return None
+        for d in with_pages[-1].all("error_page"):
+            if len(d.args) < 2:
+                continue
+            codes, rest = [], list(d.args)
+            while rest and rest[0].isdigit():
+                codes.append(int(rest.pop(0)))
+            if status not in codes or not rest:
+                continue
+            override = None
+            if rest[0].startswith("="):
+                override = rest.pop(0)[1:]
+                if not rest:
+                    continue
+            if override and not override.isdigit():
+                continue
+            return d, override, rest[-1]
+        return None
+
+    def _location_chain(self, uri: str) -> list[Level] | None:
+        """The levels a request for ``uri`` runs through in this server: an
+        exact location, else the longest prefix (a `^~` one wins at once),
+        else the first regex location that matches, else that prefix."""
+        servers = [i for i, lv in enumerate(self.chain) if lv.kind == "server"]
+        if not servers:
+            return None
+        base = self.chain[:servers[-1] + 1]
+        best: tuple[int, list[Level], bool] | None = None
+
+        def search(directives: list[Directive], chain: list[Level]) -> list[Level] | None:
+            nonlocal best
+            regexes = []
+            for d in directives:
+                if d.name != "location" or d.block is None or not d.args:
+                    continue
+                level = Level("location", d.block, d.source, f"location {' '.join(d.args)}")
+                modifier, pattern = (d.args[0], d.args[1]) if len(d.args) > 1 else ("", d.args[0])
+                if modifier == "=":
+                    if pattern == uri:
+                        return chain + [level]
+                elif modifier in ("~", "~*"):
+                    regexes.append((modifier, pattern, chain + [level]))
+                elif modifier in ("", "^~") and not pattern.startswith("@") and uri.startswith(pattern):
+                    if best is None or len(pattern) > best[0]:
+                        best = (len(pattern), chain + [level], modifier == "^~")
+                    inner = search(d.block, chain + [level])
+                    if inner is not None:
+                        return inner
+            if best is None or not best[2]:
+                for modifier, pattern, sub in regexes:
+                    if regexlang.bounded(pcre_to_python(pattern), modifier == "~*").run("search", uri):
+                        return sub
+            return None
+
+        found = search(base[-1].directives, base)
+        if found is not None:
+            return found
+        return best[1] if best is not None else None
 
     # -- values
 
