@@ -528,3 +528,26 @@ def test_error_page_hands_the_answer_to_its_target(tmp_path):
     assert options("/uri/") == (204, {"X-Pre": "uri GET"})
     get = only_route(model, "/api/").branch_for("GET", None)
     assert get.outcome.delegate == "upstream" and [h.name for h in get.headers] == ["X-Api"]
+
+
+def test_try_files_named_location_makes_the_proxied_answer(tmp_path):
+    # nginx 1.22 on loopback, GET of a missing file: /a/ -> @app's upstream
+    # answer with @app's Access-Control-Allow-Origin only (the upstream's is
+    # hidden by the server level, X-Loc of /a/ is not sent); /b/ -> @app2's,
+    # which inherits the server's X-Server.
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    proxy_hide_header Access-Control-Allow-Origin;
+    add_header X-Server srv always;
+    location /a/ { root /srv; try_files $uri @app; add_header X-Loc a always; }
+    location /b/ { root /srv; try_files $uri @app2; }
+    location @app { proxy_pass http://127.0.0.1:9000; add_header Access-Control-Allow-Origin "https://app.example.com" always; }
+    location @app2 { proxy_pass http://127.0.0.1:9000; }
+}
+""")
+    for path, names in (("/a/", ["Access-Control-Allow-Origin"]), ("/b/", ["X-Server"])):
+        branch = only_route(model, path).branch_for("GET", "https://app.example.com")
+        assert branch.outcome.delegate == "upstream"
+        assert branch.outcome.hidden_upstream == frozenset({"access-control-allow-origin"})
+        assert [h.name for h in branch.headers] == names

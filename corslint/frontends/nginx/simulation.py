@@ -74,10 +74,11 @@ class Path:
     result: Outcome | None = None
     stopped: bool = False          # `break` ends this level's rewrite directives
     answered_at_server: bool = False
+    fallback: str | None = None    # the named location `try_files ... @name` hands a missing file to
 
     def fork(self) -> "Path":
         return Path(dict(self.vars), self.tests, self.opaque, self.taken_ifs, self.result,
-                    self.stopped, self.answered_at_server)
+                    self.stopped, self.answered_at_server, self.fallback)
 
 
 class Simulation:
@@ -125,7 +126,29 @@ class Simulation:
         out: list[Branch] = []
         for p in paths:
             branch = self._finish(p)
-            out.extend(self._error_page(p, branch) or [branch])
+            out.extend(self._error_page(p, branch) or self._try_files_named(p, branch) or [branch])
+        return out
+
+    def _try_files_named(self, p: Path, branch: Branch) -> list[Branch] | None:
+        """`try_files $uri @app`: a path with no file behind it is answered
+        by @app, its headers, its proxy (and the hides it inherits from the
+        server and http levels), with the method and variables kept."""
+        if p.fallback is None or p.result is not None or not self.follow_error_pages:
+            return None
+        named = self._named_location(p.fallback)
+        if named is None:
+            return None
+        sub = Simulation(self.builder, [lv for lv in self.chain if lv.kind != "location"] + [named],
+                         self.method, sorted(self.methods))
+        sub.budget = self.budget
+        sub.follow_error_pages = False
+        out = []
+        for b in sub._run([Path(dict(p.vars), p.tests, p.opaque)], server_rewrite=False):
+            outcome = replace(b.outcome, reason=f"try_files ... {p.fallback}: {b.outcome.reason}")
+            # the access phase ran in the location the request matched
+            out.append(replace(b, outcome=outcome, methods=self.methods,
+                               auth=b.auth or branch.auth, auth_what=b.auth_what or branch.auth_what))
+        self.budget = sub.budget
         return out
 
     def _limit_except_level(self, location: Level) -> Level | None:
@@ -694,6 +717,8 @@ class Simulation:
                 last = tf.args[-1]
                 if last.startswith("@"):
                     named = self._named_location(last)
+                    if named is not None:
+                        p.fallback = last   # the branch is made from the named location (_try_files_named)
                     if named is not None and any(x.name in PROXY_DIRECTIVES for x in named.directives):
                         return Outcome(None, tf.source, delegate="upstream", reason=f"try_files ... {last}")
                 elif not last.startswith("=") and not re.search(r"\.html?$", last) and method not in ("GET", "HEAD"):
