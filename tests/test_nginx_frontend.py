@@ -551,3 +551,19 @@ server {
         assert branch.outcome.delegate == "upstream"
         assert branch.outcome.hidden_upstream == frozenset({"access-control-allow-origin"})
         assert [h.name for h in branch.headers] == names
+
+
+def test_unread_http_level_include_keeps_the_branch(tmp_path):
+    # nginx 1.22 takes `map $host $cors` beside `set $cors`: where no set
+    # ran, the map's value is read. An http-level include not read may hold one.
+    model = parse_text(tmp_path, """
+http {
+    include /nowhere/maps.conf;
+    server {
+        listen 80;
+        location / { if ($cors = "mapped") { return 418; } return 200; }
+        location /x/ { set $cors "x"; return 200; }
+    }
+}
+""")
+    assert {b.outcome.status for b in only_route(model, "/").branches} == {200, 418}

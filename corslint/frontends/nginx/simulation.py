@@ -480,11 +480,15 @@ class Simulation:
         request runs is all in view: a request to this route enters it from
         the client with no variable set (a server's location, not a snippet
         whose includer may have set it; no include that was not read in the
-        levels whose `set`s run)."""
+        levels whose `set`s run, nor at http level, where a `map` of the
+        same name would give the value instead). A file of server blocks is
+        taken to name its own set variables: a map of the same name in an
+        includer nobody linted would be a second definition."""
         facts = _variable_facts(self.builder)
         if name not in facts.set_only or not facts.has_servers:
             return False
-        running = [lv for lv in self.chain if lv.kind == "server"][-1:] + \
+        running = [lv for lv in self.chain if lv.kind in ("http", "main")] + \
+                  [lv for lv in self.chain if lv.kind == "server"][-1:] + \
                   [lv for lv in self.chain if lv.kind == "location"][-1:]
         return not any(_has_unread_include(lv.directives) for lv in running)
 
@@ -790,8 +794,10 @@ def _variable_facts(builder: "Builder") -> VariableFacts:
 
 
 def _has_unread_include(directives: list[Directive]) -> bool:
-    """An include in these directives (or their `if` blocks) that was not read."""
-    return any(d.name == "include" or (d.name == "if" and _has_unread_include(d.block or []))
+    """An include in these directives (or their `if` blocks) that was not
+    read (mime.types holds only `types`)."""
+    return any((d.name == "include" and not d.args[0].endswith("mime.types"))
+               or (d.name == "if" and _has_unread_include(d.block or []))
                for d in directives)
 
 
