@@ -343,6 +343,7 @@ def _linear_engine_lacks(items) -> str:
 _SUBJECT_BYTES = tuple(c for c in range(256) if c != 0x0A)
 _MAX_STATES = 4096          # subsets explored before the answer is "not shown"
 _MAX_UNROLL = 32            # copies a counted repeat {n,m} is unrolled into
+_MAX_WORK = 400_000         # automaton states stepped through before giving up
 
 _CATEGORY_BYTES = {
     _sre.CATEGORY_DIGIT: frozenset(range(0x30, 0x3A)),
@@ -518,8 +519,12 @@ def matches_every_text(pattern: str, starting_with: str = "", ignore_case: bool 
     # every text with the prefix: explore each subset reachable from here
     todo = [current]
     seen = {current}
+    work = 0
     while todo:
         states = todo.pop()
+        work += len(states) * len(representatives)
+        if work > _MAX_WORK:
+            return False  # bounded cost: not shown
         if final in states:
             continue  # a match found: every continuation is a match too
         if not accepted(states, at_start=not starting_with and states is current):

@@ -567,3 +567,11 @@ http {
 }
 """)
     assert {b.outcome.status for b in only_route(model, "/").branches} == {200, 418}
+
+
+def test_snippet_with_an_upstream_keeps_set_variables_unknown(tmp_path):
+    # an upstream's `server` lines do not make a location body a server's
+    model = parse_text(tmp_path, "upstream app { server 127.0.0.1:9000; }\n"
+                                 'set $cors "${cors}post";\nif ($cors = "truepost") { return 418; }\n'
+                                 "proxy_pass http://app;\n", name="cors-snippet.conf")
+    assert 418 in {b.outcome.status for b in only_route(model).branches}

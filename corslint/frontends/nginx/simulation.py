@@ -770,8 +770,8 @@ def _variable_facts(builder: "Builder") -> VariableFacts:
         stack = [(d, 0) for d in builder.tree]
         while stack:
             d, depth = stack.pop()
-            if d.name == "server" and (depth == 0 or depth == 1):
-                servers = True
+            if d.name == "server" and d.block is not None and depth <= 1:
+                servers = True   # (an upstream's `server` lines have no block)
             first = d.args[0] if d.args else ""
             if d.name == "set" and first.startswith("$"):
                 sets.add(first[1:])
