@@ -332,3 +332,208 @@ def _linear_engine_lacks(items) -> str:
         if found:
             return found
     return ""
+
+
+# ---------------------------------------------------------------- a regex that matches every text
+
+# The characters a request path or header value can hold once nginx has
+# decoded it: every byte but the newline (which ends a request line, and
+# which `.` and `$` treat apart). nginx runs PCRE without UTF mode, so a
+# class like \w is ASCII and case folds only ASCII letters.
+_SUBJECT_BYTES = tuple(c for c in range(256) if c != 0x0A)
+_MAX_STATES = 4096          # subsets explored before the answer is "not shown"
+_MAX_UNROLL = 32            # copies a counted repeat {n,m} is unrolled into
+_MAX_WORK = 400_000         # automaton states stepped through before giving up
+
+_CATEGORY_BYTES = {
+    _sre.CATEGORY_DIGIT: frozenset(range(0x30, 0x3A)),
+    _sre.CATEGORY_WORD: frozenset([*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B), 0x5F]),
+    _sre.CATEGORY_SPACE: frozenset([0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20]),
+}
+_ALL = frozenset(_SUBJECT_BYTES)
+
+
+class _Unsupported(Exception):
+    """A construct whose language the automaton below does not model."""
+
+
+class _Automaton:
+    """A Thompson automaton over bytes: ``edges[s]`` lists (bytes, next),
+    ``empty[s]`` lists (guard, next) with guard None, "begin" or "end"."""
+
+    def __init__(self, ignore_case: bool):
+        self.edges: list[list[tuple[frozenset[int], int]]] = []
+        self.empty: list[list[tuple[str | None, int]]] = []
+        self.ignore_case = ignore_case
+
+    def state(self) -> int:
+        self.edges.append([])
+        self.empty.append([])
+        if len(self.edges) > _MAX_STATES:
+            raise _Unsupported("too large")
+        return len(self.edges) - 1
+
+    def fold(self, chars: frozenset[int]) -> frozenset[int]:
+        if not self.ignore_case:
+            return chars
+        extra = {c ^ 0x20 for c in chars if 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A}
+        return chars | extra
+
+    def build(self, items, start: int) -> int:
+        at = start
+        for op, av in items:
+            at = self.item(op, av, at)
+        return at
+
+    def item(self, op, av, at: int) -> int:
+        if op is _sre.LITERAL:
+            return self.char(self.fold(frozenset([av])), at)
+        if op is _sre.NOT_LITERAL:
+            return self.char(_ALL - self.fold(frozenset([av])), at)
+        if op is _sre.ANY:
+            return self.char(_ALL, at)  # every subject byte but the newline
+        if op is _sre.IN:
+            return self.char(self.char_class(av), at)
+        if op is _sre.AT:
+            guard = {_sre.AT_BEGINNING: "begin", _sre.AT_BEGINNING_STRING: "begin",
+                     _sre.AT_END: "end", _sre.AT_END_STRING: "end"}.get(av)
+            if guard is None:
+                raise _Unsupported("word boundary")
+            nxt = self.state()
+            self.empty[at].append((guard, nxt))
+            return nxt
+        if op is _sre.SUBPATTERN:
+            _group, add_flags, del_flags, body = av
+            if (add_flags | del_flags) & _sre.SRE_FLAG_IGNORECASE:
+                raise _Unsupported("case rule changed inside")
+            return self.build(body, at)
+        if op is _sre.BRANCH:
+            end = self.state()
+            for alt in av[1]:
+                first = self.state()
+                self.empty[at].append((None, first))
+                self.empty[self.build(alt, first)].append((None, end))
+            return end
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):  # greed changes which match, not whether
+            lo, hi, body = av
+            if lo > _MAX_UNROLL or (hi != _sre.MAXREPEAT and hi > _MAX_UNROLL):
+                raise _Unsupported("long counted repeat")
+            for _ in range(lo):
+                at = self.build(body, at)
+            if hi == _sre.MAXREPEAT:
+                loop = self.state()
+                self.empty[at].append((None, loop))
+                self.empty[self.build(body, loop)].append((None, loop))
+                return loop
+            end = self.state()
+            for _ in range(hi - lo):
+                self.empty[at].append((None, end))
+                at = self.build(body, at)
+            self.empty[at].append((None, end))
+            return end
+        raise _Unsupported(str(op))  # lookarounds, backreferences, atomic and possessive forms
+
+    def char(self, chars: frozenset[int], at: int) -> int:
+        nxt = self.state()
+        self.edges[at].append((chars, nxt))
+        return nxt
+
+    def char_class(self, items) -> frozenset[int]:
+        chars: set[int] = set()
+        negate = False
+        for op, av in items:
+            if op is _sre.NEGATE:
+                negate = True
+            elif op is _sre.LITERAL:
+                chars.add(av)
+            elif op is _sre.RANGE:
+                chars.update(range(av[0], min(av[1], 255) + 1))
+            elif op is _sre.CATEGORY:
+                positive = {_sre.CATEGORY_NOT_DIGIT: _sre.CATEGORY_DIGIT, _sre.CATEGORY_NOT_WORD: _sre.CATEGORY_WORD,
+                            _sre.CATEGORY_NOT_SPACE: _sre.CATEGORY_SPACE}
+                if av in _CATEGORY_BYTES:
+                    chars |= _CATEGORY_BYTES[av]
+                elif av in positive:
+                    chars |= set(range(256)) - _CATEGORY_BYTES[positive[av]]
+                else:
+                    raise _Unsupported("category")
+            else:
+                raise _Unsupported("class item")
+        folded = self.fold(frozenset(c for c in chars if c < 256))
+        return (_ALL - folded) if negate else (folded & _ALL)
+
+    def closure(self, states, begin: bool, end: bool) -> frozenset[int]:
+        seen = set(states)
+        stack = list(states)
+        while stack:
+            s = stack.pop()
+            for guard, nxt in self.empty[s]:
+                if nxt in seen or (guard == "begin" and not begin) or (guard == "end" and not end):
+                    continue
+                seen.add(nxt)
+                stack.append(nxt)
+        return frozenset(seen)
+
+
+@memo.per_run
+def matches_every_text(pattern: str, starting_with: str = "", ignore_case: bool = False) -> bool:
+    """Whether a search for PCRE ``pattern`` finds a match in every text
+    that begins with ``starting_with`` (and holds no newline), as nginx runs
+    it: ``/(.*)``, ``^``, ``.*`` and ``^/(.*)$`` on a request path, which
+    always starts with '/'. Decided on the pattern's automaton, not its
+    spelling; False whenever that is not shown (lookarounds,
+    backreferences, a pattern Python cannot parse, an automaton too large)."""
+    tree = parse_tree(pattern)
+    if tree is None:
+        return False
+    auto = _Automaton(flags_case(tree.state.flags, ignore_case))
+    try:
+        start = auto.state()
+        final = auto.build(list(tree), start)
+    except (_Unsupported, RecursionError):
+        return False
+    # Bytes no part of the pattern tells apart make one class: explore one of each.
+    sets = {chars for edges in auto.edges for chars, _ in edges}
+    classes: dict[tuple, int] = {}
+    for c in _SUBJECT_BYTES:
+        classes.setdefault(tuple(c in chars for chars in sets), c)
+    representatives = tuple(classes.values())
+
+    def step(states: frozenset[int], byte: int) -> frozenset[int]:
+        moved = {nxt for s in states for chars, nxt in auto.edges[s] if byte in chars}
+        moved.add(start)  # a search tries a match from every position
+        return auto.closure(moved, begin=False, end=False)
+
+    def accepted(states: frozenset[int], at_start: bool) -> bool:
+        return final in auto.closure(states, begin=at_start, end=True)
+
+    current = auto.closure({start}, begin=True, end=False)
+    if final in current:
+        return True  # matches the empty text at the start: every text
+    for ch in starting_with:
+        if ord(ch) > 255 or ch == "\n":
+            return False
+        current = step(current, ord(ch))
+        if final in current:
+            return True
+    # every text with the prefix: explore each subset reachable from here
+    todo = [current]
+    seen = {current}
+    work = 0
+    while todo:
+        states = todo.pop()
+        work += len(states) * len(representatives)
+        if work > _MAX_WORK:
+            return False  # bounded cost: not shown
+        if final in states:
+            continue  # a match found: every continuation is a match too
+        if not accepted(states, at_start=not starting_with and states is current):
+            return False
+        for byte in representatives:
+            nxt = step(states, byte)
+            if nxt not in seen:
+                if len(seen) >= _MAX_STATES:
+                    return False
+                seen.add(nxt)
+                todo.append(nxt)
+    return True

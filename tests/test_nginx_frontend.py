@@ -385,3 +385,193 @@ def test_a_stray_semicolon_is_named_the_same_on_stdin_as_in_a_file(tmp_path):
     from_stdin = lint(["-"], stdin_text=";\n", stdin_filename="x.conf").problems
     assert [(p.line, p.message) for p in from_stdin] == [(p.line, p.message) for p in from_file]
     assert from_stdin[0].message.startswith('unexpected ";"')
+
+
+# Decided on the regex's automaton: every one of these finds a match in every
+# path (a path starts with '/'); the second list leaves some path out.
+CATCH_ALL = ["^", "(.*)", "/(.*)", ".*", "^/(.*)$", "/", "^/?(.*)$", "(?i)^/", "[^x]|x", "^(/.*)?$",
+             r"^/\w*", "(.+)", "/+", r"^/[\s\S]*$", "$"]
+SOME_PATHS = ["^/(.+)$", "^/api/(.*)$", "^/$", "x", "^/(?!api)", "^(.*)/$", "^/.{0,5}$", r"\.php$", "(?-i:^/)A"]
+
+
+def test_catch_all_regexes_are_recognised_by_their_language():
+    from corslint.frontends.nginx.values import matches_every_path
+
+    assert [p for p in CATCH_ALL if not matches_every_path(p)] == []
+    assert [p for p in SOME_PATHS if matches_every_path(p)] == []
+    assert not matches_every_path("^/API", ignore_case=False) and matches_every_path("^/", ignore_case=True)
+
+
+def test_catch_all_rewrite_and_path_test_leave_no_other_way(tmp_path):
+    # Seen with nginx 1.22: `rewrite /(.*) https://... permanent` answers
+    # OPTIONS /api/x and DELETE /api/a%20b?q=1 with 301; `if ($request_uri ~ "(.*)")`
+    # is taken by GET /b/zz.
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    location /api/ { rewrite /(.*) https://new.example.com/$1 permanent; root /srv; }
+    location /b/ { if ($request_uri ~ "(.*)") { return 418; } root /srv; }
+    location /c/ { if ($uri !~* "^/") { return 418; } root /srv; }
+    location /d/ { rewrite ^/d/old/(.*)$ https://new.example.com/$1 permanent; root /srv; }
+}
+""")
+    api = only_route(model, "/api/")
+    assert {b.outcome.status for b in api.branches} == {301}
+    assert {b.outcome.status for b in only_route(model, "/b/").branches} == {418}
+    assert 418 not in {b.outcome.status for b in only_route(model, "/c/").branches}
+    assert {b.outcome.status for b in only_route(model, "/d/").branches} >= {301, 405}
+
+
+DEAD_BRANCH = """
+map $host $mode { default ""; api.example.com "post"; }
+server {
+    listen 80;
+    location /api/ {
+        if ($http_origin ~* "^https://app\\.example\\.com$") { set $cors "true"; }
+        if ($request_method = POST) { set $cors "${cors}post"; }
+        if ($cors = "truepost") { return 201; }
+        if ($cors = "post") { return 202; }
+        if ($cors = "") { return 203; }
+        return 200;
+    }
+    location /outer/ {
+        set $v "outer";
+        location /outer/inner/ { if ($v = "outer") { return 418; } return 200; }
+    }
+    location /m/ { if ($mode = "truepost") { return 418; } return 200; }
+}
+"""
+
+
+def test_variable_values_decide_branches(tmp_path):
+    # Each answer as nginx 1.22 gave it on loopback: POST from
+    # https://app.example.com -> "truepost", POST from elsewhere -> "post",
+    # GET from elsewhere -> "" (uninitialised), PUT from the app -> "true";
+    # the outer location's `set` does not run for the nested one; $mode is
+    # "" or "post", never "truepost".
+    model = parse_text(tmp_path, DEAD_BRANCH)
+    api = only_route(model, "/api/")
+    assert api.branch_for("POST", "https://app.example.com").outcome.status == 201
+    assert api.branch_for("POST", "https://evil.example").outcome.status == 202
+    assert api.branch_for("GET", "https://evil.example").outcome.status == 203
+    assert api.branch_for("PUT", "https://app.example.com").outcome.status == 200
+    assert {b.outcome.status for b in only_route(model, "/outer/inner/").branches} == {200}
+    assert {b.outcome.status for b in only_route(model, "/m/").branches} == {200}
+    assert all(not b.opaque_conditions for r in model.routes for b in r.branches)
+
+
+SOURCE_UNSEEN = {
+    # a request header: any text
+    "header": 'location / { set $cors "${http_x_mode}post"; if ($cors = "truepost") { return 418; } return 200; }',
+    # an include not read may set it before the test
+    "include": 'location / { include /nowhere/cors-vars.conf; set $cors "${cors}post"; '
+               'if ($cors = "truepost") { return 418; } return 200; }',
+    # a regex's named capture writes it
+    "capture": 'location / { if ($http_origin ~ "(?<cors>.*)") { } set $cors "${cors}post"; '
+               'if ($cors = "truepost") { return 418; } return 200; }',
+}
+
+
+def test_unknown_sources_keep_the_branch(tmp_path):
+    for what, location in SOURCE_UNSEEN.items():
+        model = parse_text(tmp_path, "server {\n listen 80;\n " + location + "\n}\n", name=f"{what}.conf")
+        assert {b.outcome.status for b in only_route(model, "/").branches} == {200, 418}, what
+    # a snippet's includer may have set the variable before it runs
+    snippet = parse_text(tmp_path, 'set $cors "${cors}post";\nif ($cors = "truepost") { return 418; }\n',
+                         name="cors-snippet.conf")
+    assert 418 in {b.outcome.status for b in only_route(snippet).branches}
+
+
+ERROR_PAGES = """
+server {
+    listen 80;
+    location /api/ {
+        error_page 469 = @preflight;
+        add_header X-Api api always;
+        if ($request_method = OPTIONS) { return 469; }
+        proxy_pass http://127.0.0.1:9000;
+    }
+    location /keep/ { error_page 469 @preflight; if ($request_method = OPTIONS) { return 469; } return 200; }
+    location /forced/ {
+        error_page 469 =200 @pre2;
+        if ($request_method = OPTIONS) { set $m "from-forced"; return 469; }
+        return 200;
+    }
+    location /uri/ { error_page 469 = /preflight-answer; if ($request_method = OPTIONS) { return 469; } return 200; }
+    location = /preflight-answer { add_header X-Pre "uri $request_method" always; return 204; }
+    location @preflight {
+        add_header Access-Control-Allow-Origin "https://app.example.com" always;
+        add_header X-Method $request_method always;
+        return 204;
+    }
+    location @pre2 { add_header X-Var "[$m]" always; proxy_pass http://127.0.0.1:9000; }
+}
+"""
+
+
+def test_error_page_hands_the_answer_to_its_target(tmp_path):
+    # What nginx 1.22 answered on loopback for OPTIONS to each location:
+    # /api/ 204 with @preflight's headers (X-Method: OPTIONS); /keep/ 469 with
+    # them; /forced/ 200 from the upstream with X-Var: [from-forced]; /uri/ 204
+    # with X-Pre: uri GET (a URI target is requested with GET).
+    model = parse_text(tmp_path, ERROR_PAGES)
+
+    def options(path):
+        b = only_route(model, path).branch_for("OPTIONS", "https://app.example.com")
+        return b.outcome.status, {h.name: h.value.evaluate("https://app.example.com") for h in b.headers}
+
+    assert options("/api/") == (204, {"Access-Control-Allow-Origin": "https://app.example.com",
+                                      "X-Method": "OPTIONS"})
+    assert options("/keep/")[0] == 469 and "Access-Control-Allow-Origin" in options("/keep/")[1]
+    assert options("/forced/") == (200, {"X-Var": "[from-forced]"})
+    assert only_route(model, "/forced/").branch_for("OPTIONS", None).outcome.delegate == "upstream"
+    assert options("/uri/") == (204, {"X-Pre": "uri GET"})
+    get = only_route(model, "/api/").branch_for("GET", None)
+    assert get.outcome.delegate == "upstream" and [h.name for h in get.headers] == ["X-Api"]
+
+
+def test_try_files_named_location_makes_the_proxied_answer(tmp_path):
+    # nginx 1.22 on loopback, GET of a missing file: /a/ -> @app's upstream
+    # answer with @app's Access-Control-Allow-Origin only (the upstream's is
+    # hidden by the server level, X-Loc of /a/ is not sent); /b/ -> @app2's,
+    # which inherits the server's X-Server.
+    model = parse_text(tmp_path, """
+server {
+    listen 80;
+    proxy_hide_header Access-Control-Allow-Origin;
+    add_header X-Server srv always;
+    location /a/ { root /srv; try_files $uri @app; add_header X-Loc a always; }
+    location /b/ { root /srv; try_files $uri @app2; }
+    location @app { proxy_pass http://127.0.0.1:9000; add_header Access-Control-Allow-Origin "https://app.example.com" always; }
+    location @app2 { proxy_pass http://127.0.0.1:9000; }
+}
+""")
+    for path, names in (("/a/", ["Access-Control-Allow-Origin"]), ("/b/", ["X-Server"])):
+        branch = only_route(model, path).branch_for("GET", "https://app.example.com")
+        assert branch.outcome.delegate == "upstream"
+        assert branch.outcome.hidden_upstream == frozenset({"access-control-allow-origin"})
+        assert [h.name for h in branch.headers] == names
+
+
+def test_unread_http_level_include_keeps_the_branch(tmp_path):
+    # nginx 1.22 takes `map $host $cors` beside `set $cors`: where no set
+    # ran, the map's value is read. An http-level include not read may hold one.
+    model = parse_text(tmp_path, """
+http {
+    include /nowhere/maps.conf;
+    server {
+        listen 80;
+        location / { if ($cors = "mapped") { return 418; } return 200; }
+        location /x/ { set $cors "x"; return 200; }
+    }
+}
+""")
+    assert {b.outcome.status for b in only_route(model, "/").branches} == {200, 418}
+
+
+def test_snippet_with_an_upstream_keeps_set_variables_unknown(tmp_path):
+    # an upstream's `server` lines do not make a location body a server's
+    model = parse_text(tmp_path, "upstream app { server 127.0.0.1:9000; }\n"
+                                 'set $cors "${cors}post";\nif ($cors = "truepost") { return 418; }\n'
+                                 "proxy_pass http://app;\n", name="cors-snippet.conf")
+    assert 418 in {b.outcome.status for b in only_route(model).branches}

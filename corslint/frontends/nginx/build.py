@@ -88,6 +88,7 @@ class Builder:
         self.emissions: dict[int, tuple[Directive, HeaderEmission]] = {}  # id(add_header) -> ...
         # _method_classes, by what tells methods apart
         self.method_classes: dict[tuple, tuple[tuple[str, ...], ...]] = {}
+        self.variable_facts = None  # simulation.VariableFacts, worked out on first use
 
     # -- finding servers and locations
 

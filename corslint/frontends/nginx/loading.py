@@ -106,7 +106,8 @@ class Loader(IncludingLoader):
         if not files:
             if not pattern.endswith("mime.types"):  # never about CORS, and rarely in a repo
                 self.not_found(pattern, source, path, outside)
-            return []
+            # kept in the tree as a mark: what it would have set is unknown
+            return [Directive("include", [pattern], source)]
         return self.include(files, pattern, source, path, stack,
                             lambda inc: self.load(inc, root_dir, via + (source,), stack))
 

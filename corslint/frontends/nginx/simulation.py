@@ -6,9 +6,10 @@ that apply to it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ... import regexlang
 from ...model import (
     Branch,
     Choice,
@@ -33,6 +34,8 @@ from .values import (
     if_test_holds,
     literal_value,
     map_key_matches,
+    matches_every_path,
+    PATH_VARIABLES,
     pcre_to_python,
     substitute_map,
     variables_in,
@@ -71,10 +74,11 @@ class Path:
     result: Outcome | None = None
     stopped: bool = False          # `break` ends this level's rewrite directives
     answered_at_server: bool = False
+    fallback: str | None = None    # the named location `try_files ... @name` hands a missing file to
 
     def fork(self) -> "Path":
         return Path(dict(self.vars), self.tests, self.opaque, self.taken_ifs, self.result,
-                    self.stopped, self.answered_at_server)
+                    self.stopped, self.answered_at_server, self.fallback)
 
 
 class Simulation:
@@ -89,12 +93,15 @@ class Simulation:
         self.methods = frozenset(methods or (method,))
         self.budget = MAX_PATHS
         self.limit_level: Level | None = None
+        self.follow_error_pages = True
 
     def run(self) -> list[Branch]:
-        paths = [Path({})]
+        return self._run([Path({})], server_rewrite=True)
+
+    def _run(self, paths: list[Path], server_rewrite: bool) -> list[Branch]:
         server_levels = [lv for lv in self.chain if lv.kind == "server"]
         locations = [lv for lv in self.chain if lv.kind == "location"]
-        if server_levels:
+        if server_levels and server_rewrite:
             paths = self._rewrite(server_levels[-1].directives, paths)
         for p in paths:
             if p.result is not None:
@@ -116,7 +123,33 @@ class Simulation:
                 paths = done + live
             else:
                 paths = done + self._rewrite(locations[-1].directives, live)
-        return [self._finish(p) for p in paths]
+        out: list[Branch] = []
+        for p in paths:
+            branch = self._finish(p)
+            out.extend(self._error_page(p, branch) or self._try_files_named(p, branch) or [branch])
+        return out
+
+    def _try_files_named(self, p: Path, branch: Branch) -> list[Branch] | None:
+        """`try_files $uri @app`: a path with no file behind it is answered
+        by @app, its headers, its proxy (and the hides it inherits from the
+        server and http levels), with the method and variables kept."""
+        if p.fallback is None or p.result is not None or not self.follow_error_pages:
+            return None
+        named = self._named_location(p.fallback)
+        if named is None:
+            return None
+        sub = Simulation(self.builder, [lv for lv in self.chain if lv.kind != "location"] + [named],
+                         self.method, sorted(self.methods))
+        sub.budget = self.budget
+        sub.follow_error_pages = False
+        out = []
+        for b in sub._run([Path(dict(p.vars), p.tests, p.opaque)], server_rewrite=False):
+            outcome = replace(b.outcome, reason=f"try_files ... {p.fallback}: {b.outcome.reason}")
+            # the access phase ran in the location the request matched
+            out.append(replace(b, outcome=outcome, methods=self.methods,
+                               auth=b.auth or branch.auth, auth_what=b.auth_what or branch.auth_what))
+        self.budget = sub.budget
+        return out
 
     def _limit_except_level(self, location: Level) -> Level | None:
         for le in location.all("limit_except"):
@@ -191,7 +224,8 @@ class Simulation:
         code = 301 if flag == "permanent" else 302
         outcome = Outcome(code, d.source, location=self.value(replacement, p, d.source),
                           reason=f"rewrite {regex} {replacement} {flag}".strip())
-        if regex in ("^", "^(.*)$", "^/(.*)$", "(.*)", ".*", "^.*$", "^/?(.*)$", "^(.*)", "/"):
+        if matches_every_path(regex):
+            # every request path starts with '/': no request escapes the redirect
             p.result = outcome
             return [p]
         # The request path is not known statically: the redirect may apply.
@@ -219,6 +253,9 @@ class Simulation:
         operand = args[2] if len(args) > 2 else ""
         if not subject.startswith("$"):
             return self._opaque(p, text)
+        if (subject.lstrip("$") in PATH_VARIABLES and op in ("~", "~*", "!~", "!~*")
+                and matches_every_path(operand, op.endswith("*"))):
+            return [(p, not op.startswith("!"))]  # a test every path passes (or none)
         value = self.value(subject, p, d.source)
         # A value chosen by an Origin map: fork per entry so it becomes concrete.
         maps = list(value.origin_maps())
@@ -272,6 +309,13 @@ class Simulation:
             yes.tests = yes.tests + (OriginTest(matcher, True),)
             no.tests = no.tests + (OriginTest(matcher, False),)
             return [(yes, not negate), (no, negate)]
+        texts = _finite_texts(value)
+        if texts is not None:
+            # a value chosen among known texts (a map on the host, say): the
+            # test is decided when every text gives the same answer
+            answers = {if_test_holds(t, test) for t in texts}
+            if len(answers) == 1:
+                return [(p, answers.pop())]
         return self._opaque(p, text)
 
     def _opaque(self, p: Path, text: str) -> list[tuple[Path, bool]]:
@@ -280,6 +324,119 @@ class Simulation:
         taken = p.fork()
         taken.opaque = taken.opaque + (text,)
         return [(taken, True), (p, False)]
+
+    # -- error_page: an error status handed to another location
+
+    def _error_page(self, p: Path, branch: Branch) -> list[Branch] | None:
+        """The branches of the answer an `error_page` for this branch's
+        status makes instead (None: no error_page applies). Seen with nginx
+        1.22: `error_page 469 = @preflight; ... return 469;` answers with
+        @preflight's status and headers, the method kept; without `=` the
+        status stays 469; `=200` makes it 200; a URI target is requested
+        with GET; variables set before carry over."""
+        status = branch.outcome.status
+        if not self.follow_error_pages or status is None or not 400 <= status <= 599 or status in (444, 499):
+            return None
+        found = self._error_page_for(status, p)
+        if found is None:
+            return None
+        d, override, target = found
+        if target.startswith("@"):
+            named = self._named_location(target)
+            if named is None:
+                return None
+            chain = [lv for lv in self.chain if lv.kind != "location"] + [named]
+            method, server_rewrite = self.method, False  # a named location runs its location phases only
+        elif target.startswith("/") and "$" not in target:
+            chain = self._location_chain(target)
+            if chain is None:
+                return None
+            # an internal redirect to a URI: the method becomes GET (HEAD stays)
+            method, server_rewrite = ("HEAD" if self.method == "HEAD" else "GET"), True
+        else:
+            return None  # a redirect to a URL, or a target built at run time
+        sub = Simulation(self.builder, chain, method, sorted(self.methods))
+        sub.budget = self.budget
+        sub.follow_error_pages = False  # recursive_error_pages is off by default
+        start = Path(dict(p.vars), p.tests, p.opaque)
+        out = []
+        for b in sub._run([start], server_rewrite):
+            outcome = b.outcome
+            if override is None:   # `error_page 469 @x`: still 469, as the first answer said
+                outcome = replace(outcome, status=status, source=branch.outcome.source)
+            elif override:         # `=200`: the error_page line sets it
+                outcome = replace(outcome, status=int(override), source=d.source)
+            outcome = replace(outcome, reason=f"{branch.outcome.reason}, then error_page {' '.join(d.args)}: "
+                                              f"{outcome.reason}".strip(", "))
+            out.append(replace(b, outcome=outcome, methods=self.methods))
+        self.budget = sub.budget
+        return out
+
+    def _error_page_for(self, status: int, p: Path) -> tuple[Directive, str | None, str] | None:
+        """The error_page for ``status`` in effect (the innermost level that
+        has any error_page), as (directive, override, target): override None
+        without '=', "" for a bare '=', else the code after it."""
+        levels = self._effective_levels(p)
+        with_pages = [lv for lv in levels if lv.all("error_page")]
+        if not with_pages:
+            return None
+        for d in with_pages[-1].all("error_page"):
+            if len(d.args) < 2:
+                continue
+            codes, rest = [], list(d.args)
+            while rest and rest[0].isdigit():
+                codes.append(int(rest.pop(0)))
+            if status not in codes or not rest:
+                continue
+            override = None
+            if rest[0].startswith("="):
+                override = rest.pop(0)[1:]
+                if not rest:
+                    continue
+            if override and not override.isdigit():
+                continue
+            return d, override, rest[-1]
+        return None
+
+    def _location_chain(self, uri: str) -> list[Level] | None:
+        """The levels a request for ``uri`` runs through in this server: an
+        exact location, else the longest prefix (a `^~` one wins at once),
+        else the first regex location that matches, else that prefix."""
+        servers = [i for i, lv in enumerate(self.chain) if lv.kind == "server"]
+        if not servers:
+            return None
+        base = self.chain[:servers[-1] + 1]
+        best: tuple[int, list[Level], bool] | None = None
+
+        def search(directives: list[Directive], chain: list[Level]) -> list[Level] | None:
+            nonlocal best
+            regexes = []
+            for d in directives:
+                if d.name != "location" or d.block is None or not d.args:
+                    continue
+                level = Level("location", d.block, d.source, f"location {' '.join(d.args)}")
+                modifier, pattern = (d.args[0], d.args[1]) if len(d.args) > 1 else ("", d.args[0])
+                if modifier == "=":
+                    if pattern == uri:
+                        return chain + [level]
+                elif modifier in ("~", "~*"):
+                    regexes.append((modifier, pattern, chain + [level]))
+                elif modifier in ("", "^~") and not pattern.startswith("@") and uri.startswith(pattern):
+                    if best is None or len(pattern) > best[0]:
+                        best = (len(pattern), chain + [level], modifier == "^~")
+                    inner = search(d.block, chain + [level])
+                    if inner is not None:
+                        return inner
+            if best is None or not best[2]:
+                for modifier, pattern, sub in regexes:
+                    if regexlang.bounded(pcre_to_python(pattern), modifier == "~*").run("search", uri):
+                        return sub
+            return None
+
+        found = search(base[-1].directives, base)
+        if found is not None:
+            return found
+        return best[1] if best is not None else None
 
     # -- values
 
@@ -312,7 +469,28 @@ class Simulation:
             return Value.literal(self.method)
         if name in self.builder.maps and depth < 8:
             return self._map_value(self.builder.maps[name], p, depth)
+        if p is not None and self._unset_is_empty(name):
+            # a `set` variable no `set` on this request's way has run: nginx
+            # gives its value as "" ("using uninitialized variable")
+            return Value.literal("")
         return Value((Unknown("$" + name, REQUEST_VARIABLE_MEANINGS.get(name, "")),))
+
+    def _unset_is_empty(self, name: str) -> bool:
+        """Every write of $name is a visible `set`, and the rewrite phase this
+        request runs is all in view: a request to this route enters it from
+        the client with no variable set (a server's location, not a snippet
+        whose includer may have set it; no include that was not read in the
+        levels whose `set`s run, nor at http level, where a `map` of the
+        same name would give the value instead). A file of server blocks is
+        taken to name its own set variables: a map of the same name in an
+        includer nobody linted would be a second definition."""
+        facts = _variable_facts(self.builder)
+        if name not in facts.set_only or not facts.has_servers:
+            return False
+        running = [lv for lv in self.chain if lv.kind in ("http", "main")] + \
+                  [lv for lv in self.chain if lv.kind == "server"][-1:] + \
+                  [lv for lv in self.chain if lv.kind == "location"][-1:]
+        return not any(_has_unread_include(lv.directives) for lv in running)
 
     def _map_value(self, d: Directive, p: Path | None, depth: int) -> Value:
         name = d.args[1].lstrip("$")
@@ -543,6 +721,8 @@ class Simulation:
                 last = tf.args[-1]
                 if last.startswith("@"):
                     named = self._named_location(last)
+                    if named is not None:
+                        p.fallback = last   # the branch is made from the named location (_try_files_named)
                     if named is not None and any(x.name in PROXY_DIRECTIVES for x in named.directives):
                         return Outcome(None, tf.source, delegate="upstream", reason=f"try_files ... {last}")
                 elif not last.startswith("=") and not re.search(r"\.html?$", last) and method not in ("GET", "HEAD"):
@@ -564,3 +744,71 @@ class Simulation:
                 if d.name == "location" and d.args[:1] == [name]:
                     return Level("location", d.block or [], d.source, f"location {name}")
         return None
+
+
+# -- what the whole file says about its variables
+
+
+@dataclass(frozen=True)
+class VariableFacts:
+    set_only: frozenset[str]    # variables only `set` writes (no map, capture, module)
+    has_servers: bool           # the file's routes are servers' (not a snippet's)
+
+
+# Directives that give a variable its value besides `set`: maps and their
+# kin name it among their arguments, modules' *_set / set_* as the first.
+_TABLE_WRITERS = {"map", "geo", "split_clients", "geoip2", "geoip_country", "geoip_city"}
+_NAMED_GROUP = re.compile(r"\(\?P?<([A-Za-z_]\w*)>")
+
+
+def _variable_facts(builder: "Builder") -> VariableFacts:
+    facts = getattr(builder, "variable_facts", None)
+    if facts is None:
+        sets: set[str] = set()
+        other: set[str] = set()
+        servers = False
+        stack = [(d, 0) for d in builder.tree]
+        while stack:
+            d, depth = stack.pop()
+            if d.name == "server" and d.block is not None and depth <= 1:
+                servers = True   # (an upstream's `server` lines have no block)
+            first = d.args[0] if d.args else ""
+            if d.name == "set" and first.startswith("$"):
+                sets.add(first[1:])
+            elif d.name.startswith("$"):
+                other.add(d.name[1:])   # a geoip2-style block's entry
+            elif d.name in _TABLE_WRITERS or d.name.startswith(("set_", "perl_set", "js_set")) \
+                    or d.name.endswith("_set"):
+                other.update(a[1:] for a in d.args if a.startswith("$"))
+            for a in d.args:
+                other.update(_NAMED_GROUP.findall(a))  # a regex capture names a variable
+            if d.block is not None:
+                stack.extend((x, depth + 1) for x in d.block)
+        top_http = any(d.name == "http" for d in builder.tree)
+        if top_http and not any(x.name == "server" for d in builder.tree if d.name == "http"
+                                for x in d.block or []):
+            servers = False  # an http block without servers is read as a snippet
+        facts = VariableFacts(frozenset(sets - other - set(builder.maps)), servers)
+        builder.variable_facts = facts
+    return facts
+
+
+def _has_unread_include(directives: list[Directive]) -> bool:
+    """An include in these directives (or their `if` blocks) that was not
+    read (mime.types holds only `types`)."""
+    return any((d.name == "include" and not d.args[0].endswith("mime.types"))
+               or (d.name == "if" and _has_unread_include(d.block or []))
+               for d in directives)
+
+
+def _finite_texts(value: Value) -> set[str] | None:
+    """Every text ``value`` can take, when it is a short list of known texts."""
+    if value.has_unknown or value.depends_on_origin:
+        return None
+    texts: set[str] = set()
+    for alt in value.alternatives():
+        text = alt.literal_text
+        if text is None:
+            return None
+        texts.add(text)
+    return texts or None

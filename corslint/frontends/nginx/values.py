@@ -61,6 +61,17 @@ def if_test_holds(text: str, test) -> bool:
     return found != test[2]
 
 
+# Variables whose value is the request path: it always starts with '/'.
+PATH_VARIABLES = frozenset({"uri", "request_uri", "document_uri"})
+
+
+def matches_every_path(pattern: str, ignore_case: bool = False) -> bool:
+    """A PCRE ``pattern`` (a rewrite's, or an `if` test's on the path) finds a
+    match in every request path: a request's path always starts with '/',
+    so ``/(.*)``, ``^`` or ``.*`` leave no request out."""
+    return regexlang.matches_every_text(pcre_to_python(pattern), "/", ignore_case)
+
+
 def map_key_matches(key: str, text: str) -> bool:
     """A `map` key (exact, ``~`` regex or ``~*`` caseless regex) matches ``text``."""
     if key.startswith("~*"):
