@@ -738,19 +738,29 @@ class ParseProblem:
 
 
 @dataclass(frozen=True)
+class LibraryName:
+    """A name a CORS library reads (a keyword argument, a settings key, an
+    options property): the CORS response header it controls ("" for none),
+    what is lost when it is missed, and how much that costs."""
+
+    name: str
+    header: str = ""
+    effect: str = ""
+    level: str = "warning"
+
+
+@dataclass(frozen=True)
 class IgnoredName:
-    """A name written where a library reads names (a keyword argument, a
-    settings key, an options property) that the library does not know, so
-    it ignores it: ``owner`` is the library ("Flask-CORS"), ``known`` the
-    names it reads there, ``effect`` what the setting would have done
-    (said when it is missed), ``level`` how much that costs."""
+    """A name written where a library reads names that the library does not
+    know, so it ignores it: ``owner`` is the library ("Flask-CORS"),
+    ``known`` the names it reads there, ``present`` those of them the same
+    place also sets (a misspelt twin of one of those has no effect)."""
 
     name: str
     source: Source
     owner: str
-    known: tuple[str, ...]
-    effect: str = ""
-    level: str = "warning"
+    known: tuple[LibraryName, ...]
+    present: frozenset[str] = frozenset()
 
 
 @dataclass

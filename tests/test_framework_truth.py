@@ -582,3 +582,25 @@ def test_django_allowlist_admitting_only_null_has_no_preflight_finding(tmp_path)
     assert null.get("access-control-allow-methods") == ["DELETE, GET, OPTIONS, PATCH, POST, PUT"]
     codes = sorted({f.code for f in lint([str(path)]).findings})
     assert codes == ["CORS101", "CORS104"]
+
+
+def test_django_misspelt_settings_are_ignored_by_the_real_middleware(tmp_path):
+    """CORS109 on Django settings: django-cors-headers 4.9.0 reads neither
+    CORS_ALLOWED_ORIGIN nor CORS_ALLOW_CREDENTIAL (getattr with the exact
+    names, corsheaders/conf.py), so the page's origin gets no Allow-Origin
+    and no Allow-Credentials; the right names give both."""
+    page = "https://app.example.com"
+    misspelt = tmp_path / "misspelt" / "settings.py"
+    right = tmp_path / "right" / "settings.py"
+    for path, suffix in ((misspelt, ""), (right, "S")):
+        path.parent.mkdir()
+        path.write_text(f"CORS_ALLOWED_ORIGIN{suffix} = ['{page}']\nCORS_ALLOW_CREDENTIAL{suffix} = True\n")
+    [bad] = _django_answers(misspelt, [{"method": "GET", "origin": page}])
+    [good] = _django_answers(right, [{"method": "GET", "origin": page}])
+    assert bad.get("access-control-allow-origin") == [] and bad.get("access-control-allow-credentials") == []
+    assert good.get("access-control-allow-origin") == [page]
+    assert good.get("access-control-allow-credentials") == ["true"]
+    findings = lint([str(misspelt)]).findings
+    assert [(f.code, f.line, f.severity) for f in findings if f.code == "CORS109"] == [
+        ("CORS109", 1, "error"), ("CORS109", 2, "error")]
+    assert not [f for f in lint([str(right)]).findings if f.code == "CORS109"]

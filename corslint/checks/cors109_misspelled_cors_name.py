@@ -130,37 +130,62 @@ def _first_token(text: str, unwanted) -> str | None:
     return None
 
 
-def _browser_text(route: Route, h, meant_lname: str):
-    """The failure and request of the request the misspelt header was meant
-    to allow, on the first branch that sends it; (None, None) when the
-    browser would let it through anyway (the right name is sent too)."""
+def _browser_text(route: Route, meant_lname: str, value: str = "", sender=None):
+    """The failure and request of the request a misspelt name was meant to
+    allow, on the first answer that would carry it (``sender``: an emission
+    it must send); (None, None) when the browser lets it through anyway or
+    the answer is not fully known."""
+    preflight = meant_lname in ("access-control-allow-methods", "access-control-allow-headers")
+    if meant_lname not in ("access-control-allow-origin", "access-control-allow-credentials") and not preflight:
+        return None, None
     origins = list(dict.fromkeys(intended_origins(route) + [DEFAULT_PAGE_ORIGIN]))
     for branch in route.branches:
-        if not any(e is h for e in branch.headers):
+        if sender is not None and not any(e is sender for e in branch.headers):
+            continue
+        if sender is None and branch.methods is not None and \
+                ("OPTIONS" in branch.methods) != preflight:
             continue
         origin = next((o for o in origins if all(t.holds(o) for t in branch.origin_tests)), None)
         if origin is None:
             continue
-        preflight = meant_lname in ("access-control-allow-methods", "access-control-allow-headers")
         if preflight and branch.methods is not None and "OPTIONS" not in branch.methods:
             continue
         ans = answer_branch(branch, origin, credentials=True, preflight=preflight, route=route)
         if not ans.complete:
             return None, None
-        value = next((text for sent, text in ans.sent if sent is h), "")
+        if sender is not None:
+            value = next((text for sent, text in ans.sent if sent is sender), "")
         if meant_lname == "access-control-allow-methods":
             method = _first_token(value, is_cors_safelisted_method) or "PUT"
             req = request(route, origin, method=method)
             return engine.check_preflight(req, ans.response), req
         if meant_lname == "access-control-allow-headers":
-            header = _first_token(value, lambda t: t.lower() in SAFELISTED_HEADER_NAMES) \
-                or "Authorization"
+            header = _first_token(value, lambda t: t.lower() in SAFELISTED_HEADER_NAMES) or "Authorization"
             req = request(route, origin, method="GET", headers=((header, "x"),))
             return engine.check_preflight(req, ans.response), req
         credentials = meant_lname == "access-control-allow-credentials"
         req = request(route, origin, credentials=credentials)
         return engine.check_cors(req, ans.response), req
     return None, None
+
+
+_K = engine.FailureKind
+# The failures a missing header causes: a browser text is shown only when it
+# is the one the name meant would have prevented.
+_FAILURES = {
+    "access-control-allow-origin": (_K.MISSING_ALLOW_ORIGIN,),
+    "access-control-allow-credentials": (_K.INVALID_ALLOW_CREDENTIALS, _K.WILDCARD_WITH_CREDENTIALS),
+    "access-control-allow-methods": (_K.METHOD_NOT_ALLOWED,),
+    "access-control-allow-headers": (_K.HEADER_NOT_ALLOWED,),
+}
+
+
+def _wildcard_too(failure) -> str:
+    """The browser stops at '*' first: the right name alone does not help."""
+    if failure is not None and failure.kind.base is engine.FailureKind.WILDCARD_WITH_CREDENTIALS:
+        return (" Access-Control-Allow-Origin is '*' there, which browsers refuse with credentials as "
+                "well: send the allowed origin instead of '*' too.")
+    return ""
 
 
 def _header_findings(model):
@@ -189,29 +214,39 @@ def _header_findings(model):
                     continue
                 failure = req = None
                 if level == "error":
-                    failure, req = _browser_text(route, h, meant_lname)
-                    if failure is None:
-                        req = None
-                also = ""
-                if failure is not None and failure.kind.base is engine.FailureKind.WILDCARD_WITH_CREDENTIALS:
-                    # the browser stops at '*' first: the right name alone does not help
-                    also = (" Access-Control-Allow-Origin is '*' there, which browsers refuse with "
-                            "credentials as well: send the allowed origin instead of '*' too.")
-                yield report(f"{what}: {cost}.{also}", h.source, level=level, route=route, intent=intent,
-                             failure=failure, request=req)
+                    failure, req = _browser_text(route, meant_lname, sender=h)
+                    if failure is None or failure.kind.base not in _FAILURES.get(meant_lname, ()):
+                        failure = req = None
+                yield report(f"{what}: {cost}.{_wildcard_too(failure)}", h.source, level=level, route=route,
+                             intent=intent, failure=failure, request=req)
 
 
 def _option_findings(model):
     for route in model.routes:
         for ignored in route.ignored_names:
-            meant = meant_name(ignored.name, ignored.known, case_sensitive=True)
-            if meant is None:
+            by_name = {k.name: k for k in ignored.known}
+            meant_text = meant_name(ignored.name, tuple(by_name), case_sensitive=True)
+            if meant_text is None:
                 continue
-            yield report(
-                f"{ignored.owner} has no option {quote(ignored.name)} (it reads as {quote(meant)} "
-                f"misspelt) and ignores it: {ignored.effect or 'the setting never takes effect'}.",
-                ignored.source, level=ignored.level, route=route,
-                intent=FixIntent(FIX, headers=(ignored.name, meant)))
+            meant = by_name[meant_text]
+            what = (f"{ignored.owner} does not know {quote(ignored.name)} (it reads as "
+                    f"{quote(meant.name)} misspelt) and ignores it")
+            if meant.name in ignored.present:
+                yield report(f"{what}; {quote(meant.name)} is set as well, so the line has no effect: "
+                             "remove it.", ignored.source, level="info", route=route,
+                             intent=FixIntent(REMOVE_FIX, headers=(ignored.name, meant.name)))
+                continue
+            failure = req = None
+            if meant.level == "error" and meant.header:
+                failure, req = _browser_text(route, meant.header)
+                if failure is None or failure.kind.base not in _FAILURES.get(meant.header, ()):
+                    # the request fails first for another reason (often a second
+                    # misspelt name): that reason is its own finding
+                    failure = req = None
+            effect = meant.effect or "the setting never takes effect"
+            yield report(f"{what}: {effect}.{_wildcard_too(failure)}", ignored.source, level=meant.level,
+                         route=route, intent=FixIntent(FIX, headers=(ignored.name, meant.name)),
+                         failure=failure, request=req)
 
 
 def check(model):

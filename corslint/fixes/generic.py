@@ -34,8 +34,10 @@ def _spell(intent: FixIntent) -> str:
 
 
 def _remove_misspelt(intent: FixIntent) -> str:
-    written = intent.headers[0] if intent.headers else "the misspelt name"
-    return f"Remove '{written}': the header it meant is already sent where it is."
+    if len(intent.headers) == 2:
+        written, meant = intent.headers
+        return f"Remove '{written}': '{meant}' is already there."
+    return "Remove the misspelt name: the one it meant is already there."
 
 
 WORDING = {

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from ..model import Branch, HeaderEmission, OriginMatcher, Outcome, Route, Source, Value
+from ..model import Branch, HeaderEmission, IgnoredName, LibraryName, OriginMatcher, Outcome, Route, Source, Value
 from ._appmodel import ACTUAL_METHODS, PREFLIGHT, OriginPolicy, emission
 
 # Where a library's CORS headers other than Allow-Origin go.
@@ -229,3 +229,63 @@ def _vary(table: LibrarySemantics, settings: CorsSettings, scoped) -> list[Heade
     if settings.several_origins and not settings.vary_switched_off:
         return [emission("Vary", scoped(table.vary_text), settings.vary_at or policy.source)]
     return []
+
+
+# ---------------------------------------------------------------- names the library ignores
+
+_NO_ORIGIN = ("access-control-allow-origin",
+              "it allows no origin, so no Access-Control-Allow-Origin is sent and browsers block "
+              "every cross-origin read", "error")
+# What each option of the semantics tables controls, by meaning, and what is
+# lost when its name is misspelt (the library then uses its default).
+MEANING_EFFECTS: Mapping[str, tuple[str, str, str]] = MappingProxyType({
+    "allow_all_origins": _NO_ORIGIN, "allowed_origins": _NO_ORIGIN, "allowed_origin_regexes": _NO_ORIGIN,
+    "origins": ("access-control-allow-origin", "the default origin setting applies instead", "error"),
+    "allow_origins": _NO_ORIGIN, "allow_origin_regex": _NO_ORIGIN,
+    "origin": ("access-control-allow-origin", "the default origin setting applies instead", "error"),
+    "allow_credentials": ("access-control-allow-credentials",
+                          "no Access-Control-Allow-Credentials is sent, so browsers block every request "
+                          "made with credentials", "error"),
+    "supports_credentials": ("access-control-allow-credentials",
+                             "no Access-Control-Allow-Credentials is sent, so browsers block every request "
+                             "made with credentials", "error"),
+    "credentials": ("access-control-allow-credentials",
+                    "no Access-Control-Allow-Credentials is sent, so browsers block every request made "
+                    "with credentials", "error"),
+    "allow_headers": ("access-control-allow-headers", "the default request-header list applies instead",
+                      "warning"),
+    "allowedHeaders": ("access-control-allow-headers", "the default request-header list applies instead",
+                       "warning"),
+    "allow_methods": ("access-control-allow-methods", "the default method list applies instead", "warning"),
+    "methods": ("access-control-allow-methods", "the default method list applies instead", "warning"),
+    "expose_headers": ("access-control-expose-headers", "no response header is exposed to scripts", "warning"),
+    "exposedHeaders": ("access-control-expose-headers", "no response header is exposed to scripts", "warning"),
+    "preflight_max_age": ("access-control-max-age", "the default preflight cache time applies", "info"),
+    "max_age": ("access-control-max-age", "the default preflight cache time applies", "info"),
+    "maxAge": ("access-control-max-age", "the default preflight cache time applies", "info"),
+    "urls_regex": ("", "every path gets the CORS headers, not only the ones the regex names", "warning"),
+    "resources": ("", "every path gets the CORS headers, not only the resources named", "warning"),
+    "allow_private_network": ("access-control-allow-private-network",
+                              "no Access-Control-Allow-Private-Network is sent", "warning"),
+})
+
+
+def library_names(table: LibrarySemantics) -> tuple[LibraryName, ...]:
+    """Every name ``table``'s library reads, with what each controls."""
+    out = []
+    for meaning, names in table.setting_names.items():
+        header, effect, level = MEANING_EFFECTS.get(meaning, ("", "", "warning"))
+        out.extend(LibraryName(name, header, effect, level) for name in names)
+    return tuple(out)
+
+
+def ignored_names(table: LibrarySemantics, written: list[tuple[str, Source]],
+                  also_known: frozenset[str] = frozenset()) -> tuple[IgnoredName, ...]:
+    """The names of ``written`` (name, where) the library does not read
+    (``also_known``: names it reads for other purposes, or refuses itself),
+    each with the library's names and those of them written too."""
+    known = library_names(table)
+    names = {k.name for k in known} | also_known
+    present = frozenset(name for name, _ in written if name in names)
+    return tuple(IgnoredName(name, source, table.library, known, present)
+                 for name, source in written if name not in names)

@@ -47,6 +47,7 @@ from ._library import (
     CorsSettings,
     LibrarySemantics,
     Written,
+    ignored_names,
     library_route,
 )
 
@@ -133,6 +134,9 @@ SEMANTICS = LibrarySemantics(
     preflight_order=(ORIGIN, CREDENTIALS, EXPOSE, ALLOW_HEADERS, METHODS, MAX_AGE, VARY),
 )
 SETTING_NAMES = tuple(name for names in SEMANTICS.setting_names.values() for name in names)
+# corsheaders/checks.py: settings django-cors-headers removed and refuses
+# itself (system checks E012, E013), not misspellings
+REMOVED_SETTINGS = frozenset({"CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER"})
 
 # Names only django-cors-headers uses (Flask-CORS spells its own differently).
 _DJANGO_ONLY = re.compile(
@@ -213,7 +217,10 @@ class Settings:
         for node in ast.walk(self.module.tree):
             if isinstance(node, ast.Constant) and node.value == "corsheaders.middleware.CorsMiddleware":
                 return _pyast.node_source(self.path, node)
-        return None
+        # only settings the middleware does not know (misspelt): still its settings
+        ignored = [src for name in self.module.env if name.startswith("CORS_")
+                   for src in [self.where(name)] if src is not None]
+        return min(ignored, key=lambda s: s.line) if ignored else None
 
     def middleware(self) -> Source | None:
         """The MIDDLEWARE entry that installs django-cors-headers, where its
@@ -272,8 +279,17 @@ class Settings:
         if urls is not None and urls.known:
             rx = urls.value.pattern if isinstance(urls.value, _pyast.Regex) else str(urls.value)
             path = path_from_regex(rx)
-        return library_route(SEMANTICS, settings, name=f"Django settings {os.path.basename(self.path)}",
-                             anchor=anchor, path=path, https=self.https())
+        route = library_route(SEMANTICS, settings, name=f"Django settings {os.path.basename(self.path)}",
+                              anchor=anchor, path=path, https=self.https())
+        route.ignored_names = self.ignored_settings()
+        return route
+
+    def ignored_settings(self):
+        """CORS_* settings django-cors-headers does not read (a misspelt
+        name): the middleware silently uses its default instead."""
+        written = [(name, self.where(name)) for name in self.module.env
+                   if name.startswith("CORS_") and self.where(name) is not None]
+        return ignored_names(SEMANTICS, written, also_known=REMOVED_SETTINGS)
 
     def https(self) -> bool | None:
         for name in ("SECURE_SSL_REDIRECT",):
