@@ -11,9 +11,12 @@ from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer_branch, intended_ori
 
 
 def cors_routes(model: PolicyModel) -> Iterator[Route]:
-    """Routes that send CORS headers somewhere: the ones the checks judge."""
+    """Routes that send CORS headers somewhere and whose answers reach a
+    browser: the ones the checks judge by their answers. A route only
+    reached internally (nginx `internal`, an auth_request target) is judged
+    only by the rules that read what is written (all_emissions)."""
     for route in model.routes:
-        if route.is_cors():
+        if route.is_cors() and route.browser_reachable:
             yield route
 
 

@@ -10,7 +10,7 @@ reports a CORS error and the page never sees the real status; see
 from __future__ import annotations
 
 from .. import engine
-from ..model import Branch, HeaderEmission, Route, Source
+from ..model import HANDLER_UNKNOWN, Branch, HeaderEmission, Route, Source
 from ..scenarios import answer_branch, branch_origin, intended_origins, page_origin, request
 from ._base import cors_routes, join_and, reporter
 
@@ -46,6 +46,8 @@ def _error_causes(branch: Branch) -> list[tuple[str, str, Source | None]]:
             causes.append(("upstream", "upstream errors", outcome.source))
         elif outcome.delegate == "app":
             causes.append(("app", "application errors", outcome.source))
+        elif outcome.delegate == HANDLER_UNKNOWN:
+            pass  # a snippet's includer decides which errors there are: none to claim here
         else:
             causes.append(("files", "404s for missing files", None))
     elif outcome.status >= 400:

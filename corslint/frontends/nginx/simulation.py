@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...model import (
+    HANDLER_UNKNOWN,
     Branch,
     Choice,
     HeaderEmission,
@@ -369,6 +370,10 @@ class Simulation:
         outcome = p.result
         if outcome is None:
             outcome, auth, auth_what = self._access_and_content(levels, p)
+            if outcome.delegate == "files" and any(lv.content_elsewhere for lv in levels):
+                # the static answer was a default; the includer's handler answers
+                outcome = Outcome(None, levels[-1].source, delegate=HANDLER_UNKNOWN,
+                                  reason="the handler of the block that includes this snippet")
         label = " / ".join(lv.label for lv in levels[1:])
         return Branch(
             outcome=outcome, headers=headers, methods=self.methods,
