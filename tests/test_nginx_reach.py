@@ -195,3 +195,65 @@ def test_live_internal_and_auth_request_answers_never_reach_the_browser(live_ngi
     status, headers = server.get("/guarded")
     assert status == 200
     assert "access-control-allow-origin" not in headers and "x-from-auth" not in headers
+
+
+HEADERS_MORE_LEVELS = """
+more_set_headers "X-Http: h" "X-Over: http";
+server {
+    listen 80;
+    more_set_headers "X-Server: s";
+    location /a { more_set_headers "X-Loc: l" "X-Over: loc"; return 200 ok; }
+    location /c {
+        more_set_headers "X-Loc: l";
+        if ($arg_x) { more_set_headers "X-If: i"; }
+        return 200 ok;
+    }
+    location /d { more_clear_headers "X-Http"; return 200 ok; }
+    location /e { add_header X-Add a; more_set_headers "X-Add: b"; more_clear_headers "X-Server"; return 200 ok; }
+    location /f { add_header X-F f; more_clear_headers "X-F"; return 200 ok; }
+}
+"""
+
+
+def _sent(route, query_taken: bool = False) -> list[tuple[str, str]]:
+    """(name, value) of the headers a GET gets, in the order nginx adds them."""
+    branches = [b for b in route.branches if b.applies("GET", None) and bool(b.opaque_conditions) == query_taken]
+    out: list[tuple[str, str]] = []
+    for h in branches[0].headers:
+        value = h.value.evaluate(None)
+        same = [i for i, (n, _) in enumerate(out) if n.lower() == h.lname]
+        if h.replaces and same:
+            # headers-more sets the value where the header already is
+            out[same[0]] = (h.name, value)
+            out = [o for i, o in enumerate(out) if i not in same[1:]]
+        else:
+            out.append((h.name, value))
+    return out
+
+
+def test_headers_more_commands_of_every_level_run_outer_first(tmp_path):
+    model = parse_text(tmp_path, "http {\n" + HEADERS_MORE_LEVELS + "}\n")
+    assert _sent(route_at(model, "/a")) == [("X-Http", "h"), ("X-Over", "loc"), ("X-Server", "s"), ("X-Loc", "l")]
+    assert _sent(route_at(model, "/c")) == [("X-Http", "h"), ("X-Over", "http"), ("X-Server", "s"), ("X-Loc", "l")]
+    assert _sent(route_at(model, "/c"), query_taken=True) == [
+        ("X-Http", "h"), ("X-Over", "http"), ("X-Server", "s"), ("X-Loc", "l"), ("X-If", "i")]
+    assert _sent(route_at(model, "/d")) == [("X-Over", "http"), ("X-Server", "s")]
+    # headers-more runs before add_header: both copies are sent, and its
+    # clear never reaches an add_header
+    assert _sent(route_at(model, "/e")) == [("X-Http", "h"), ("X-Over", "http"), ("X-Add", "b"), ("X-Add", "a")]
+    assert ("X-F", "f") in _sent(route_at(model, "/f"))
+
+
+@pytest.mark.skipif(not os.path.exists(HEADERS_MORE), reason=(
+    "headers-more is not installed (Debian: libnginx-mod-http-headers-more-filter); the model test "
+    "above follows its README.markdown and ngx_http_headers_more_merge_loc_conf, v0.34"))
+def test_live_headers_more_commands_of_every_level_run_outer_first(live_nginx, tmp_path):
+    server = live_nginx(HEADERS_MORE_LEVELS, modules=(HEADERS_MORE,))
+    model = parse_text(tmp_path, "http {\n" + HEADERS_MORE_LEVELS + "}\n")
+    for path, query in (("/a", ""), ("/c", ""), ("/c", "?x=1"), ("/d", ""), ("/e", ""), ("/f", "")):
+        status, _ = server.get(path + query)
+        assert status == 200
+        req = urllib.request.Request(f"http://127.0.0.1:{server.port}{path}{query}")
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            live = [(k, v) for k, v in resp.headers.items() if k.lower().startswith("x-")]
+        assert live == _sent(route_at(model, path), query_taken=bool(query)), path + query
