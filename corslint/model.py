@@ -16,6 +16,11 @@ from typing import Iterable, Iterator, Union
 
 from . import memo, regexlang
 
+# Outcome.delegate of a scope whose content handler is not in the linted
+# configuration: a snippet of headers only, included by a block that decides
+# how requests are answered. Nothing can be said about its statuses.
+HANDLER_UNKNOWN = "unknown"
+
 # nginx's add_header without `always` and similar "on success only" tables send
 # headers on these statuses; other statuses get them only with always.
 SUCCESS_STATUSES = frozenset({200, 201, 204, 206, 301, 302, 303, 304, 307, 308})
@@ -574,7 +579,7 @@ class Outcome:
     status: int | None
     source: Source
     location: Value | None = None
-    delegate: str | None = None   # "upstream", "files", "app", or None
+    delegate: str | None = None   # "upstream", "files", "app", HANDLER_UNKNOWN, or None
     hidden_upstream: frozenset[str] = frozenset()
     reason: str = ""               # human words: "return 204", "static files answer OPTIONS with 405"
 
@@ -672,6 +677,11 @@ class Route:
     # Names the route's library was given that it does not read (a CORS
     # option spelt wrong), set by a library frontend that knows its names.
     ignored_names: tuple["IgnoredName", ...] = ()
+    # Why a browser never gets this route's answer for a request to its own
+    # path (nginx `internal`, the target of an auth_request subrequest): the
+    # request is answered elsewhere, so no rule judging answers applies
+    # here. Empty for a route a browser requests.
+    not_browser_reachable: str = ""
     # Derived answers the checks share (e.g. intended origins), computed once.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -684,6 +694,10 @@ class Route:
             if branch.applies(method, origin):
                 return branch
         return None
+
+    @property
+    def browser_reachable(self) -> bool:
+        return not self.not_browser_reachable
 
     def all_emissions(self) -> Iterator[HeaderEmission]:
         seen: set[int] = set()

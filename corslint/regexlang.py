@@ -27,6 +27,12 @@ REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | ({getattr(_sre, "POSSESSIVE_REPEA
                                                   if hasattr(_sre, "POSSESSIVE_REPEAT") else set())
 
 
+def pcre_to_python(pattern: str) -> str:
+    """A config's PCRE pattern as Python's re reads it: named groups
+    `(?<name>` are `(?P<name>`."""
+    return re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)
+
+
 @memo.per_run
 def parse_tree(pattern: str):
     """The pattern's parse tree (read, never changed), or None. The risk
@@ -537,3 +543,116 @@ def matches_every_text(pattern: str, starting_with: str = "", ignore_case: bool 
                 seen.add(nxt)
                 todo.append(nxt)
     return True
+# ---------------------------------------------------------------- a text a pattern matches
+
+_READABLE = "xabcdefghijklmnopqrstuvwyz0123456789-_/."
+_MAX_WITNESS = 256
+
+
+def witness(pattern: str, ignore_case: bool = False, start: str = "") -> str | None:
+    """A short readable text the regex ``pattern`` finds (a search), built
+    from its parse tree and checked by running the pattern on it: each
+    alternation's first branch, a wildcard filled with one letter, a repeat
+    at its least count (once where it may be once). ``start``: the text
+    should begin with it (e.g. "/" for a request path); an unanchored
+    pattern gets it put in front. None when no such text is found."""
+    tree = parse_tree(pattern)
+    if tree is None:
+        return None
+    rx = bounded(pattern, ignore_case)
+    built = _Witness(flags_case(tree.state.flags, ignore_case)).seq(list(tree))
+    candidates = []
+    if built is not None:
+        # an unanchored pattern matches after a start: a name before a suffix
+        candidates += [built, start + ("x" if built.startswith(".") else "") + built]
+    for text in dict.fromkeys(candidates):
+        if len(text) <= _MAX_WITNESS and text.startswith(start) and rx.run("search", text) is not None:
+            return text
+    return None
+
+
+class _Witness:
+    def __init__(self, ignore_case: bool):
+        self.ignore_case = ignore_case
+        self.groups: dict[int, str] = {}
+
+    def seq(self, items) -> str | None:
+        out = []
+        for op, av in items:
+            text = self.node(op, av)
+            if text is None:
+                return None
+            out.append(text)
+        return "".join(out)
+
+    def node(self, op, av) -> str | None:
+        if op is _sre.LITERAL:
+            return chr(av)
+        if op is _sre.NOT_LITERAL:
+            return next(c for c in _READABLE if ord(c) != av)
+        if op in (_sre.ANY, getattr(_sre, "ANY_ALL", _sre.ANY)):
+            return "x"
+        if op is _sre.IN:
+            return self._class(av)
+        if op in REPEATS:
+            lo, hi, body = av
+            count = lo if lo > 0 else (1 if hi >= 1 and self._open(body) else 0)
+            if count > _MAX_WITNESS:
+                return None
+            one = self.seq(body)
+            return None if one is None else one * count
+        if op is _sre.SUBPATTERN:
+            group, _add, _del, body = av
+            text = self.seq(body)
+            if text is not None and group:
+                self.groups[group] = text
+            return text
+        if op is _sre.BRANCH:
+            for alt in av[1]:
+                text = self.seq(alt)
+                if text is not None:
+                    return text
+            return None
+        if op is getattr(_sre, "ATOMIC_GROUP", None):
+            return self.seq(av)
+        if op is _sre.GROUPREF:
+            return self.groups.get(av)
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            return ""  # the check by running the pattern decides
+        return None
+
+    @staticmethod
+    def _open(body) -> bool:
+        """A repeat of one wildcard (``.*``, ``[^/]*``): filled once, so the
+        text shows where something goes."""
+        return len(body) == 1 and body[0][0] in (_sre.ANY, getattr(_sre, "ANY_ALL", _sre.ANY), _sre.IN,
+                                                 _sre.NOT_LITERAL)
+
+    def _class(self, items) -> str | None:
+        negate = any(op is _sre.NEGATE for op, _ in items)
+        for c in _READABLE:
+            inside = any(_in_item(op, av, c, self.ignore_case) for op, av in items)
+            if inside != negate:
+                return c
+        for op, av in items:
+            if op is _sre.LITERAL and not negate:
+                return chr(av)
+            if op is _sre.RANGE and not negate:
+                return chr(av[0])
+        return None
+
+
+def _in_item(op, av, c: str, ignore_case: bool) -> bool:
+    code = ord(c)
+    codes = {code, ord(c.lower()), ord(c.upper())} if ignore_case else {code}
+    if op is _sre.LITERAL:
+        return av in codes
+    if op is _sre.RANGE:
+        return any(av[0] <= k <= av[1] for k in codes)
+    if op is _sre.CATEGORY:
+        return {
+            _sre.CATEGORY_DIGIT: c.isdigit(), _sre.CATEGORY_NOT_DIGIT: not c.isdigit(),
+            _sre.CATEGORY_WORD: c.isalnum() or c == "_", _sre.CATEGORY_NOT_WORD: not (c.isalnum() or c == "_"),
+            _sre.CATEGORY_SPACE: c.isspace(), _sre.CATEGORY_NOT_SPACE: not c.isspace(),
+        }.get(av, False)
+    return False

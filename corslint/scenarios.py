@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from . import memo
+from . import memo, regexlang
 from .engine import CorsRequest, HttpResponse, origin_value_problem
 from .model import Branch, HeaderEmission, OriginMatcher, Route
 
@@ -160,8 +160,10 @@ def example_path(path: str) -> str:
         if p.startswith(prefix):
             p = p[len(prefix):]
     if p.startswith(("~* ", "~ ")):
+        # a path the location's regex finds (nginx matches it against the
+        # URI, which starts with "/"); "/" when none can be built
         rx = p.split(" ", 1)[1]
-        p = re.sub(r"[\^$()?*+\\|\[\]]", "", rx.replace("\\.", ".")) or "/"
+        p = regexlang.witness(regexlang.pcre_to_python(rx), p.startswith("~*"), start="/") or "/"
     if not p.startswith("/"):
         p = "/"
     return p

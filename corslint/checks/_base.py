@@ -11,10 +11,18 @@ from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer_branch, intended_ori
 
 
 def cors_routes(model: PolicyModel) -> Iterator[Route]:
-    """Routes that send CORS headers somewhere: the ones the checks judge."""
+    """Routes that send CORS headers somewhere and whose answers reach a
+    browser: the ones the checks judge by their answers. A route only
+    reached internally (nginx `internal`, an auth_request target) is judged
+    only by the rules that read what is written (all_emissions)."""
     for route in model.routes:
-        if route.is_cors():
+        if judged_by_answers(route):
             yield route
+
+
+def judged_by_answers(route: Route) -> bool:
+    """One of the routes cors_routes() yields."""
+    return route.is_cors() and route.browser_reachable
 
 
 def emissions_named(route: Route, name: str) -> list[HeaderEmission]:
@@ -73,7 +81,7 @@ class PreflightEvidence:
     def get(self, h: HeaderEmission, text: str, route: Route) -> tuple[Route, str, Answer] | None:
         """``route`` is the first route (in model order) that has ``h``: no
         earlier one can send it, so an answer of its own is the first."""
-        if route.is_cors():
+        if judged_by_answers(route):
             for found in route_preflight_answers(route):
                 if any(sent.lname == self.lname and sent.source == h.source and sent.raw == h.raw
                        and sent_text == text for sent, sent_text in found[2].sent):

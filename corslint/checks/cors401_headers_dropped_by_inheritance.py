@@ -108,6 +108,8 @@ class _Loss:
 def check(model):
     found: dict[Source, _Loss] = {}
     for route in model.routes:
+        if not route.browser_reachable:
+            continue  # what its answers lose never reaches a browser as such
         for branch in route.branches:
             if branch.methods is not None and branch.methods <= {"OPTIONS"}:
                 continue  # a preflight-only branch: CORS304

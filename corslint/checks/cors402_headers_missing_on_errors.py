@@ -13,7 +13,7 @@ The directives of one file that lack 'always' are one finding; see
 from __future__ import annotations
 
 from .. import engine
-from ..model import Branch, HeaderEmission, Route, Source
+from ..model import HANDLER_UNKNOWN, Branch, HeaderEmission, Route, Source
 from ..scenarios import answer_branch, branch_origin, intended_origins, page_origin, request
 from ._base import join_and, reporter
 from ._preflight import preflight_routes
@@ -60,6 +60,8 @@ def _error_causes(branch: Branch, emission: HeaderEmission | None = None
             causes.append(("upstream" if hidden else "upstream-own", "upstream errors", outcome.source))
         elif outcome.delegate == "app":
             causes.append(("app" if hidden else "app-own", "application errors", outcome.source))
+        elif outcome.delegate == HANDLER_UNKNOWN:
+            pass  # a snippet's includer decides which errors there are: none to claim here
         else:
             causes.append(("files", "404s for missing files", None))
     elif outcome.status >= 400:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...model import Outcome, Source
+from ...model import HANDLER_UNKNOWN, Outcome, Source
 from .loading import Directive
 from .sections import Scope
 from .targets import url_prefix_matches
@@ -155,6 +155,9 @@ class AccessAndHandlers:
                     if any(base.lower().endswith("." + e) for e in exts):
                         return Outcome(None, d.source, delegate="app", reason=f"AddHandler {' '.join(d.args)}")
         where = layers[-1].source
+        if self.ctx.builder.content_elsewhere:
+            return Outcome(None, where, delegate=HANDLER_UNKNOWN,
+                           reason="the handler of the configuration that includes this file")
         if method in ("GET", "HEAD", "POST"):
             return Outcome(None, where, delegate="files", reason="static files")
         if method == "OPTIONS":

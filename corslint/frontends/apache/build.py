@@ -18,6 +18,16 @@ from .values import pcre_to_python, valid_regex
 
 _TOO_DEEP = "nesting too deep to analyse"
 
+# What a file of headers only holds: response and request headers, the
+# variables they test, and the wrappers around them. A file of nothing else
+# (no vhost, no document root, handler, proxy or <Directory>) is a snippet
+# that a configuration deciding how requests are answered includes.
+HEADERS_ONLY = frozenset({
+    "header", "requestheader", "setenvif", "setenvifnocase", "setenvifexpr", "setenv",
+    "unsetenv", "browsermatch", "browsermatchnocase", "ifmodule", "ifdefine", "ifversion",
+    "location", "locationmatch", "if", "elseif", "else",
+})
+
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
@@ -106,6 +116,7 @@ class Builder:
         self.path = path
         self.tree = tree
         self.counter = [0]
+        self.content_elsewhere = False
 
     # -- servers
 
@@ -160,6 +171,10 @@ class Builder:
 
     def routes(self) -> list[Route]:
         main, vhosts = self.servers()
+        # A snippet of headers only: its includer's handler answers, not
+        # httpd's static files (nothing said about their 404s and 405s).
+        self.content_elsewhere = not _is_htaccess(self.path) and not vhosts and all(
+            d.lname in HEADERS_ONLY for d in flatten(self.tree))
         routes: list[Route] = []
         servers = vhosts if vhosts else [main]
         for server in servers:

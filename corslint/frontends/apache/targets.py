@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from ...model import Source
 from .loading import Directive
-from .values import regex_search
+from ... import regexlang
+from .values import pcre_to_python, regex_search
 
 
 @dataclass
@@ -68,18 +69,9 @@ def example_name(pattern: str, regex: bool) -> str:
 
 
 def example_url_for_regex(pattern: str) -> str:
-    p = pattern.lstrip("^").rstrip("$")
-    p = re.sub(r"\(\?[a-zA-Z]+\)", "", p)
-    p = re.sub(r"\((?:\?:)?([^()|]*)(?:\|[^()]*)?\)", r"\1", p)
-    p = re.sub(r"\[\^[^\]]*\]", "x", p)
-    p = re.sub(r"\[(.)[^\]]*\]", r"\1", p)
-    p = re.sub(r"(\\.|[^\\])\?", "", p)
-    p = p.replace("\\.", ".").replace("\\/", "/").replace(".*", "x").replace(".+", "x")
-    p = re.sub(r"[*+?]", "", p).replace("\\", "")
-    for cand in (p, "/" + p.lstrip("/"), "/api/", "/"):
-        if cand.startswith("/") and regex_search(pattern, cand):
-            return cand
-    return "/" + p.lstrip("/")
+    """A URL path the <LocationMatch>/<DirectoryMatch> regex finds; "/" when
+    none can be built."""
+    return regexlang.witness(pcre_to_python(pattern), start="/") or "/"
 
 
 def dir_matches(pattern: str, regex: bool, path: str) -> bool:

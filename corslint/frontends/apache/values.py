@@ -7,13 +7,9 @@ from __future__ import annotations
 import re
 
 from ... import regexlang
+from ...regexlang import pcre_to_python
 from ...model import Choice, Lit, MapEntry, OriginMap, OriginMatcher, Source, Unknown, Value
 from .conditions import EMPTY
-
-
-def pcre_to_python(pattern: str) -> str:
-    """PCRE named groups `(?<name>` are `(?P<name>` in Python."""
-    return re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)
 
 
 def regex_search(pattern: str, text: str, nocase: bool = False):

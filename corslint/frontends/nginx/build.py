@@ -45,6 +45,12 @@ NOT_AUTHOR_HEADERS = {
 }
 
 
+# Directives that make nginx answer from the file system (or say how it does):
+# a snippet naming one of them, or a proxy, has a handler of its own.
+SERVES_CONTENT = frozenset({"root", "alias", "try_files", "index", "autoindex", "dav_methods",
+                            "random_index", "flv", "mp4", "empty_gif", "stub_status"})
+
+
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     """Parse several nginx files; a file included by another one is analysed
@@ -89,6 +95,7 @@ class Builder:
         # _method_classes, by what tells methods apart
         self.method_classes: dict[tuple, tuple[tuple[str, ...], ...]] = {}
         self.variable_facts = None  # simulation.VariableFacts, worked out on first use
+        self.auth_targets: set[str] | None = None   # URIs auth_request names, found on first use
 
     # -- finding servers and locations
 
@@ -128,8 +135,11 @@ class Builder:
         http = Level("http", [], source, "http")
         if any(d.name == "location" for d in directives):
             return self._server_routes([http, Level("server", directives, source, base)], info)
+        # With no directive that serves content, the snippet's includer
+        # decides the handler: not the static files nginx would otherwise use.
+        elsewhere = not any(d.name in SERVES_CONTENT or d.name in PROXY_DIRECTIVES for d in _every(directives))
         chain = [http, Level("server", [], source, f"snippet {base}"),
-                 Level("location", directives, source, base)]
+                 Level("location", directives, source, base, content_elsewhere=elsewhere)]
         return [self._route(chain, info, "/")]
 
     def origin_map_matchers(self) -> list[OriginMatcher]:
@@ -204,7 +214,25 @@ class Builder:
             hosts=info.hosts, path=path, expected_request_headers=expected,
             declared_methods=declared, frontend=NAME, configured_headers=configured,
             never_preflighted=never_preflighted(chain, path),
+            not_browser_reachable=self._unreachable(chain, path),
         )
+
+    def _unreachable(self, chain: list[Level], path: str) -> str:
+        """Why a browser's request never gets this location's answer, or "".
+        `internal` answers a browser's request for its path with 404 (nested
+        locations included, as nginx 1.22 does); the location an
+        auth_request names answers a subrequest whose headers nginx drops."""
+        for level in chain:
+            if level.kind == "location" and level.all("internal"):
+                return f"{level.label} is internal"
+        if self.auth_targets is None:
+            self.auth_targets = {d.args[0] for d in _every(self.tree)
+                                 if d.name == "auth_request" and d.args and d.args[0] != "off"}
+        words = path.split()
+        if chain[-1].kind == "location" and words and words[-1] in self.auth_targets \
+                and (len(words) == 1 or words[0] in ("=", "^~")):
+            return f"the target of auth_request {words[-1]}"
+        return ""
 
     def _method_classes(self, chain: list[Level]) -> list[list[str]]:
         """Methods that take the same way through this route, grouped so each
@@ -313,6 +341,14 @@ def _level_expectations(level: Level) -> tuple[list[ExpectedHeader], list[tuple[
                     declared.setdefault(m.upper(), d.source)
         level.memo["expectations"] = (list(expected.values()), list(declared.items()))
     return level.memo["expectations"]
+
+
+def _every(directives: list[Directive]) -> Iterator[Directive]:
+    """Every directive of a file, blocks included."""
+    for d in directives:
+        yield d
+        if d.block:
+            yield from _every(d.block)
 
 
 def _walk(directives: list[Directive], into_locations: bool = True) -> Iterator[Directive]:

@@ -17,6 +17,9 @@ class Level:
     directives: list[Directive]
     source: Source
     label: str = ""
+    # A snippet's body: the block that includes it decides how requests are
+    # answered, so no content handler can be assumed for it.
+    content_elsewhere: bool = False
     by_name: dict[str, list[Directive]] = field(default_factory=dict, repr=False)
     # What the routes under this level read from it, worked out once: a
     # server's level is in the chain of every one of its locations.

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ... import regexlang
 from ...model import (
+    HANDLER_UNKNOWN,
     Branch,
     Choice,
     HeaderEmission,
@@ -547,6 +548,10 @@ class Simulation:
         outcome = p.result
         if outcome is None:
             outcome, auth, auth_what = self._access_and_content(levels, p)
+            if outcome.delegate == "files" and any(lv.content_elsewhere for lv in levels):
+                # the static answer was a default; the includer's handler answers
+                outcome = Outcome(None, levels[-1].source, delegate=HANDLER_UNKNOWN,
+                                  reason="the handler of the block that includes this snippet")
         label = " / ".join(lv.label for lv in levels[1:])
         return Branch(
             outcome=outcome, headers=headers, methods=self.methods,
@@ -581,27 +586,31 @@ class Simulation:
                 if lost:
                     first = inner.all("add_header")[0]
                     shadowed.append(Shadowed(tuple(lost), first.source, f"add_header in {inner.label}"))
-        more = [lv for lv in levels if lv.all("more_set_headers") or lv.all("more_clear_headers")]
-        if more:
-            inner = more[-1]
-            for d in inner.directives:
+        # headers-more (openresty/headers-more-nginx-module, README.markdown
+        # and ngx_http_headers_more_merge_loc_conf): the commands of outer
+        # levels run before an inner level's own, all of them, in order; none
+        # replaces a level the way add_header's do. Its header filter runs
+        # before add_header's (seen with Debian's 0.34 module on nginx 1.22):
+        # more_clear_headers never removes an add_header, and an add_header
+        # of the same name is sent beside a more_set_headers one.
+        more: list[HeaderEmission] = []
+        for lv in levels:
+            sets, clears = lv.all("more_set_headers"), lv.all("more_clear_headers")
+            if not (sets or clears):
+                continue  # most levels: the http level may hold thousands of directives
+            for d in (lv.directives if sets and clears else sets or clears):
                 if d.name == "more_set_headers":
-                    # kept beside any add_header of the same name: the answer
-                    # builder lets it replace the earlier one where both are
-                    # sent, and a status-restricted (-s) one leaves add_header's
-                    # copy on the other statuses
-                    emissions.extend(self._more_set(d, p))
+                    more.extend(self._more_set(d, p))
                 elif d.name == "more_clear_headers":
                     cleared = {a.lower().rstrip("*") for a in d.args if not a.startswith("-")}
-                    emissions = [e for e in emissions if not any(e.lname.startswith(c) for c in cleared)]
+                    more = [e for e in more if not any(e.lname.startswith(c) for c in cleared)]
+        emissions = more + emissions
         return tuple(emissions), tuple(shadowed)
 
     def _cleared(self, levels: list[Level]) -> frozenset[str]:
         """Header names headers-more strips from every answer, the upstream's included."""
-        more = [lv for lv in levels if lv.all("more_set_headers") or lv.all("more_clear_headers")]
-        if not more:
-            return frozenset()
-        return frozenset(a.lower() for d in more[-1].all("more_clear_headers")
+        # every level's commands run (see _headers)
+        return frozenset(a.lower() for lv in levels for d in lv.all("more_clear_headers")
                          for a in d.args if not a.startswith("-") and "*" not in a)
 
     def _add_header(self, d: Directive, p: Path | None) -> HeaderEmission:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ... import memo, regexlang
+from ...regexlang import pcre_to_python
 from ...model import Lit, OriginMap, Value
 
 
@@ -81,6 +82,3 @@ def map_key_matches(key: str, text: str) -> bool:
     return key.lower() == text.lower()
 
 
-def pcre_to_python(pattern: str) -> str:
-    """PCRE named groups `(?<name>` are `(?P<name>` in Python."""
-    return re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)
