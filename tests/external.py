@@ -6,7 +6,8 @@ markers (registered in pyproject.toml):
     shared   ../shared next to the checkout (the real-world corpus, DESIGN.md)
     node     node and tests/framework_truth/node/node_modules (`npm ci`)
     browser  chromium and firefox-esr
-    server   nginx, apache2, openssl and ssl-cert's snakeoil pair (the TLS samples)
+    server   nginx, apache2, openssl, ssl-cert's snakeoil pair (the TLS samples) and
+             nginx's headers-more module
 
 When the requirement is absent the test is skipped and says what is missing.
 CORSLINT_REQUIRE (a comma-separated list of those names, or ``all``) turns that
@@ -28,6 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 NODE_MODULES = ROOT / "tests" / "framework_truth" / "node" / "node_modules"
 SNAKEOIL = Path("/etc/ssl/certs/ssl-cert-snakeoil.pem")
+# Debian's libnginx-mod-http-headers-more-filter: the live headers-more tests load it
+HEADERS_MORE = Path(os.environ.get("CORSLINT_HEADERS_MORE_SO",
+                                   "/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so"))
 SETUP = "run tests/install-system-deps.sh (the README's test command does)"
 
 
@@ -51,7 +55,8 @@ REQUIREMENTS: dict[str, Requirement] = {
                           "check out the shared directory (corpus, DESIGN.md) next to the repository"),
     "node": Requirement(lambda: _programs("node") + _paths(NODE_MODULES), SETUP),
     "browser": Requirement(lambda: _programs("chromium", "firefox-esr"), SETUP),
-    "server": Requirement(lambda: _programs("nginx", "apache2", "openssl") + _paths(SNAKEOIL), SETUP),
+    "server": Requirement(lambda: _programs("nginx", "apache2", "openssl") + _paths(SNAKEOIL, HEADERS_MORE),
+                          SETUP),
 }
 _absent: dict[str, list[str]] = {}   # filled on first use: each check runs once
 _REQUIRED = pytest.StashKey[frozenset]()

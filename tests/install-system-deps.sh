@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # System packages the test suite drives: real nginx (`nginx -t` on every sample,
+# and its headers-more module, whose model the live tests check,
 # and the truth tier's servers), ssl-cert's snakeoil pair that TLS samples point
 # at, openssl (the truth tier's throwaway certificate), and the browsers of the
 # truth tier: Debian's chromium and firefox-esr (no browser download is possible
@@ -11,6 +12,8 @@ set -euo pipefail
 want=()
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
 have nginx || want+=(nginx)
+# headers-more (more_set_headers): the live tests check corslint's model of it
+[ -f /usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so ] || want+=(libnginx-mod-http-headers-more-filter)
 [ -f /etc/ssl/certs/ssl-cert-snakeoil.pem ] || want+=(ssl-cert)
 have openssl || want+=(openssl)
 have chromium || want+=(chromium)

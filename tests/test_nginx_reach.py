@@ -172,8 +172,6 @@ class _Nginx:
 
 @pytest.fixture
 def live_nginx(tmp_path):
-    if NGINX is None:
-        pytest.skip("nginx is not installed: run tests/install-system-deps.sh")
     started: list[_Nginx] = []
 
     def start(body: str, modules: tuple[str, ...] = ()) -> _Nginx:
@@ -186,6 +184,7 @@ def live_nginx(tmp_path):
         server.stop()
 
 
+@pytest.mark.server
 def test_live_internal_and_auth_request_answers_never_reach_the_browser(live_nginx):
     server = live_nginx(GUARDED)
     # a browser asking for an internal location (or one inside it) gets 404
@@ -244,9 +243,7 @@ def test_headers_more_commands_of_every_level_run_outer_first(tmp_path):
     assert ("X-F", "f") in _sent(route_at(model, "/f"))
 
 
-@pytest.mark.skipif(not os.path.exists(HEADERS_MORE), reason=(
-    "headers-more is not installed (Debian: libnginx-mod-http-headers-more-filter); the model test "
-    "above follows its README.markdown and ngx_http_headers_more_merge_loc_conf, v0.34"))
+@pytest.mark.server   # tests/install-system-deps.sh installs the module (external.py checks it)
 def test_live_headers_more_commands_of_every_level_run_outer_first(live_nginx, tmp_path):
     server = live_nginx(HEADERS_MORE_LEVELS, modules=(HEADERS_MORE,))
     model = parse_text(tmp_path, "http {\n" + HEADERS_MORE_LEVELS + "}\n")
