@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from corslint.cli import exit_code
 from corslint.frontends import flask, frontend_for
 from corslint.lint import lint
 from corslint.scenarios import answer
@@ -81,3 +82,62 @@ def test_recognised_by_content(tmp_path):
     assert frontend_for(str(app), named=False) is flask
     assert frontend_for(str(plain), named=False) is None
     assert lint([str(tmp_path)]).files == [str(app)]
+
+
+# ---------------------------------------------------------------- reading past syntax errors (#20)
+
+
+def _problems(tmp_path, text, name="app.py"):
+    path = tmp_path / name
+    path.write_text(text)
+    result = lint([str(path)])
+    result.exit_code = exit_code(result.findings, result.problems)
+    return result
+
+
+def test_a_syntax_error_elsewhere_is_a_notice_naming_the_skipped_lines(tmp_path):
+    result = _problems(tmp_path, HEAD + "CORS(app, origins=['https://a.example', 'null'], supports_credentials=True)\n"
+                                        "def broken(:\n    return 1\n\nprint 'python 2'\n")
+    assert [(p.line, p.fatal) for p in result.problems] == [(5, False), (8, False)]
+    assert "lines 5-6 skipped" in result.problems[0].message
+    assert "Missing parentheses in call to 'print'" in result.problems[1].message
+    assert "line 8 skipped" in result.problems[1].message
+    assert ("CORS104", 4) in [(f.code, f.line) for f in result.findings]
+    assert result.exit_code == 1
+
+
+def test_a_skipped_statement_keeps_its_block_and_every_line_number(tmp_path):
+    # the skipped statement is the only one of its block: the block stays a block
+    result = _problems(tmp_path, HEAD + "if app.debug:\n    print 'debug'\n"
+                                        "CORS(app, origins=['https://a.example', 'null'], supports_credentials=True)\n")
+    assert [(p.line, p.fatal) for p in result.problems] == [(5, False)]
+    assert ("CORS104", 6) in [(f.code, f.line) for f in result.findings]
+
+
+def test_a_syntax_error_in_the_cors_settings_refuses_the_file(tmp_path):
+    # reading the rest would check what is left of the configuration
+    result = _problems(tmp_path, HEAD + "CORS(app, origins=['https://a.example' 'null',\n")
+    [problem] = result.problems
+    assert problem.fatal and problem.line == 4 and "hold CORS settings" in problem.message
+    assert result.exit_code == 2
+
+
+def test_a_jinja_block_tag_refuses_the_file_with_its_reason(tmp_path):
+    result = _problems(tmp_path, HEAD + "{% if cookiecutter.use_cors == 'y' %}\nCORS(app)\n{% endif %}\n")
+    [problem] = result.problems
+    assert problem.fatal and problem.line == 4
+    assert "Jinja template markup ({% if cookiecutter.use_cors == 'y' %})" in problem.message
+    assert result.exit_code == 2
+
+
+def test_a_template_placeholder_is_an_unknown_value_and_a_notice(tmp_path):
+    result = _problems(tmp_path, HEAD + "CORS(app, origins={{ cookiecutter.origins }}, supports_credentials=True)\n")
+    [problem] = result.problems
+    assert not problem.fatal and problem.line == 4 and "{{ cookiecutter.origins }}" in problem.message
+    assert result.findings == [] and result.exit_code == 0
+
+
+def test_an_ellipsis_placeholder_is_no_origin(tmp_path):
+    [route] = routes_of(tmp_path, HEAD + "CORS(app, origins=[..., 'https://a.example.com'])\n")
+    assert acao(route, "https://a.example.com") == ["https://a.example.com"]
+    assert acao(route, "https://evil.example") == []

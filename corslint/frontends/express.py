@@ -165,19 +165,42 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         if _deeper_than(tree.root_node, _pyast.MAX_NESTING):
             model.problems.append(ParseProblem(path, None, _pyast.TOO_DEEP))
             continue
-        error = _first_error(tree.root_node)
-        if error is not None:
-            line = error.start_point[0] + 1
-            what = "missing " + error.type if error.is_missing else "unexpected " + repr(_node_text(error)[:30])
-            model.problems.append(ParseProblem(path, line, f"JavaScript syntax error: {what}"))
+        errors = _errors(tree.root_node)
+        if sum(e.end_byte - e.start_byte for e in errors) * 2 > len(data):
+            # more error than code: not JavaScript or TypeScript this parser reads
+            first = errors[0]
+            model.problems.append(ParseProblem(path, first.start_point[0] + 1,
+                                               f"{_language(path)} syntax error: {_error_text(first)}"))
             continue
-        model.files.append(path)
+        # tree-sitter recovers from a syntax error: what parses is read, the
+        # regions it could not parse are named, and an expression that holds
+        # one is an unknown value (JsFile.eval)
+        for error in errors[:MAX_ERRORS_NAMED]:
+            lines = error.start_point[0] + 1, error.end_point[0] + 1
+            where = f"line {lines[0]}" if lines[0] == lines[1] else f"lines {lines[0]}-{lines[1]}"
+            model.problems.append(ParseProblem(
+                path, lines[0], f"{_language(path)} syntax error ({where}): {_error_text(error)}; what parses "
+                                "is read, a value holding the error is unknown", fatal=False))
+        if len(errors) > MAX_ERRORS_NAMED:
+            model.problems.append(ParseProblem(
+                path, errors[MAX_ERRORS_NAMED].start_point[0] + 1,
+                f"{len(errors) - MAX_ERRORS_NAMED} more syntax errors not read", fatal=False))
         js = JsFile(path, tree.root_node)
         try:
-            model.routes.extend(js.routes())
+            routes = js.routes()
         except RecursionError:   # the nesting check above should make this impossible
             model.problems.append(ParseProblem(path, None, _pyast.TOO_DEEP))
             continue
+        if errors and not routes and any(_CORS_WORDS.search(_node_text(e)) for e in errors):
+            # the CORS configuration itself is in what does not parse: nothing of it was read
+            first = next(e for e in errors if _CORS_WORDS.search(_node_text(e)))
+            model.problems = [p for p in model.problems if p.file != path or p.fatal]
+            model.problems.append(ParseProblem(path, first.start_point[0] + 1,
+                                               f"{_language(path)} syntax error: {_error_text(first)} "
+                                               "(in the CORS configuration, which cannot be read)"))
+            continue
+        model.files.append(path)
+        model.routes.extend(routes)
         if js.bound_met is not None:
             model.problems.append(js.bound_met)
     return model
@@ -205,16 +228,34 @@ def _deeper_than(root, limit: int) -> bool:
             depth -= 1
 
 
-def _first_error(node):
+# Words that mark a region as part of the CORS configuration.
+_CORS_WORDS = re.compile(r"cors|access-control-", re.I)
+MAX_ERRORS_NAMED = 10   # syntax errors named one by one in a file's notices
+
+
+def _errors(node) -> list:
+    """The outermost ERROR and MISSING nodes, in the order of the text."""
     if not node.has_error:
-        return None
+        return []
+    out = []
     stack = [node]
     while stack:
         n = stack.pop()
         if n.type == "ERROR" or n.is_missing:
-            return n
+            out.append(n)
+            continue
         stack.extend(reversed([c for c in n.children if c.has_error or c.is_missing]))
-    return node
+    return out or [node]
+
+
+def _error_text(error) -> str:
+    if error.is_missing:
+        return f"missing {error.type!r}"
+    return "unexpected " + repr(_node_text(error).split("\n")[0][:30])
+
+
+def _language(path: str) -> str:
+    return "TypeScript" if path.lower().endswith((".ts", ".mts", ".cts", ".tsx")) else "JavaScript"
 
 
 def _node_text(node) -> str:
@@ -320,6 +361,8 @@ class JsFile:
             return JsValue("undef")
         if depth > MAX_EVAL_DEPTH:
             return self._bound(node, _pyast.TOO_DEEP_VALUE)
+        if node.has_error:   # holds text tree-sitter could not parse (named in a notice)
+            return JsValue(JS_UNKNOWN, f"an expression with a syntax error ({_node_text(node)[:40]!r})", node)
         self.steps += 1
         if self.steps > MAX_STEPS:
             return self._bound(node, _pyast.TOO_LARGE)
