@@ -141,3 +141,32 @@ def test_an_ellipsis_placeholder_is_no_origin(tmp_path):
     [route] = routes_of(tmp_path, HEAD + "CORS(app, origins=[..., 'https://a.example.com'])\n")
     assert acao(route, "https://a.example.com") == ["https://a.example.com"]
     assert acao(route, "https://evil.example") == []
+
+
+# ---------------------------------------------------------------- after_request hooks (#20, pattern 14)
+# (tests/test_flask_hook_truth.py runs the same hooks with the real Flask-CORS)
+
+
+def test_a_hook_whose_order_cannot_be_read_makes_every_extension_header_unknown(tmp_path):
+    path = tmp_path / "app.py"
+    path.write_text(
+        "from flask import Blueprint, Flask\nfrom flask_cors import CORS\n"
+        "bp = Blueprint('api', __name__)\n\n"
+        "@bp.after_app_request\ndef hand(response):\n"
+        "    response.headers['Access-Control-Allow-Origin'] = '*'\n    return response\n\n"
+        "def create_app():\n    app = Flask(__name__)\n    CORS(app, supports_credentials=True)\n"
+        "    app.register_blueprint(bp)\n    return app\n")
+    model = flask.parse_files([str(path)])
+    [notice] = model.problems
+    assert not notice.fatal and notice.line == 7 and "order against Flask-CORS" in notice.message
+    [route] = model.routes
+    assert {h.name: h.value.has_unknown for b in route.branches for h in b.headers} == {
+        "Access-Control-Allow-Origin": True, "Access-Control-Allow-Credentials": True,
+        "Access-Control-Allow-Methods": True, "Access-Control-Allow-Headers": True, "Vary": True}
+    assert lint([str(path)]).findings == []
+
+
+def test_a_hook_that_sets_other_headers_only_changes_nothing(tmp_path):
+    [route] = routes_of(tmp_path, HEAD + "CORS(app)\n@app.after_request\ndef h(r):\n"
+                                         "    r.headers['Access-Control-Max-Age'] = '60'\n    return r\n")
+    assert acao(route, "https://evil.example") == ["https://evil.example"]
