@@ -110,13 +110,18 @@ VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "all", "use
 SETTERS = ("setHeader", "header", "set", "append")
 _CORS_IMPORT = re.compile(r"""require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]""")
 _ACAO_TEXT = re.compile(r"""['"`]access-control-allow-origin['"`]""", re.I)
+# NestJS: app.enableCors(options), NestFactory.create(AppModule, { cors: ... }),
+# and an options object typed CorsOptions (from 'cors' or @nestjs/common)
+_NEST_CORS = re.compile(r"""\.enableCors\s*\(|:\s*(?:cors\.)?CorsOptions\b""")
+# NestJS's other HTTP adapter answers with @fastify/cors, not the cors package
+_FASTIFY = re.compile(r"FastifyAdapter|@fastify/cors|fastify-cors")
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
     if not path.lower().endswith(JS_EXTENSIONS) or path.endswith((".min.js", ".d.ts")):
         return False
     head = _pyast.head_text(path, text)
-    return bool(head and (_CORS_IMPORT.search(head) or _ACAO_TEXT.search(head)))
+    return bool(head and (_CORS_IMPORT.search(head) or _ACAO_TEXT.search(head) or _NEST_CORS.search(head)))
 
 
 # ---------------------------------------------------------------- parser
@@ -514,10 +519,30 @@ class JsFile:
     def routes(self) -> list[Route]:
         routes: list[Route] = []
         declared = self._declared_methods()
-        if self.cors_names:
+        given_to_cors: set[str] = set()   # identifiers passed to cors() or enableCors()
+        nest = not _FASTIFY.search(_node_text(self.root))
+        for n in _walk(self.root):
+            if n.type != "call_expression":
+                continue
+            function = n.child_by_field_name("function")
+            # NestJS's Express adapter: enableCors(options) is app.use(cors(options))
+            # (@nestjs/platform-express adapters/express-adapter.ts)
+            enable_cors = nest and function is not None and function.type == "member_expression" and \
+                _node_text(function.child_by_field_name("property")) == "enableCors"
+            if _node_text(function) in self.cors_names or enable_cors:
+                routes.append(CorsCall(self, n, declared).route())
+                args = n.child_by_field_name("arguments")
+                if args is not None and args.named_children and args.named_children[0].type == "identifier":
+                    given_to_cors.add(_node_text(args.named_children[0]))
+        # an options object typed CorsOptions that this file never passes on
+        # (exported for a cors() or enableCors() elsewhere): read as that call
+        if nest or self.cors_names:
             for n in _walk(self.root):
-                if n.type == "call_expression" and _node_text(n.child_by_field_name("function")) in self.cors_names:
-                    routes.append(CorsCall(self, n, declared).route())
+                if n.type == "variable_declarator" and _options_typed(n) and \
+                        _node_text(n.child_by_field_name("name")) not in given_to_cors:
+                    value = _unwrap(n.child_by_field_name("value"))
+                    if value is not None and value.type == "object":
+                        routes.append(CorsCall(self, n, declared, options_node=value).route())
         routes.extend(ManualHeaders(self, declared).routes())
         routes.sort(key=lambda r: (r.source.line, r.source.column))
         return routes
@@ -636,14 +661,27 @@ def _list_text(v: JsValue) -> Value | str:
 # ---------------------------------------------------------------- the cors package
 
 
+def _options_typed(declarator) -> bool:
+    """``const x: CorsOptions = ...`` (cors's type, or NestJS's of the same shape)."""
+    annotation = declarator.child_by_field_name("type")
+    return annotation is not None and re.fullmatch(r":\s*(?:cors\.)?CorsOptions", _node_text(annotation)) is not None
+
+
 class CorsCall:
-    def __init__(self, js: JsFile, call, declared):
+    """One cors() middleware: a ``cors(options)`` or ``enableCors(options)``
+    call, or (``options_node``) an options object declared for one elsewhere,
+    read as ``app.use(cors(options))``."""
+
+    def __init__(self, js: JsFile, call, declared, options_node=None):
         self.js = js
         self.call = call
         self.declared = declared
         self.anchor = js.source_of(call)
-        args = call.child_by_field_name("arguments")
-        first = args.named_children[0] if args is not None and args.named_children else None
+        if options_node is None:
+            args = call.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+        else:
+            first = options_node
         self.options_node = first
         self.options = js.eval(first) if first is not None else JsValue("object", {}, None)
 
