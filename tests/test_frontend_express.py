@@ -177,3 +177,15 @@ def test_recognised_by_content(tmp_path):
     assert frontend_for(str(manual), named=False) is express
     assert frontend_for(str(plain), named=False) is None
     assert sorted(lint([str(tmp_path)]).files) == sorted([str(app), str(manual)])
+
+
+def test_nest_factory_cors_option_is_enable_cors(tmp_path):
+    head = "import { NestFactory } from '@nestjs/core';\nasync function main() {\n"
+    [route] = route_of(tmp_path, head + "  await NestFactory.create(AppModule, { cors: true });\n}\n", name="a.ts")
+    assert sent(route, "https://evil.example") == (["*"], [])
+    [route] = route_of(tmp_path, head + "  await NestFactory.create(AppModule, new ExpressAdapter(server), "
+                                        "{ bodyParser: true, cors: { origin: true, credentials: true } });\n}\n",
+                       name="b.ts")
+    assert sent(route, "https://evil.example") == (["https://evil.example"], ["true"])
+    assert route_of(tmp_path, head + "  await NestFactory.create(AppModule, { cors: false });\n}\n",
+                    name="c.ts") == []

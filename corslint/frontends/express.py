@@ -112,7 +112,7 @@ _CORS_IMPORT = re.compile(r"""require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]"
 _ACAO_TEXT = re.compile(r"""['"`]access-control-allow-origin['"`]""", re.I)
 # NestJS: app.enableCors(options), NestFactory.create(AppModule, { cors: ... }),
 # and an options object typed CorsOptions (from 'cors' or @nestjs/common)
-_NEST_CORS = re.compile(r"""\.enableCors\s*\(|:\s*(?:cors\.)?CorsOptions\b""")
+_NEST_CORS = re.compile(r"""\.enableCors\s*\(|:\s*(?:cors\.)?CorsOptions\b|NestFactory\.create[\s\S]{0,400}?\bcors\s*:""")
 # NestJS's other HTTP adapter answers with @fastify/cors, not the cors package
 _FASTIFY = re.compile(r"FastifyAdapter|@fastify/cors|fastify-cors")
 
@@ -529,6 +529,11 @@ class JsFile:
             # (@nestjs/platform-express adapters/express-adapter.ts)
             enable_cors = nest and function is not None and function.type == "member_expression" and \
                 _node_text(function.child_by_field_name("property")) == "enableCors"
+            if nest and _node_text(function).endswith("NestFactory.create"):
+                # NestFactory.create(Module, [adapter,] { cors: true | options }): NestApplication's
+                # applyOptions calls enableCors(options), or enableCors() for `true`
+                for option in _nest_cors_options(n):
+                    routes.append(CorsCall(self, n, declared, options_node=option).route())
             if _node_text(function) in self.cors_names or enable_cors:
                 routes.append(CorsCall(self, n, declared).route())
                 args = n.child_by_field_name("arguments")
@@ -661,6 +666,21 @@ def _list_text(v: JsValue) -> Value | str:
 # ---------------------------------------------------------------- the cors package
 
 
+def _nest_cors_options(create) -> list:
+    """The value of ``cors`` in NestFactory.create's options object, when it
+    switches CORS on (``false`` or absent: nothing)."""
+    args = create.child_by_field_name("arguments")
+    for arg in (args.named_children if args is not None else []):
+        arg = _unwrap(arg)
+        if arg is None or arg.type != "object":
+            continue
+        for pair in arg.named_children:
+            if pair.type == "pair" and _node_text(pair.child_by_field_name("key")).strip("'\"") == "cors":
+                value = _unwrap(pair.child_by_field_name("value"))
+                return [] if value is None or value.type in ("false", "null", "undefined") else [value]
+    return []
+
+
 def _options_typed(declarator) -> bool:
     """``const x: CorsOptions = ...`` (cors's type, or NestJS's of the same shape)."""
     annotation = declarator.child_by_field_name("type")
@@ -684,6 +704,8 @@ class CorsCall:
             first = options_node
         self.options_node = first
         self.options = js.eval(first) if first is not None else JsValue("object", {}, None)
+        if first is not None and first.type == "true":   # NestFactory.create(..., { cors: true })
+            self.options = JsValue("object", {}, None)
 
     def option(self, name: str) -> JsValue | None:
         if self.options.kind != "object":
