@@ -170,3 +170,12 @@ def test_a_hook_that_sets_other_headers_only_changes_nothing(tmp_path):
     [route] = routes_of(tmp_path, HEAD + "CORS(app)\n@app.after_request\ndef h(r):\n"
                                          "    r.headers['Access-Control-Max-Age'] = '60'\n    return r\n")
     assert acao(route, "https://evil.example") == ["https://evil.example"]
+
+
+def test_a_file_of_many_statements_that_do_not_parse_is_refused(tmp_path):
+    from corslint.frontends import _pyast
+
+    text = HEAD + "CORS(app)\n" + "".join(f"print 'line {i}'\n" for i in range(_pyast.MAX_SKIPPED + 1))
+    result = _problems(tmp_path, text)
+    [problem] = result.problems
+    assert problem.fatal and problem.line == 5 and f"more than {_pyast.MAX_SKIPPED} statements" in problem.message

@@ -276,7 +276,7 @@ def parse_python(path: str, text: str, problems: list[ParseProblem]) -> ast.Modu
 
 # Words that mark a statement as part of the CORS configuration.
 _CORS_WORDS = re.compile(r"cors|cross_origin|access-control-", re.I)
-MAX_SKIPPED = 50   # statements set aside in one file before it is refused as not Python
+MAX_SKIPPED = 20   # statements set aside in one file before it is refused as not Python
 
 # A Jinja/cookiecutter block tag: it decides which lines exist, so no reading of
 # the lines as they stand is the rendered file.
@@ -338,16 +338,21 @@ def _recovered(path: str, text: str, first: SyntaxError, problems: list[ParsePro
     except ImportError:   # pragma: no cover - a declared dependency
         problems.append(refused)
         return None
+    # setting a statement aside keeps every line where it was: one tree serves every round
+    root = parser.parse(text.encode("utf-8", "surrogatepass")).root_node
     lines = text.split("\n")
     notices: list[ParseProblem] = []
     skipped: set[tuple[int, int]] = set()
     exc: SyntaxError = first
     while True:
         row = (exc.lineno or 1) - 1
-        if len(skipped) >= MAX_SKIPPED or not 0 <= row < len(lines):
+        if len(skipped) >= MAX_SKIPPED:
+            problems.append(ParseProblem(path, first.lineno, f"Python syntax error: {first.msg} (and more than "
+                                                             f"{MAX_SKIPPED} statements that do not parse)"))
+            return None
+        if not 0 <= row < len(lines):
             problems.append(refused)
             return None
-        root = parser.parse("\n".join(lines).encode("utf-8", "surrogatepass")).root_node
         statement = _statement_at(root, row)
         if statement is None:
             problems.append(refused)
