@@ -179,3 +179,8 @@ def test_a_file_of_many_statements_that_do_not_parse_is_refused(tmp_path):
     result = _problems(tmp_path, text)
     [problem] = result.problems
     assert problem.fatal and problem.line == 5 and f"more than {_pyast.MAX_SKIPPED} statements" in problem.message
+
+
+def test_a_jinja_template_in_a_string_is_no_notice(tmp_path):
+    [route] = routes_of(tmp_path, HEAD + "CORS(app)\nPAGE = '<p>{{ user.name }}</p>'\n")
+    assert acao(route, "https://evil.example") == ["https://evil.example"]

@@ -253,13 +253,21 @@ def parse_python(path: str, text: str, problems: list[ParseProblem]) -> ast.Modu
     if _deeper_than(tree, MAX_NESTING):
         problems.append(ParseProblem(path, None, TOO_DEEP))
         return None
-    placeholder = TEMPLATE_PLACEHOLDER.search(text)
+    placeholder = next((n for n in ast.walk(tree) if is_code_placeholder(n)), None)
     if placeholder is not None:
-        problems.append(ParseProblem(path, text.count("\n", 0, placeholder.start()) + 1,
-                                     f"template placeholder {placeholder.group(0)}: its value is filled in when "
-                                     "the template is rendered; read as unknown, the rest of the file is read",
+        # in code, not in a string (where Flask's and Django's own templates live)
+        problems.append(ParseProblem(path, placeholder.lineno,
+                                     f"template placeholder {ast.get_source_segment(text, placeholder)}: its value is filled in "
+                                     "when the template is rendered; read as unknown, the rest of the file is read",
                                      fatal=False))
     return tree
+
+
+def is_code_placeholder(node: ast.AST) -> bool:
+    """``{{ cookiecutter.x }}`` written as code: it parses as a set holding a
+    set of one name, which Python could never build."""
+    return isinstance(node, ast.Set) and len(node.elts) == 1 and isinstance(node.elts[0], ast.Set) and \
+        len(node.elts[0].elts) == 1 and isinstance(node.elts[0].elts[0], (ast.Name, ast.Attribute))
 
 
 # ---------------------------------------------------------------- reading past syntax errors
@@ -696,11 +704,8 @@ class Module:
                 if placeholder is not None:
                     return unknown(node, f"a template placeholder ({placeholder.group(0)})")
             return StaticValue(node.value, line, col, text=repr(node.value))
-        if isinstance(node, ast.Set) and len(node.elts) == 1 and isinstance(node.elts[0], ast.Set) and \
-                len(node.elts[0].elts) == 1:
-            # `{{ cookiecutter.x }}` parses as a set holding a set (which Python
-            # could never build): a template placeholder
-            return unknown(node, f"a template placeholder ({{{{ {_short_text(node.elts[0].elts[0])} }}}})")
+        if is_code_placeholder(node):
+            return unknown(node, f"a template placeholder ({_short_text(node)})")
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             items: list[StaticValue] = []
             for elt in node.elts:

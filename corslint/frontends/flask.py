@@ -261,8 +261,8 @@ class FlaskFile:
         if _REQUEST_ORIGIN.match(_pyast.node_text(node).replace('"', "'")):
             return Value.origin()
         static = self.module.eval(node, self.module.env)
-        if static.known and isinstance(static.value, bool) and name.lower() == "access-control-allow-credentials":
-            return Value.literal("true" if static.value else "false")   # werkzeug writes the property so
+        if static.value is True and name.lower() == "access-control-allow-credentials":
+            return Value.literal("true")   # what werkzeug's property writes for True
         if static.known and isinstance(static.value, (str, int)) and not isinstance(static.value, bool):
             return Value.literal(str(static.value))
         return Value((Unknown(f"{name} set by hand to {_pyast.node_text(node)[:60]}"),))
