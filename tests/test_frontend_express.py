@@ -91,12 +91,79 @@ def test_typescript_is_read(tmp_path):
     assert sent(routes[0], "https://evil.example") == (["https://evil.example"], ["true"])
 
 
-def test_syntax_error_is_one_problem(tmp_path):
+def test_a_syntax_error_in_the_cors_configuration_is_one_refusal(tmp_path):
     bad = tmp_path / "bad.js"
     bad.write_text("const cors = require('cors');\napp.use(cors({ origin: true );\n")
     result = lint([str(bad)])
     [problem] = result.problems
     assert problem.fatal and problem.line == 2 and "JavaScript syntax error" in problem.message
+    assert "in the CORS configuration, which cannot be read" in problem.message
+
+
+def test_a_syntax_error_elsewhere_is_a_notice_and_the_rest_is_read(tmp_path):
+    app = tmp_path / "server.js"
+    app.write_text(HEAD + "function broken(a {\n  return a +;\n}\n"
+                          "app.use(cors({ origin: ['null'], credentials: true }));\n")
+    result = lint([str(app)])
+    assert result.problems and not [p for p in result.problems if p.fatal]
+    assert result.problems[0].line == 4 and "JavaScript syntax error (line 4)" in result.problems[0].message
+    assert ("CORS104", 7) in [(f.code, f.line) for f in result.findings]
+
+
+def test_a_value_holding_a_syntax_error_is_unknown(tmp_path):
+    app = tmp_path / "server.js"
+    app.write_text(HEAD + "app.use(cors({ origin: ['https://a.example', 'null' +], credentials: true }));\n")
+    model = express.parse_files([str(app)])
+    assert model.problems and not [p for p in model.problems if p.fatal]
+    [route] = model.routes
+    for origin in ("null", "https://a.example", "https://evil.example"):
+        unknown = answer(route, "GET", origin, credentials=True, preflight=False).unknown
+        assert [h.name for h in unknown] == ["Access-Control-Allow-Origin"]
+    assert lint([str(app)]).findings == []
+
+
+def test_a_file_that_is_mostly_not_javascript_is_refused(tmp_path):
+    bad = tmp_path / "page.js"
+    bad.write_text("<html><body>{{ 'Access-Control-Allow-Origin' }} <<< >>> @@@ ### ))) (((</body></html>\n")
+    [problem] = lint([str(bad)]).problems
+    assert problem.fatal and "JavaScript syntax error" in problem.message
+
+
+def test_typescript_decorators_and_generics_parse_cleanly(tmp_path):
+    path = FIXTURES / "express" / "CORS105" / "nest_enable_cors.ts"
+    assert express.parse_files([str(path)]).problems == []
+
+
+def test_nest_enable_cors_is_the_cors_package_on_every_route(tmp_path):
+    routes = route_of(tmp_path, (
+        "import { NestFactory } from '@nestjs/core';\n"
+        "async function main() {\n  const app = await NestFactory.create(AppModule);\n"
+        "  app.enableCors();\n}\n"), name="main.ts")
+    assert sent(routes[0], "https://evil.example") == (["*"], [])
+
+
+def test_enable_cors_with_the_fastify_adapter_is_not_the_cors_package(tmp_path):
+    main = tmp_path / "main.ts"
+    main.write_text("import { FastifyAdapter } from '@nestjs/platform-fastify';\n"
+                    "async function main() {\n  const app = await NestFactory.create(AppModule, new FastifyAdapter());\n"
+                    "  app.enableCors({ origin: true, credentials: true });\n}\n")
+    assert express.parse_files([str(main)]).routes == []
+
+
+def test_an_options_object_for_a_cors_call_elsewhere_is_read_once(tmp_path):
+    only = tmp_path / "cors.config.ts"
+    only.write_text("import { CorsOptions } from 'cors';\n"
+                    "export const corsOptions: CorsOptions = { origin: true, credentials: true };\n")
+    assert frontend_for(str(only), named=False) is express
+    [route] = express.parse_files([str(only)]).routes
+    assert sent(route, "https://evil.example") == (["https://evil.example"], ["true"])
+    # passed to cors() in the same file: the call is the one route
+    used = tmp_path / "server.ts"
+    used.write_text("import cors, { CorsOptions } from 'cors';\n"
+                    "const corsOptions: CorsOptions = { origin: true, credentials: true };\n"
+                    "app.use(cors(corsOptions));\n")
+    [route] = express.parse_files([str(used)]).routes
+    assert route.source.line == 3
 
 
 def test_recognised_by_content(tmp_path):
@@ -110,3 +177,15 @@ def test_recognised_by_content(tmp_path):
     assert frontend_for(str(manual), named=False) is express
     assert frontend_for(str(plain), named=False) is None
     assert sorted(lint([str(tmp_path)]).files) == sorted([str(app), str(manual)])
+
+
+def test_nest_factory_cors_option_is_enable_cors(tmp_path):
+    head = "import { NestFactory } from '@nestjs/core';\nasync function main() {\n"
+    [route] = route_of(tmp_path, head + "  await NestFactory.create(AppModule, { cors: true });\n}\n", name="a.ts")
+    assert sent(route, "https://evil.example") == (["*"], [])
+    [route] = route_of(tmp_path, head + "  await NestFactory.create(AppModule, new ExpressAdapter(server), "
+                                        "{ bodyParser: true, cors: { origin: true, credentials: true } });\n}\n",
+                       name="b.ts")
+    assert sent(route, "https://evil.example") == (["https://evil.example"], ["true"])
+    assert route_of(tmp_path, head + "  await NestFactory.create(AppModule, { cors: false });\n}\n",
+                    name="c.ts") == []

@@ -67,6 +67,20 @@ def test_every_runtime_dependency_has_an_upper_bound():
     assert unbounded == []
 
 
+def test_each_tree_sitter_grammar_loads_into_the_installed_library():
+    """A grammar built for an ABI the installed tree-sitter cannot read fails
+    only when a file needs it: load each one here."""
+    import tree_sitter
+    import tree_sitter_javascript
+    import tree_sitter_python
+    import tree_sitter_typescript
+
+    for language in (tree_sitter_javascript.language(), tree_sitter_typescript.language_typescript(),
+                     tree_sitter_typescript.language_tsx(), tree_sitter_python.language()):
+        parser = tree_sitter.Parser(tree_sitter.Language(language))
+        assert parser.parse(b"x = 1\n").root_node.child_count == 1
+
+
 def test_crossplane_internals_the_fast_lexer_replaces_are_there():
     # frontends/_nginx_lexer.py patches crossplane.parser.lex and defers to
     # crossplane.lexer for files its extensions lex: private API, pinned in

@@ -228,11 +228,19 @@ def parse_python(path: str, text: str, problems: list[ParseProblem]) -> ast.Modu
     if too_many is not None:
         problems.append(too_many)
         return None
+    template = template_block(text)
+    if template is not None:
+        line, tag = template
+        problems.append(ParseProblem(path, line, f"Jinja template markup ({tag}), not plain Python: which lines "
+                                                 "exist depends on the template's variables; lint the rendered "
+                                                 "project"))
+        return None
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
-        problems.append(ParseProblem(path, exc.lineno, f"Python syntax error: {exc.msg}"))
-        return None
+        tree = _recovered(path, text, exc, problems)
+        if tree is None:
+            return None
     except RecursionError:
         problems.append(ParseProblem(path, None, TOO_DEEP))
         return None
@@ -245,7 +253,153 @@ def parse_python(path: str, text: str, problems: list[ParseProblem]) -> ast.Modu
     if _deeper_than(tree, MAX_NESTING):
         problems.append(ParseProblem(path, None, TOO_DEEP))
         return None
+    placeholder = next((n for n in ast.walk(tree) if is_code_placeholder(n)), None)
+    if placeholder is not None:
+        # in code, not in a string (where Flask's and Django's own templates live)
+        problems.append(ParseProblem(path, placeholder.lineno,
+                                     f"template placeholder {ast.get_source_segment(text, placeholder)}: its value is filled in "
+                                     "when the template is rendered; read as unknown, the rest of the file is read",
+                                     fatal=False))
     return tree
+
+
+def is_code_placeholder(node: ast.AST) -> bool:
+    """``{{ cookiecutter.x }}`` written as code: it parses as a set holding a
+    set of one name, which Python could never build."""
+    return isinstance(node, ast.Set) and len(node.elts) == 1 and isinstance(node.elts[0], ast.Set) and \
+        len(node.elts[0].elts) == 1 and isinstance(node.elts[0].elts[0], (ast.Name, ast.Attribute))
+
+
+# ---------------------------------------------------------------- reading past syntax errors
+#
+# One statement Python cannot parse (a Python 2 ``print "x"``, a half-written
+# function, a template placeholder where a name belongs) must not hide the CORS
+# settings around it. CPython's parser stops at the first error, so the
+# statements are found with tree-sitter's Python grammar, which recovers and
+# knows where each statement begins and ends: the innermost statement holding
+# the error is replaced by ``pass`` (on its first line, the other lines left
+# empty, so every line keeps its number and every block stays a block) and
+# ``ast`` parses again, until the rest parses. Each skipped statement is named
+# in a notice; the file is refused only when no statement can be set aside.
+
+# Words that mark a statement as part of the CORS configuration.
+_CORS_WORDS = re.compile(r"cors|cross_origin|access-control-", re.I)
+MAX_SKIPPED = 20   # statements set aside in one file before it is refused as not Python
+
+# A Jinja/cookiecutter block tag: it decides which lines exist, so no reading of
+# the lines as they stand is the rendered file.
+_TEMPLATE_BLOCK = re.compile(r"^[ \t]*(\{%-?\s*(?:if|for|raw|macro|block|set|include|extends)\b[^\n]*?%\})",
+                             re.M)
+# ``{{ cookiecutter.name }}``: one value filled in when the template is rendered.
+TEMPLATE_PLACEHOLDER = re.compile(r"\{\{-?\s*[A-Za-z_][\w.]*(?:\s*\|[^{}\n]*)?\s*-?\}\}")
+
+
+def template_block(text: str) -> tuple[int, str] | None:
+    """(line, tag) of the first Jinja block tag standing on its own line."""
+    match = _TEMPLATE_BLOCK.search(text)
+    if match is None:
+        return None
+    tag = match.group(1)
+    return text.count("\n", 0, match.start()) + 1, tag if len(tag) <= 60 else tag[:57] + "..."
+
+
+def _statement_parser():
+    import tree_sitter  # imported on the first Python file with a syntax error only
+    import tree_sitter_python
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_python.language()))
+
+
+def _is_statement(node) -> bool:
+    return node.type.endswith(("_statement", "_definition")) or node.type == "ERROR" and \
+        node.parent is not None and node.parent.type in ("module", "block")
+
+
+def _statement_at(root, row: int):
+    """The innermost statement (tree-sitter node) whose lines include ``row``
+    (0-based), or None."""
+    found = None
+    node = root
+    while True:
+        inner = next((c for c in node.children if c.start_point[0] <= row <= c.end_point[0]), None)
+        if inner is None:
+            return found
+        if _is_statement(inner):
+            found = inner
+        node = inner
+
+
+def _rows(node) -> tuple[int, int]:
+    start, end = node.start_point[0], node.end_point[0]
+    if node.end_point[1] == 0 and end > start:   # a node ending at the start of the next line
+        end -= 1
+    return start, end
+
+
+def _recovered(path: str, text: str, first: SyntaxError, problems: list[ParseProblem]) -> ast.Module | None:
+    """The module with the statements Python cannot parse set aside (see
+    above), each named in a notice; None, and the syntax error as a problem,
+    when that does not give a module."""
+    refused = ParseProblem(path, first.lineno, f"Python syntax error: {first.msg}")
+    try:
+        parser = _statement_parser()
+    except ImportError:   # pragma: no cover - a declared dependency
+        problems.append(refused)
+        return None
+    # setting a statement aside keeps every line where it was: one tree serves every round
+    root = parser.parse(text.encode("utf-8", "surrogatepass")).root_node
+    lines = text.split("\n")
+    notices: list[ParseProblem] = []
+    skipped: set[tuple[int, int]] = set()
+    exc: SyntaxError = first
+    while True:
+        row = (exc.lineno or 1) - 1
+        if len(skipped) >= MAX_SKIPPED:
+            problems.append(ParseProblem(path, first.lineno, f"Python syntax error: {first.msg} (and more than "
+                                                             f"{MAX_SKIPPED} statements that do not parse)"))
+            return None
+        if not 0 <= row < len(lines):
+            problems.append(refused)
+            return None
+        statement = _statement_at(root, row)
+        if statement is None:
+            problems.append(refused)
+            return None
+        if statement.parent is not None and statement.parent.type == "decorated_definition":
+            statement = statement.parent   # a decorator alone is no statement
+        start, end = _rows(statement)
+        while (start, end) in skipped:   # setting it aside was not enough: the statement around it
+            statement = statement.parent
+            while statement is not None and not _is_statement(statement):
+                statement = statement.parent
+            if statement is None:
+                problems.append(refused)
+                return None
+            start, end = _rows(statement)
+        skipped.add((start, end))
+        first_line = lines[start]
+        indent = first_line[:len(first_line) - len(first_line.lstrip())]
+        lines[start] = indent + "pass"
+        for i in range(start + 1, end + 1):
+            lines[i] = ""
+        where = f"line {start + 1}" if start == end else f"lines {start + 1}-{end + 1}"
+        if _CORS_WORDS.search(statement.text.decode("utf-8", "replace")):
+            # the CORS settings themselves do not parse: reading the rest would check what is left
+            problems.append(ParseProblem(path, exc.lineno, f"Python syntax error: {exc.msg} ({where}, which "
+                                                           "hold CORS settings)"))
+            return None
+        notices.append(ParseProblem(path, exc.lineno, f"Python syntax error: {exc.msg}; {where} skipped, "
+                                                      "the rest of the file is read", fatal=False))
+        try:
+            tree = ast.parse("\n".join(lines), filename=path)
+        except SyntaxError as again:
+            exc = again
+            continue
+        except (RecursionError, MemoryError, ValueError):   # refused below as parse_python refuses them
+            problems.append(refused)
+            return None
+        problems.extend(notices)
+        return tree
 
 
 def _deeper_than(tree: ast.AST, limit: int) -> bool:
@@ -543,7 +697,15 @@ class Module:
         line, col = _position(node)
         eval_child = lambda n: self.eval(n, env, depth + 1)  # noqa: E731
         if isinstance(node, ast.Constant):
+            if node.value is Ellipsis:   # `...` written where the value is still to come
+                return unknown(node, "a `...` placeholder")
+            if isinstance(node.value, str):
+                placeholder = TEMPLATE_PLACEHOLDER.search(node.value)
+                if placeholder is not None:
+                    return unknown(node, f"a template placeholder ({placeholder.group(0)})")
             return StaticValue(node.value, line, col, text=repr(node.value))
+        if is_code_placeholder(node):
+            return unknown(node, f"a template placeholder ({_short_text(node)})")
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             items: list[StaticValue] = []
             for elt in node.elts:

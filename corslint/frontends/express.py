@@ -110,13 +110,18 @@ VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "all", "use
 SETTERS = ("setHeader", "header", "set", "append")
 _CORS_IMPORT = re.compile(r"""require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]""")
 _ACAO_TEXT = re.compile(r"""['"`]access-control-allow-origin['"`]""", re.I)
+# NestJS: app.enableCors(options), NestFactory.create(AppModule, { cors: ... }),
+# and an options object typed CorsOptions (from 'cors' or @nestjs/common)
+_NEST_CORS = re.compile(r"""\.enableCors\s*\(|:\s*(?:cors\.)?CorsOptions\b|NestFactory\.create[\s\S]{0,400}?\bcors\s*:""")
+# NestJS's other HTTP adapter answers with @fastify/cors, not the cors package
+_FASTIFY = re.compile(r"FastifyAdapter|@fastify/cors|fastify-cors")
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
     if not path.lower().endswith(JS_EXTENSIONS) or path.endswith((".min.js", ".d.ts")):
         return False
     head = _pyast.head_text(path, text)
-    return bool(head and (_CORS_IMPORT.search(head) or _ACAO_TEXT.search(head)))
+    return bool(head and (_CORS_IMPORT.search(head) or _ACAO_TEXT.search(head) or _NEST_CORS.search(head)))
 
 
 # ---------------------------------------------------------------- parser
@@ -165,19 +170,42 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         if _deeper_than(tree.root_node, _pyast.MAX_NESTING):
             model.problems.append(ParseProblem(path, None, _pyast.TOO_DEEP))
             continue
-        error = _first_error(tree.root_node)
-        if error is not None:
-            line = error.start_point[0] + 1
-            what = "missing " + error.type if error.is_missing else "unexpected " + repr(_node_text(error)[:30])
-            model.problems.append(ParseProblem(path, line, f"JavaScript syntax error: {what}"))
+        errors = _errors(tree.root_node)
+        if sum(e.end_byte - e.start_byte for e in errors) * 2 > len(data):
+            # more error than code: not JavaScript or TypeScript this parser reads
+            first = errors[0]
+            model.problems.append(ParseProblem(path, first.start_point[0] + 1,
+                                               f"{_language(path)} syntax error: {_error_text(first)}"))
             continue
-        model.files.append(path)
+        # tree-sitter recovers from a syntax error: what parses is read, the
+        # regions it could not parse are named, and an expression that holds
+        # one is an unknown value (JsFile.eval)
+        for error in errors[:MAX_ERRORS_NAMED]:
+            lines = error.start_point[0] + 1, error.end_point[0] + 1
+            where = f"line {lines[0]}" if lines[0] == lines[1] else f"lines {lines[0]}-{lines[1]}"
+            model.problems.append(ParseProblem(
+                path, lines[0], f"{_language(path)} syntax error ({where}): {_error_text(error)}; what parses "
+                                "is read, a value holding the error is unknown", fatal=False))
+        if len(errors) > MAX_ERRORS_NAMED:
+            model.problems.append(ParseProblem(
+                path, errors[MAX_ERRORS_NAMED].start_point[0] + 1,
+                f"{len(errors) - MAX_ERRORS_NAMED} more syntax errors not read", fatal=False))
         js = JsFile(path, tree.root_node)
         try:
-            model.routes.extend(js.routes())
+            routes = js.routes()
         except RecursionError:   # the nesting check above should make this impossible
             model.problems.append(ParseProblem(path, None, _pyast.TOO_DEEP))
             continue
+        if errors and not routes and any(_CORS_WORDS.search(_node_text(e)) for e in errors):
+            # the CORS configuration itself is in what does not parse: nothing of it was read
+            first = next(e for e in errors if _CORS_WORDS.search(_node_text(e)))
+            model.problems = [p for p in model.problems if p.file != path or p.fatal]
+            model.problems.append(ParseProblem(path, first.start_point[0] + 1,
+                                               f"{_language(path)} syntax error: {_error_text(first)} "
+                                               "(in the CORS configuration, which cannot be read)"))
+            continue
+        model.files.append(path)
+        model.routes.extend(routes)
         if js.bound_met is not None:
             model.problems.append(js.bound_met)
     return model
@@ -205,16 +233,34 @@ def _deeper_than(root, limit: int) -> bool:
             depth -= 1
 
 
-def _first_error(node):
+# Words that mark a region as part of the CORS configuration.
+_CORS_WORDS = re.compile(r"cors|access-control-", re.I)
+MAX_ERRORS_NAMED = 10   # syntax errors named one by one in a file's notices
+
+
+def _errors(node) -> list:
+    """The outermost ERROR and MISSING nodes, in the order of the text."""
     if not node.has_error:
-        return None
+        return []
+    out = []
     stack = [node]
     while stack:
         n = stack.pop()
         if n.type == "ERROR" or n.is_missing:
-            return n
+            out.append(n)
+            continue
         stack.extend(reversed([c for c in n.children if c.has_error or c.is_missing]))
-    return node
+    return out or [node]
+
+
+def _error_text(error) -> str:
+    if error.is_missing:
+        return f"missing {error.type!r}"
+    return "unexpected " + repr(_node_text(error).split("\n")[0][:30])
+
+
+def _language(path: str) -> str:
+    return "TypeScript" if path.lower().endswith((".ts", ".mts", ".cts", ".tsx")) else "JavaScript"
 
 
 def _node_text(node) -> str:
@@ -320,6 +366,8 @@ class JsFile:
             return JsValue("undef")
         if depth > MAX_EVAL_DEPTH:
             return self._bound(node, _pyast.TOO_DEEP_VALUE)
+        if node.has_error:   # holds text tree-sitter could not parse (named in a notice)
+            return JsValue(JS_UNKNOWN, f"an expression with a syntax error ({_node_text(node)[:40]!r})", node)
         self.steps += 1
         if self.steps > MAX_STEPS:
             return self._bound(node, _pyast.TOO_LARGE)
@@ -471,10 +519,35 @@ class JsFile:
     def routes(self) -> list[Route]:
         routes: list[Route] = []
         declared = self._declared_methods()
-        if self.cors_names:
+        given_to_cors: set[str] = set()   # identifiers passed to cors() or enableCors()
+        nest = not _FASTIFY.search(_node_text(self.root))
+        for n in _walk(self.root):
+            if n.type != "call_expression":
+                continue
+            function = n.child_by_field_name("function")
+            # NestJS's Express adapter: enableCors(options) is app.use(cors(options))
+            # (@nestjs/platform-express adapters/express-adapter.ts)
+            enable_cors = nest and function is not None and function.type == "member_expression" and \
+                _node_text(function.child_by_field_name("property")) == "enableCors"
+            if nest and _node_text(function).endswith("NestFactory.create"):
+                # NestFactory.create(Module, [adapter,] { cors: true | options }): NestApplication's
+                # applyOptions calls enableCors(options), or enableCors() for `true`
+                for option in _nest_cors_options(n):
+                    routes.append(CorsCall(self, n, declared, options_node=option).route())
+            if _node_text(function) in self.cors_names or enable_cors:
+                routes.append(CorsCall(self, n, declared).route())
+                args = n.child_by_field_name("arguments")
+                if args is not None and args.named_children and args.named_children[0].type == "identifier":
+                    given_to_cors.add(_node_text(args.named_children[0]))
+        # an options object typed CorsOptions that this file never passes on
+        # (exported for a cors() or enableCors() elsewhere): read as that call
+        if nest or self.cors_names:
             for n in _walk(self.root):
-                if n.type == "call_expression" and _node_text(n.child_by_field_name("function")) in self.cors_names:
-                    routes.append(CorsCall(self, n, declared).route())
+                if n.type == "variable_declarator" and _options_typed(n) and \
+                        _node_text(n.child_by_field_name("name")) not in given_to_cors:
+                    value = _unwrap(n.child_by_field_name("value"))
+                    if value is not None and value.type == "object":
+                        routes.append(CorsCall(self, n, declared, options_node=value).route())
         routes.extend(ManualHeaders(self, declared).routes())
         routes.sort(key=lambda r: (r.source.line, r.source.column))
         return routes
@@ -593,16 +666,46 @@ def _list_text(v: JsValue) -> Value | str:
 # ---------------------------------------------------------------- the cors package
 
 
+def _nest_cors_options(create) -> list:
+    """The value of ``cors`` in NestFactory.create's options object, when it
+    switches CORS on (``false`` or absent: nothing)."""
+    args = create.child_by_field_name("arguments")
+    for arg in (args.named_children if args is not None else []):
+        arg = _unwrap(arg)
+        if arg is None or arg.type != "object":
+            continue
+        for pair in arg.named_children:
+            if pair.type == "pair" and _node_text(pair.child_by_field_name("key")).strip("'\"") == "cors":
+                value = _unwrap(pair.child_by_field_name("value"))
+                return [] if value is None or value.type in ("false", "null", "undefined") else [value]
+    return []
+
+
+def _options_typed(declarator) -> bool:
+    """``const x: CorsOptions = ...`` (cors's type, or NestJS's of the same shape)."""
+    annotation = declarator.child_by_field_name("type")
+    return annotation is not None and re.fullmatch(r":\s*(?:cors\.)?CorsOptions", _node_text(annotation)) is not None
+
+
 class CorsCall:
-    def __init__(self, js: JsFile, call, declared):
+    """One cors() middleware: a ``cors(options)`` or ``enableCors(options)``
+    call, or (``options_node``) an options object declared for one elsewhere,
+    read as ``app.use(cors(options))``."""
+
+    def __init__(self, js: JsFile, call, declared, options_node=None):
         self.js = js
         self.call = call
         self.declared = declared
         self.anchor = js.source_of(call)
-        args = call.child_by_field_name("arguments")
-        first = args.named_children[0] if args is not None and args.named_children else None
+        if options_node is None:
+            args = call.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children else None
+        else:
+            first = options_node
         self.options_node = first
         self.options = js.eval(first) if first is not None else JsValue("object", {}, None)
+        if first is not None and first.type == "true":   # NestFactory.create(..., { cors: true })
+            self.options = JsValue("object", {}, None)
 
     def option(self, name: str) -> JsValue | None:
         if self.options.kind != "object":

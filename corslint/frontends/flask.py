@@ -16,7 +16,19 @@ Flask-CORS 6 really does:
   regex are listed;
 * preflights are answered by Flask's automatic OPTIONS (200), with
   ``Access-Control-Allow-Methods`` (default every method), the requested
-  headers that ``allow_headers`` admits (default all) and ``Max-Age`` when set.
+  headers that ``allow_headers`` admits (default all) and ``Max-Age`` when set;
+* an ``after_request`` hook that sets ``Access-Control-Allow-Origin`` by hand
+  (``HandSetOrigin``): Flask runs after_request functions in the reverse order
+  of their registration, and the extension's own after_request function
+  (registered by ``CORS(app)``/``init_app``) skips an answer that already
+  carries Access-Control-Allow-Origin (flask_cors/extension.py,
+  ``cors_after_request``). A hook registered after the extension therefore
+  runs first and, when it always sets the header, Flask-CORS adds nothing at
+  all; a hook registered before it (or any hook beside ``@cross_origin``,
+  which sets its headers in the view) runs last and replaces the extension's
+  value (``headers[...] =``, ``headers.set``) or adds a second one
+  (``headers.add``). Where the order or the condition cannot be read, the
+  answer's Allow-Origin is unknown and a notice says so.
 """
 
 from __future__ import annotations
@@ -24,9 +36,11 @@ from __future__ import annotations
 import ast
 import re
 
-from ..model import OriginMatcher, PolicyModel, Route, Source, Unknown, Value
+from dataclasses import replace
+
+from ..model import HeaderEmission, OriginMatcher, ParseProblem, PolicyModel, Route, Source, Unknown, Value
 from . import _pyast
-from ._appmodel import ACTUAL_METHODS, OriginPolicy, join_notes
+from ._appmodel import ACTUAL_METHODS, OriginPolicy, emission, join_notes
 from ._library import (
     ALLOW_HEADERS,
     ALLOWED_ORIGINS,
@@ -97,8 +111,59 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
-    return _pyast.parse_each(paths, stdin, texts,
-                             lambda path, module, problems: FlaskFile(path, module).routes())
+    def routes_of(path: str, module: _pyast.Module, problems: list) -> list[Route]:
+        flask_file = FlaskFile(path, module)
+        routes = flask_file.routes()
+        problems.extend(flask_file.notices)
+        return routes
+
+    return _pyast.parse_each(paths, stdin, texts, routes_of)
+
+
+ACAO = "access-control-allow-origin"
+# Response.headers methods that write a header, and whether they replace it
+# (werkzeug.datastructures.Headers)
+_HEADER_WRITERS = {"set": "set", "add": "add", "add_header": "add", "setdefault": "setdefault",
+                   "__setitem__": "set"}
+# werkzeug's Response properties for the CORS headers (werkzeug/sansio/response.py)
+_HEADER_PROPERTIES = {"access_control_allow_origin": "Access-Control-Allow-Origin",
+                      "access_control_allow_credentials": "Access-Control-Allow-Credentials",
+                      "access_control_allow_methods": "Access-Control-Allow-Methods",
+                      "access_control_allow_headers": "Access-Control-Allow-Headers",
+                      "access_control_expose_headers": "Access-Control-Expose-Headers",
+                      "access_control_max_age": "Access-Control-Max-Age"}
+# the request's Origin, read in a hook
+_REQUEST_ORIGIN = re.compile(r"""^request\.(?:origin|headers\.get\(\s*['"]origin['"]\s*\)|headers\[\s*['"]origin['"]\s*\]|"""
+                             r"""environ\.get\(\s*['"]HTTP_ORIGIN['"]\s*\)|environ\[\s*['"]HTTP_ORIGIN['"]\s*\])$""", re.I)
+
+
+class HeaderWrite:
+    """One CORS header a hook writes on the response."""
+
+    def __init__(self, name: str, value: Value, op: str, conditional: bool, source: Source):
+        self.name = name
+        self.value = value
+        self.op = op                     # set, add or setdefault
+        self.conditional = conditional   # under an if/for/try/with inside the hook
+        self.source = source
+
+
+class HandSetOrigin:
+    """An after_request hook that writes Access-Control-Allow-Origin by hand."""
+
+    def __init__(self, name: str, scope: ast.AST, line: int, writes: list[HeaderWrite]):
+        self.name = name
+        self.scope = scope    # the module or function the hook is registered in
+        self.line = line      # where it is registered (its decorator, or the after_request(f) call)
+        self.writes = writes
+
+    @property
+    def origin_write(self) -> HeaderWrite:
+        return next(w for w in self.writes if w.name.lower() == ACAO)
+
+    @property
+    def always_sets_origin(self) -> bool:
+        return any(w.name.lower() == ACAO and not w.conditional for w in self.writes)
 
 
 def probably_regex(pattern: str) -> bool:
@@ -120,6 +185,87 @@ class FlaskFile:
         self.module = module
         self.config = self._app_config()
         self.vary_hook = self._vary_hook()
+        self.origin_hooks = self._origin_hooks()
+        self.notices: list[ParseProblem] = []
+
+    # -- after_request hooks that set Access-Control-Allow-Origin by hand
+
+    def _origin_hooks(self) -> list[HandSetOrigin]:
+        functions: dict[str, tuple[ast.AST, ast.AST]] = {}   # name -> (def, scope)
+        registered: list[tuple[ast.AST, ast.AST, int]] = []  # (def, scope, line)
+        stack: list[tuple[ast.AST, ast.AST]] = [(self.module.tree, self.module.tree)]
+        while stack:
+            node, scope = stack.pop()
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    functions.setdefault(child.name, (child, scope))
+                    for dec in child.decorator_list:
+                        if _pyast.node_text(dec).split(".")[-1] in ("after_request", "after_app_request"):
+                            registered.append((child, scope, dec.lineno))
+                    stack.append((child, child))
+                elif isinstance(child, ast.Call) and _pyast.call_name(child).split(".")[-1] in (
+                        "after_request", "after_app_request") and child.args and isinstance(child.args[0], ast.Name):
+                    registered.append((child.args[0], scope, child.lineno))
+                    stack.append((child, scope))
+                else:
+                    stack.append((child, scope))
+        hooks = []
+        for target, scope, line in registered:
+            func = target if isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)) else \
+                functions.get(target.id, (None, None))[0]
+            if func is None:
+                continue
+            writes = self._header_writes(func)
+            if any(w.name.lower() == ACAO for w in writes):
+                hooks.append(HandSetOrigin(func.name, scope, line, writes))
+        return hooks
+
+    def _header_writes(self, func: ast.AST) -> list[HeaderWrite]:
+        writes: list[HeaderWrite] = []
+        stack: list[tuple[ast.AST, bool]] = [(stmt, False) for stmt in reversed(func.body)]
+        while stack:
+            node, conditional = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                continue
+            inner = conditional or isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try,
+                                                     ast.With, ast.AsyncWith, ast.IfExp, ast.Match))
+            write = self._header_write(node, conditional)
+            if write is not None:
+                writes.append(write)
+            for child in reversed(list(ast.iter_child_nodes(node))):
+                stack.append((child, inner))
+        return writes
+
+    def _header_write(self, node: ast.AST, conditional: bool) -> HeaderWrite | None:
+        name = value = op = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Subscript) and _pyast.node_text(target.value).endswith("headers"):
+                key = self.module.eval(target.slice, self.module.env)
+                name = key.value if key.known and isinstance(key.value, str) else None
+                value, op = node.value, "set"
+            elif isinstance(target, ast.Attribute) and target.attr in _HEADER_PROPERTIES:
+                name, value, op = _HEADER_PROPERTIES[target.attr], node.value, "set"
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in _HEADER_WRITERS and _pyast.node_text(node.func.value).endswith("headers") and \
+                len(node.args) >= 2:
+            key = self.module.eval(node.args[0], self.module.env)
+            name = key.value if key.known and isinstance(key.value, str) else None
+            value, op = node.args[1], _HEADER_WRITERS[node.func.attr]
+        if not name or not name.lower().startswith("access-control-") or value is None:
+            return None
+        return HeaderWrite(name, self._hook_value(value, name), op, conditional,
+                           _pyast.node_source(self.path, node))
+
+    def _hook_value(self, node: ast.AST, name: str) -> Value:
+        if _REQUEST_ORIGIN.match(_pyast.node_text(node).replace('"', "'")):
+            return Value.origin()
+        static = self.module.eval(node, self.module.env)
+        if static.value is True and name.lower() == "access-control-allow-credentials":
+            return Value.literal("true")   # what werkzeug's property writes for True
+        if static.known and isinstance(static.value, (str, int)) and not isinstance(static.value, bool):
+            return Value.literal(str(static.value))
+        return Value((Unknown(f"{name} set by hand to {_pyast.node_text(node)[:60]}"),))
 
     def _vary_hook(self) -> Source | None:
         """An ``@app.after_request`` hook adding ``Vary: Origin`` to every answer
@@ -176,15 +322,73 @@ class FlaskFile:
             last = name.split(".")[-1]
             if last == "CORS" and (call.args or call.keywords):
                 # CORS(app, ...); a bare CORS() is configured later by init_app
-                routes.extend(self._extension(call, parents, skip_first=bool(call.args)))
+                routes.extend(self._beside_hooks(r, call, parents)
+                              for r in self._extension(call, parents, skip_first=bool(call.args)))
             elif last == "init_app" and call.args and self._is_cors_object(call):
-                routes.extend(self._extension(call, parents, skip_first=True))
+                routes.extend(self._beside_hooks(r, call, parents)
+                              for r in self._extension(call, parents, skip_first=True))
             elif last == "cross_origin":
                 route = self._decorator(call, parents)
                 if route is not None:
-                    routes.append(route)
+                    routes.append(self._beside_hooks(route, None, parents))
         routes.sort(key=lambda r: (r.source.line, r.source.column))
         return routes
+
+    def _beside_hooks(self, route: Route, extension: ast.Call | None, parents: list[ast.AST]) -> Route:
+        """The route with the hand-set Allow-Origin of every after_request hook
+        applied (see the module's docstring); ``extension`` is the CORS()/init_app
+        call, None for @cross_origin (its headers are set in the view, before
+        every hook)."""
+        for hook in self.origin_hooks:
+            scope = next((p for p in reversed(parents) if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                         self.module.tree)
+            if extension is None:
+                runs_first = False
+            elif hook.scope is scope:
+                runs_first = hook.line > extension.lineno   # registered later, run earlier
+            else:
+                runs_first = None
+            route = self._hook_applied(route, hook, runs_first)
+        return route
+
+    def _hook_applied(self, route: Route, hook: HandSetOrigin, runs_first: bool | None) -> Route:
+        acao_write = hook.origin_write
+        if runs_first and hook.always_sets_origin:
+            # Flask-CORS finds the header set and adds nothing: the hook's headers are the answer's
+            hand = tuple(self._emission(w, replaces=False) for w in hook.writes)
+            return replace(route, branches=[replace(b, headers=hand) for b in route.branches])
+        if runs_first is False and hook.always_sets_origin:
+            # the hook runs after Flask-CORS: its writes replace or join the extension's
+            hand = tuple(self._emission(w, replaces=w.op == "set") for w in hook.writes if w.op != "setdefault")
+            return replace(route, branches=[replace(b, headers=b.headers + hand) for b in route.branches])
+        why = ("registered where its order against Flask-CORS's own after_request cannot be read"
+               if runs_first is None else "setting it only under a condition")
+        self.notices.append(ParseProblem(
+            self.path, acao_write.source.line,
+            f"Access-Control-Allow-Origin is set by hand in after_request hook '{hook.name}', {why}: Flask-CORS "
+            "skips an answer that already carries the header, and a hook that runs after it replaces its value; "
+            "the answer's Allow-Origin is read as unknown", fatal=False))
+        # when the hook may run first, every header of Flask-CORS's is uncertain (it skips the
+        # answers the hook set the header on); when it runs last, only the value it replaces
+        uncertain = {ACAO} if runs_first is False else None
+        where = f"after_request hook '{hook.name}' (line {acao_write.source.line})"
+        branches = []
+        for b in route.branches:
+            headers = tuple(
+                replace(h, value=Value((Unknown(
+                    f"{h.name} of Flask-CORS or of {where}, which replaces it under a condition"
+                    if runs_first is False else
+                    f"{h.name} of Flask-CORS, or none when {where} sets Access-Control-Allow-Origin first"),)))
+                if uncertain is None or h.lname in uncertain else h for h in b.headers)
+            branches.append(replace(b, headers=headers))
+        return replace(route, branches=branches)
+
+    def _emission(self, write: HeaderWrite, *, replaces: bool) -> HeaderEmission:
+        value = write.value
+        if write.conditional:
+            value = Value((Unknown(f"{write.name} set by hand under a condition (line {write.source.line})"),))
+        return replace(emission(write.name, value, write.source, note="set by hand in an after_request hook"),
+                       replaces=replaces)
 
     def _is_cors_object(self, call: ast.Call) -> bool:
         func = call.func
