@@ -141,7 +141,8 @@ def lint(path: Path) -> Run:
     except json.JSONDecodeError as exc:
         raise RuntimeError(f"corslint gave no JSON for {relative} (exit {proc.returncode}): "
                            f"{proc.stderr.strip()[:500]}") from exc
-    own = [f for f in report.get("findings", []) if f.get("file") == relative]
+    own = [f for f in report.get("findings", [])
+           if f.get("file") and (ROOT / f["file"]).resolve() == path.resolve()]
     return Run(path.relative_to(REALWORLD).as_posix(), proc.returncode, own, report.get("problems", []))
 
 
