@@ -31,6 +31,7 @@ import json
 import subprocess
 import sys
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -212,7 +213,7 @@ def judge(run: Run, labels: FileLabels) -> FileResult:
         if verdict is None:
             for e in labels.expect:
                 if e.weight == "info" and e.matches(code, line):
-                    verdict = Verdict(f, "false", f"{e.label} is a condition: info at most")
+                    verdict = Verdict(f, "false", "a condition reported at warning or above")
                     break
         if verdict is None:
             verdict = Verdict(f, "cascade", "same code, same line or directive") if repeat \
@@ -279,6 +280,8 @@ def summarise(results: list[FileResult], unlabelled_files: list[str]) -> dict:
         "info_expectations_met": sum(len(r.info_met) for r in results),
         "labelled_false": sum(len(r.labels.false) for r in results),
         "labelled_false_still_reported": sum(len(r.false_present) for r in results),
+        "false_by_pattern": dict(sorted(Counter(v.reason for r in results for v in r.verdicts
+                                                if v.kind == "false").items())),
         "refused": refused,
         "refused_wrongly": sum(1 for x in refused if not x["right"]),
         "label_status_drift": drift,
