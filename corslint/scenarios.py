@@ -231,7 +231,10 @@ def example_origin(matcher: OriginMatcher) -> str | None:
         # Only a real origin can be a page's: a pattern such as ":" (any
         # Origin at all) yields no readable example of its own, so the
         # stand-in page origin is tried after its own readings.
-        candidates = _regex_examples(matcher.pattern) + [DEFAULT_PAGE_ORIGIN]
+        # The readings first (they keep a name's usual shape), then a text
+        # built from the regex itself ('[0-9]+' as a port reads as no name).
+        witness = regexlang.witness(matcher.pattern, matcher.ignore_case)
+        candidates = _regex_examples(matcher.pattern) + ([witness] if witness else []) + [DEFAULT_PAGE_ORIGIN]
         examples[key] = next((c for c in candidates
                               if origin_value_problem(c) is None and matcher.matches(c)),
                              None)

@@ -113,6 +113,9 @@ server {
     location /live/ {
         proxy_pass http://127.0.0.1:9001;
     }
+    location / {
+        proxy_pass http://127.0.0.1:5000;
+    }
     location /api/ {
         proxy_set_header Host $host;
         proxy_pass http://127.0.0.1:9000;
@@ -142,6 +145,9 @@ def test_nginx_frontend_says_which_routes_are_never_preflighted(tmp_path):
     routes = _routes(tmp_path, NGINX_PURPOSE)
     # proxy_set_header is inherited only where a location sets none of its own
     assert routes["/live/"].never_preflighted == WEBSOCKET
+    # forwarding the upgrade is also the stock setup for a whole application
+    # (Kestrel, Node behind `location /`): its scripts' requests are preflighted
+    assert routes["/"].never_preflighted == ""
     assert routes["/api/"].never_preflighted == ""
     assert routes["/socket/"].never_preflighted == WEBSOCKET
     assert routes["~ ^/(docs|redoc)/"].never_preflighted == DOCUMENTATION

@@ -28,6 +28,17 @@ def documentation_path(path: str) -> bool:
     return bool(_DOCS.search(path))
 
 
+# A path segment naming a WebSocket endpoint.
+_SOCKET = re.compile(r"(?:^|[/(|^])(?:ws|wss|websockets?|sockets?|socket\.io|sockjs(?:-node)?|cable|"
+                     r"hubs?|signalr|graphql-ws|subscriptions|xmpp-websocket|live|realtime)(?=$|[/.)|$?])", re.I)
+
+
+def websocket_path(path: str) -> bool:
+    """``path`` (a prefix, exact path or regex as written) names a WebSocket
+    endpoint: /ws, /socket.io/, /xmpp-websocket, ~ ^/(hubs|cable)..."""
+    return bool(_SOCKET.search(path))
+
+
 def websocket_upgrade(request_headers: list[tuple[str, str]]) -> bool:
     """Headers a proxy sets on the request it passes on forward the client's
     WebSocket upgrade: ``Upgrade`` from the client's own (``$http_upgrade``)
