@@ -14,6 +14,7 @@ import pytest
 from corslint import allowlist
 from corslint.allowlist import analyse, redos_risk, registrable_domain
 from corslint.model import OriginMatcher
+from corslint.regexlang import origin_reach
 
 CALLS: list[str] = []
 
@@ -131,11 +132,19 @@ def test_null_and_plain_http():
     assert loopback.insecure == ()
 
 
-def test_url_shaped_pattern_is_read_as_the_origin_check_it_means():
+def test_url_shaped_pattern_admits_nothing_and_says_what_it_means():
+    """It wants a '/' after the host, which no Origin has: nothing is
+    admitted (no plain-HTTP twin, no attacker), only what was meant is kept."""
     analysis = analyse(OriginMatcher(r"^https?:\/\/yandex\.ru\/", "pcre-search"))
-    assert analysis.url_shaped
+    assert analysis.matches_no_origin and analysis.url_shaped
     assert [m.origin for m in analysis.meant] == ["https://yandex.ru", "http://yandex.ru"]
-    assert [i.origin for i in analysis.insecure] == ["http://yandex.ru"]
+    assert analysis.meant[0].tail == "/"
+    assert analysis.insecure == () and analysis.attacks == () and not analysis.admits_null
+
+
+def test_a_pattern_that_admits_origins_is_not_called_dead():
+    for pattern in (r"^https?://yandex\.ru", r"^https://yandex\.ru/?$", r"^(https://a\.com/|null)$"):
+        assert not analyse(OriginMatcher(pattern, "pcre-search")).matches_no_origin, pattern
 
 
 def test_every_attack_was_confirmed_by_the_matcher_itself():
@@ -206,6 +215,12 @@ SAFE = [
 @pytest.mark.parametrize("pattern", CATASTROPHIC)
 def test_catastrophic_patterns_are_given_up_before_any_costly_match(pattern):
     analysis = analyse(CountingMatcher(pattern, "pcre-search"))
+    if origin_reach(pattern, "pcre-search", False).none:
+        # its language holds no origin (no ':' or '/', or an uppercase letter
+        # where origins have none): that is said without a single match
+        assert analysis.matches_no_origin and not analysis.gave_up
+        assert CALLS == [] and analysis.attacks == () and analysis.meant == ()
+        return
     assert analysis.gave_up and "backtracking" in analysis.gave_up
     assert redos_risk(pattern)
     # the only question asked is about the four characters of 'null'
@@ -269,5 +284,12 @@ def test_a_config_full_of_catastrophic_patterns_cannot_hang_corslint(tmp_path):
     assert run.returncode in (0, 1), run.stderr
     report = json.loads(run.stdout)
     gave_up = [f for f in report["findings"] if f["code"] == "CORS106" and "gave up" in f["message"]]
-    assert len(gave_up) == len(CATASTROPHIC) + 1
+    dead = [p for p in CATASTROPHIC if origin_reach(p, "pcre-search", False).none]
+    assert len(gave_up) == len(CATASTROPHIC) - len(dead)
     assert all(f["severity"] == "info" for f in gave_up)
+    # a pattern whose language holds no origin is said to match none, at the
+    # entry: two map entries, and the anchored '^(a+)+$' of the `if` (line 18)
+    assert origin_reach("^(a+)+$", "pcre-search", True).none and len(dead) == 2
+    no_origin = [f for f in report["findings"] if f["code"] == "CORS101"]
+    assert sorted(f["line"] for f in no_origin) == sorted([3 + CATASTROPHIC.index(p) for p in dead] + [18])
+    assert all("matches no origin at all" in f["message"] for f in no_origin)
