@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import memo
-from .engine import CorsRequest, HttpResponse
+from .engine import CorsRequest, HttpResponse, origin_value_problem
 from .model import Branch, HeaderEmission, OriginMatcher, Route
 
 # A stand-in page origin when the config names none (a wildcard or reflection).
@@ -220,13 +220,23 @@ def page_origin(route: Route) -> str:
 
 
 def example_origin(matcher: OriginMatcher) -> str | None:
-    """A readable origin the matcher accepts, or None."""
+    """A readable origin the matcher accepts, or None. Never 'null': an
+    entry that also admits 'null' (CORS104's business) must not make the
+    scenarios judge a page on 'null' while others judge the origin it names,
+    so the preflight and the actual request see the same origin decision."""
     if not matcher.is_regex:
         return matcher.pattern if _SERIALIZED.match(matcher.pattern) else None
     examples = memo.table("example origins")  # one allowlist is consulted by many routes
     key = (matcher.pattern, matcher.flavour, matcher.ignore_case)
     if key not in examples:
-        examples[key] = next((c for c in _regex_examples(matcher.pattern) if matcher.matches(c)), None)
+        found = next((c for c in _regex_examples(matcher.pattern)
+                      if c != "null" and origin_value_problem(c) is None and matcher.matches(c)), None)
+        if found is None:
+            from .allowlist import analyse   # the allowlist analysis builds on scenarios
+
+            found = next((m.origin for m in analyse(matcher).meant
+                          if not m.tail and matcher.matches(m.origin)), None)
+        examples[key] = found
     return examples[key]
 
 
