@@ -481,21 +481,19 @@ class _TooBig(Exception):
     pass
 
 
-_ATOMS: dict[tuple, frozenset[str]] = {}
-
-
 def _atom_set(op, av, ic: bool, state) -> frozenset[str]:
     """The printable ASCII characters one atom matches, asked of Python's
     own regex engine (its case folding, its classes)."""
+    atoms = memo.table("regex atoms")
     key = (str(op), repr(av), ic)
-    found = _ATOMS.get(key)
+    found = atoms.get(key)
     if found is None:
         try:  # Python 3.11+
             from re import _compiler as _sre_compile
         except ImportError:  # pragma: no cover - older layouts
             import sre_compile as _sre_compile  # type: ignore[no-redef]
         rx = _sre_compile.compile(_sre_parse.SubPattern(state, [(op, av)]), re.IGNORECASE if ic else 0)
-        found = _ATOMS[key] = frozenset(c for c in _PRINTABLE if rx.fullmatch(c))
+        found = atoms[key] = frozenset(c for c in _PRINTABLE if rx.fullmatch(c))
     return found
 
 
