@@ -9,7 +9,11 @@ objects only, whatever frontend made them, and asks every question through
 (or, for a regex that stands for a short list of texts, through that list,
 which says the same: :meth:`OriginMatcher.language`).
 
-For each matcher it
+For each matcher it first asks whether the regex can match any origin at
+all (:func:`corslint.regexlang.origin_reach`, on the pattern's language):
+one that cannot (``^https://example\\.com/`` wants a '/' no Origin has)
+admits nothing, and only what its authors meant is kept (CORS101 reports
+it). Otherwise it
 
 1. derives the origins its authors meant: readable strings built from the
    pattern itself (its literal domains, wildcards filled with a word), kept
