@@ -360,6 +360,9 @@ _ORIGIN_GRAMMAR: dict[int, tuple[tuple[frozenset[str], int], ...]] = {
     9: ((_HOST_CHARS, 9),),
 }
 _ORIGIN_ENDS = frozenset({4, 9})
+# the same language as one regex, for a pattern that stands for a short list
+_ORIGIN_SHAPE = re.compile("null|[a-z][a-z0-9+.-]*://[" + "".join(re.escape(c) for c in sorted(_HOST_CHARS))
+                           + "]+")
 MAX_AUTOMATON = 4000      # automaton states one pattern may unroll to
 
 
@@ -504,6 +507,10 @@ def origin_reach(pattern: str, flavour: str, ignore_case: bool) -> OriginReach:
     start; ``python-fullmatch``: all of it), matches any text a browser can
     send as Origin. Decided on the pattern's language, intersected with the
     language of serialized origins: no sample, no spelling."""
+    words = language(pattern, flavour, ignore_case)
+    if words is not None:
+        # a short list: its words say it at once (lowercased when case is ignored)
+        return OriginReach(True, next((w for w in sorted(words.words) if _ORIGIN_SHAPE.fullmatch(w)), None))
     tree = parse_tree(pattern)
     if tree is None:
         return OriginReach(False)
