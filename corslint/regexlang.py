@@ -382,7 +382,7 @@ class OriginReach:
         return self.decided and self.witness is None
 
 
-class _Automaton:
+class _OriginAutomaton:
     """A nondeterministic automaton for a parse tree, built so that it
     accepts at least every text the pattern matches: lookarounds and word
     boundaries are dropped, a back-reference stands for any text, atomic
@@ -394,7 +394,7 @@ class _Automaton:
 
     def state(self) -> int:
         if len(self.edges) >= MAX_AUTOMATON:
-            raise _TooBig
+            raise _OriginTooBig
         self.edges.append([])
         return len(self.edges) - 1
 
@@ -477,10 +477,10 @@ class _Automaton:
                     self.link(e, "eps", b)
                 return a, b
             return a, a
-        raise _TooBig   # a construct not read here: nothing is claimed
+        raise _OriginTooBig   # a construct not read here: nothing is claimed
 
 
-class _TooBig(Exception):
+class _OriginTooBig(Exception):
     pass
 
 
@@ -515,10 +515,10 @@ def origin_reach(pattern: str, flavour: str, ignore_case: bool) -> OriginReach:
     if tree is None:
         return OriginReach(False)
     ic = flags_case(tree.state.flags, ignore_case)
-    auto = _Automaton()
+    auto = _OriginAutomaton()
     try:
         start, accept = auto.seq(list(tree), ic, tree.state)
-    except (_TooBig, re.error, RecursionError, TypeError, ValueError):
+    except (_OriginTooBig, re.error, RecursionError, TypeError, ValueError):
         return OriginReach(False)
     before = flavour not in ("python-match", "python-fullmatch")   # may start anywhere
     after = flavour != "python-fullmatch"                          # may end anywhere

@@ -236,6 +236,8 @@ def example_origin(matcher: OriginMatcher) -> str | None:
 
             found = next((m.origin for m in analyse(matcher).meant
                           if not m.tail and matcher.matches(m.origin)), None)
+        if found is None and matcher.matches(DEFAULT_PAGE_ORIGIN):
+            found = DEFAULT_PAGE_ORIGIN   # a pattern such as ':' (any Origin at all)
         examples[key] = found
     return examples[key]
 
