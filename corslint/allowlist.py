@@ -9,7 +9,11 @@ objects only, whatever frontend made them, and asks every question through
 (or, for a regex that stands for a short list of texts, through that list,
 which says the same: :meth:`OriginMatcher.language`).
 
-For each matcher it
+For each matcher it first asks whether the regex can match any origin at
+all (:func:`corslint.regexlang.origin_reach`, on the pattern's language):
+one that cannot (``^https://example\\.com/`` wants a '/' no Origin has)
+admits nothing, and only what its authors meant is kept (CORS101 reports
+it). Otherwise it
 
 1. derives the origins its authors meant: readable strings built from the
    pattern itself (its literal domains, wildcards filled with a word), kept
@@ -48,7 +52,7 @@ from typing import Iterator
 
 from . import engine, memo
 from .model import OriginMatcher, PolicyModel, Route
-from .regexlang import REPEATS, flags_case, parse_tree
+from .regexlang import REPEATS, flags_case, origin_reach, parse_tree
 from .scenarios import answer
 
 try:  # Python 3.11+: the regex parser behind ``re``
@@ -135,7 +139,7 @@ class Attack:
     kind: str        # one of KINDS, or HYGIENE (an unescaped dot that admits no registrable name)
     why: str         # why the pattern lets it in, in words
     meant: Meant | None
-    probe: str       # the exact text the matcher accepted (origin + the meant tail)
+    probe: str       # the exact text the matcher accepted (the origin itself)
 
     @property
     def registrable(self) -> bool:
@@ -163,11 +167,15 @@ class Analysis:
     insecure: tuple[Insecure, ...] = ()
     gave_up: str = ""                     # why the analysis stopped; "" when it is complete
     attempts: int = 0                     # match attempts spent
+    # Proved from the pattern's language: no text a browser sends as Origin
+    # matches (``^https://example\.com/`` wants a '/' no Origin has). Then
+    # nothing is admitted, and ``meant`` says what the authors evidently meant.
+    matches_no_origin: bool = False
+    accepted_sample: str = ""             # a readable text it does accept (for saying why)
 
     @property
     def url_shaped(self) -> bool:
-        """The pattern wants more than an origin (a '/' after the host): as
-        written it never matches an Origin header."""
+        """The pattern wants more than an origin (a '/' after the host)."""
         return bool(self.meant) and all(m.tail for m in self.meant)
 
     @property
@@ -803,10 +811,25 @@ def analyse(matcher: OriginMatcher) -> Analysis:
     return found
 
 
+def _meant_readings(matcher: OriginMatcher, samples, probe: _Probe) -> tuple[Meant, ...]:
+    """The origins a regex's authors evidently meant, most literal first."""
+    readings: list[tuple[Meant, bool]] = []
+    for text, flags in samples:
+        for m, letter in _meant_from_sample(text, flags, probe):
+            if all(m.origin != x.origin for x, _ in readings):
+                readings.append((m, letter))
+    # a lone '.' read as a letter only when reading it as a dot gives nothing
+    plain = [m for m, letter in readings if not letter]
+    meant = plain or [m for m, _ in readings]
+    meant.sort(key=lambda m: (sum(1 for lit in m.literal if not lit), bool(m.tail),
+                              m.scheme != "https", len(m.origin)))
+    return tuple(meant[:MAX_MEANT])
+
+
 def _analyse(matcher: OriginMatcher) -> Analysis:
     # filled in as the analysis goes, frozen when it returns
     result = SimpleNamespace(matcher=matcher, meant=(), attacks=(), admits_null=False, insecure=(),
-                             gave_up="", attempts=0)
+                             gave_up="", attempts=0, matches_no_origin=False, accepted_sample="")
     if not matcher.compilable:
         return Analysis(**vars(result))  # a regex Python cannot compile matches nothing
     if matcher.beyond_limits:
@@ -814,6 +837,16 @@ def _analyse(matcher: OriginMatcher) -> Analysis:
         result.gave_up = f"it could not be analysed within corslint's limits: {matcher.beyond_limits}"
         return Analysis(**vars(result))
     probe = _Probe(matcher)
+    if matcher.is_regex and origin_reach(matcher.pattern, matcher.flavour, matcher.ignore_case).none:
+        # Nothing gets in: say only what the authors meant, and why it fails.
+        result.matches_no_origin = True
+        if not redos_risk(matcher.pattern, matcher.ignore_case):
+            # no match is tried on a pattern that can make a backtracking engine hang
+            samples = _samples(matcher.pattern, matcher.ignore_case)
+            result.accepted_sample = next((t for t, _ in samples[:MAX_SAMPLES] if probe(t)), "")
+            result.meant = _meant_readings(matcher, samples, probe)
+        result.attempts = probe.attempts
+        return Analysis(**vars(result))
     # four characters: cheap for any pattern, however pathological
     result.admits_null = probe("null")
     if matcher.is_regex:
@@ -825,46 +858,35 @@ def _analyse(matcher: OriginMatcher) -> Analysis:
             return Analysis(**vars(result))
 
     # 1. what the authors meant
-    meant: list[Meant] = []
     if matcher.is_regex:
-        readings: list[tuple[Meant, bool]] = []
-        for text, flags in _samples(matcher.pattern, matcher.ignore_case):
-            for m, letter in _meant_from_sample(text, flags, probe):
-                if all(m.origin != x.origin for x, _ in readings):
-                    readings.append((m, letter))
-        # a lone '.' read as a letter only when reading it as a dot gives nothing
-        plain = [m for m, letter in readings if not letter]
-        meant = plain or [m for m, _ in readings]
+        result.meant = _meant_readings(matcher, _samples(matcher.pattern, matcher.ignore_case), probe)
     else:
         origin = _valid_origin(matcher.pattern.lower() if matcher.flavour == "exact-nocase"
                                else matcher.pattern)
         if origin is not None and probe(origin.serialize()):
-            meant.append(Meant(origin.serialize(), origin.scheme, origin.host, origin.port, "",
-                               (True,) * len(origin.host)))
-    meant.sort(key=lambda m: (sum(1 for lit in m.literal if not lit), bool(m.tail),
-                              m.scheme != "https", len(m.origin)))
-    result.meant = tuple(meant[:MAX_MEANT])
+            result.meant = (Meant(origin.serialize(), origin.scheme, origin.host, origin.port, "",
+                                  (True,) * len(origin.host)),)
     own = _own_domains(result.meant)
 
-    # 2. attacker origins, confirmed with the matcher's own rule
+    # 2. attacker origins, confirmed with the matcher's own rule on the origin
+    # itself: a pattern that also wants a path after it does not admit it
     attacks: dict[str, Attack] = {}
-    tail = result.meant[0].tail if result.meant else ""
-    if matcher.is_regex and probe(ANY_ORIGIN + tail):
-        attacks[ANY_ORIGIN] = Attack(ANY_ORIGIN, "any", "it accepts any origin", None, ANY_ORIGIN + tail)
+    if matcher.is_regex and probe(ANY_ORIGIN):
+        attacks[ANY_ORIGIN] = Attack(ANY_ORIGIN, "any", "it accepts any origin", None, ANY_ORIGIN)
     if matcher.is_regex:
         for i, m in enumerate(result.meant):
             for kind, candidate, why in _candidates(m, special=i < MAX_SPECIAL):
                 if candidate in attacks:
                     continue
-                if probe.free and not probe(candidate + m.tail):
+                if probe.free and not probe(candidate):
                     continue  # the list answers at once: skip the costlier tests
                 origin = _valid_origin(candidate)
                 if origin is None:
                     continue
                 verdict = _classify(kind, origin, result.meant, own)
-                if verdict is None or not probe(candidate + m.tail):
+                if verdict is None or not probe(candidate):
                     continue
-                attacks[candidate] = Attack(candidate, verdict, why, m, candidate + m.tail)
+                attacks[candidate] = Attack(candidate, verdict, why, m, candidate)
     order = {k: i for i, k in enumerate(KINDS + (HYGIENE,))}
     result.attacks = tuple(sorted(attacks.values(), key=lambda a: order[a.kind]))
 
@@ -877,11 +899,11 @@ def _analyse(matcher: OriginMatcher) -> Analysis:
             continue  # a filler's host: nobody's page in particular
         http = f"http://{m.host}{m.port_text}"
         https = f"https://{m.host}{m.port_text}"
-        if _valid_origin(http) is None or not probe(http + m.tail):
+        if _valid_origin(http) is None or not probe(http):
             continue
-        twin = https if probe(https + m.tail) else None
+        twin = https if probe(https) else None
         if all(i.origin != http for i in insecure):
-            insecure.append(Insecure(http, twin, m, http + m.tail))
+            insecure.append(Insecure(http, twin, m, http))
     result.insecure = tuple(insecure)
 
     result.attempts = probe.attempts
@@ -952,18 +974,9 @@ def sends_allow_origin(route: Route) -> bool:
 def judged_by_pattern(route: Route | None, analysis: Analysis) -> bool:
     """No route answer can confirm a candidate: the matcher sits in a route
     that never sends Access-Control-Allow-Origin itself (a gate in front of an
-    upstream that does, a bare ``if`` in a snippet), outside any route, or its
-    pattern wants more than an origin. Such a matcher is judged on what the
-    pattern admits."""
-    return route is None or analysis.url_shaped or not sends_allow_origin(route)
-
-
-def url_shape_note(analysis: Analysis) -> str:
-    if not analysis.url_shaped:
-        return ""
-    tail = analysis.meant[0].tail
-    return (f" The pattern also wants '{tail}' after the host, which an Origin header never has: as "
-            "written it matches no browser's origin; this is what it admits once that is fixed.")
+    upstream that does, a bare ``if`` in a snippet) or outside any route.
+    Such a matcher is judged on what the pattern admits."""
+    return route is None or not sends_allow_origin(route)
 
 
 def sentence(text: str) -> str:

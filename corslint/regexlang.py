@@ -656,3 +656,241 @@ def _in_item(op, av, c: str, ignore_case: bool) -> bool:
             _sre.CATEGORY_SPACE: c.isspace(), _sre.CATEGORY_NOT_SPACE: not c.isspace(),
         }.get(av, False)
     return False
+
+# ---------------------------------------------------------------- does a pattern admit any origin at all
+
+# What a browser can send in Origin, widened: "null", or a lowercase scheme,
+# "://" and one or more characters a serialized host or port can hold (no
+# uppercase, no '/', '?', '#', '@' and the other forbidden host code points;
+# ':' '[' ']' stay for ports and IPv6). Every serialized origin is in this
+# language, so a pattern that meets none of it matches no Origin header.
+# Origins are ASCII (a browser sends international names as punycode).
+_PRINTABLE = tuple(chr(c) for c in range(0x21, 0x7F))
+_HOST_CHARS = frozenset(c for c in _PRINTABLE if not c.isupper() and c not in "#/<>?@\\^|%")
+_SCHEME_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz")
+_SCHEME_CHARS = _SCHEME_FIRST | frozenset("0123456789+.-")
+# state -> ((characters, next state), ...); 0 is the start, before any character
+_ORIGIN_GRAMMAR: dict[int, tuple[tuple[frozenset[str], int], ...]] = {
+    0: ((frozenset("n"), 1), (_SCHEME_FIRST, 5)),
+    1: ((frozenset("u"), 2), (_SCHEME_CHARS, 5)),
+    2: ((frozenset("l"), 3), (_SCHEME_CHARS, 5)),
+    3: ((frozenset("l"), 4), (_SCHEME_CHARS, 5)),
+    4: ((_SCHEME_CHARS, 5), (frozenset(":"), 6)),
+    5: ((_SCHEME_CHARS, 5), (frozenset(":"), 6)),
+    6: ((frozenset("/"), 7),),
+    7: ((frozenset("/"), 8),),
+    8: ((_HOST_CHARS, 9),),
+    9: ((_HOST_CHARS, 9),),
+}
+_ORIGIN_ENDS = frozenset({4, 9})
+# the same language as one regex, for a pattern that stands for a short list
+_ORIGIN_SHAPE = re.compile("null|[a-z][a-z0-9+.-]*://[" + "".join(re.escape(c) for c in sorted(_HOST_CHARS))
+                           + "]+")
+MAX_AUTOMATON = 4000      # automaton states one pattern may unroll to
+
+
+@dataclass(frozen=True)
+class OriginReach:
+    """Whether a regex can match some text a browser sends as Origin.
+    ``decided`` False: the pattern is beyond what corslint reads (then
+    nothing is claimed). ``witness``: a shortest such text (in the widened
+    origin language above), None when there is none."""
+
+    decided: bool
+    witness: str | None = None
+
+    @property
+    def none(self) -> bool:
+        """Proved: no Origin header a browser sends ever matches."""
+        return self.decided and self.witness is None
+
+
+class _OriginAutomaton:
+    """A nondeterministic automaton for a parse tree, built so that it
+    accepts at least every text the pattern matches: lookarounds and word
+    boundaries are dropped, a back-reference stands for any text, atomic
+    groups and possessive repeats for their ordinary forms. What it rejects,
+    the pattern rejects."""
+
+    def __init__(self) -> None:
+        self.edges: list[list[tuple[str, object, int]]] = []   # (kind, chars/None, target)
+
+    def state(self) -> int:
+        if len(self.edges) >= MAX_AUTOMATON:
+            raise _OriginTooBig
+        self.edges.append([])
+        return len(self.edges) - 1
+
+    def link(self, a: int, kind: str, b: int, chars: frozenset[str] | None = None) -> None:
+        self.edges[a].append((kind, chars, b))
+
+    def seq(self, items, ic: bool, state) -> tuple[int, int]:
+        start = cur = self.state()
+        for op, av in items:
+            a, b = self.node(op, av, ic, state)
+            self.link(cur, "eps", a)
+            cur = b
+        return start, cur
+
+    def node(self, op, av, ic: bool, state) -> tuple[int, int]:
+        if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN):
+            a, b = self.state(), self.state()
+            self.link(a, "char", b, _atom_set(op, av, ic, state))
+            return a, b
+        if op is _sre.AT:
+            a, b = self.state(), self.state()
+            if av in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING, getattr(_sre, "AT_BEGINNING_LINE", None)):
+                self.link(a, "begin", b)
+            elif av in (_sre.AT_END, _sre.AT_END_STRING, getattr(_sre, "AT_END_LINE", None)):
+                self.link(a, "end", b)
+            else:
+                self.link(a, "eps", b)   # word boundaries: dropped (wider, never narrower)
+            return a, b
+        if op is _sre.SUBPATTERN:
+            _group, add, delete, body = av
+            if add & _sre.SRE_FLAG_IGNORECASE:
+                ic = True
+            if delete & _sre.SRE_FLAG_IGNORECASE:
+                ic = False
+            return self.seq(body, ic, state)
+        if op is getattr(_sre, "ATOMIC_GROUP", None):
+            return self.seq(av, ic, state)
+        if op is _sre.BRANCH:
+            a, b = self.state(), self.state()
+            for alt in av[1]:
+                s, e = self.seq(alt, ic, state)
+                self.link(a, "eps", s)
+                self.link(e, "eps", b)
+            return a, b
+        if op in REPEATS:
+            lo, hi, body = av
+            a = cur = self.state()
+            for _ in range(lo):
+                s, e = self.seq(body, ic, state)
+                self.link(cur, "eps", s)
+                cur = e
+            if hi == _sre.MAXREPEAT:
+                s, e = self.seq(body, ic, state)
+                self.link(cur, "eps", s)
+                self.link(e, "eps", cur)
+            else:
+                end = self.state()
+                self.link(cur, "eps", end)
+                for _ in range(hi - lo):
+                    s, e = self.seq(body, ic, state)
+                    self.link(cur, "eps", s)
+                    self.link(e, "eps", end)
+                    cur = e
+                cur = end
+            return a, cur
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            a = self.state()
+            return a, a
+        if op in (_sre.GROUPREF, getattr(_sre, "GROUPREF_EXISTS", None)):
+            a = self.state()
+            self.link(a, "char", a, frozenset(_PRINTABLE))
+            if op is _sre.GROUPREF_EXISTS:
+                b = self.state()
+                for part in (av[1], av[2]):
+                    if part is None:
+                        self.link(a, "eps", b)
+                        continue
+                    s, e = self.seq(part, ic, state)
+                    self.link(a, "eps", s)
+                    self.link(e, "eps", b)
+                return a, b
+            return a, a
+        raise _OriginTooBig   # a construct not read here: nothing is claimed
+
+
+class _OriginTooBig(Exception):
+    pass
+
+
+def _atom_set(op, av, ic: bool, state) -> frozenset[str]:
+    """The printable ASCII characters one atom matches, asked of Python's
+    own regex engine (its case folding, its classes)."""
+    atoms = memo.table("regex atoms")
+    key = (str(op), repr(av), ic)
+    found = atoms.get(key)
+    if found is None:
+        try:  # Python 3.11+
+            from re import _compiler as _sre_compile
+        except ImportError:  # pragma: no cover - older layouts
+            import sre_compile as _sre_compile  # type: ignore[no-redef]
+        rx = _sre_compile.compile(_sre_parse.SubPattern(state, [(op, av)]), re.IGNORECASE if ic else 0)
+        found = atoms[key] = frozenset(c for c in _PRINTABLE if rx.fullmatch(c))
+    return found
+
+
+@memo.per_run
+def origin_reach(pattern: str, flavour: str, ignore_case: bool) -> OriginReach:
+    """Whether the regex ``pattern``, matched by ``flavour``'s rule
+    (``search``/``js``: anywhere in the text; ``python-match``: from its
+    start; ``python-fullmatch``: all of it), matches any text a browser can
+    send as Origin. Decided on the pattern's language, intersected with the
+    language of serialized origins: no sample, no spelling."""
+    words = language(pattern, flavour, ignore_case)
+    if words is not None:
+        # a short list: its words say it at once (lowercased when case is ignored)
+        return OriginReach(True, next((w for w in sorted(words.words) if _ORIGIN_SHAPE.fullmatch(w)), None))
+    tree = parse_tree(pattern)
+    if tree is None:
+        return OriginReach(False)
+    ic = flags_case(tree.state.flags, ignore_case)
+    auto = _OriginAutomaton()
+    try:
+        start, accept = auto.seq(list(tree), ic, tree.state)
+    except (_OriginTooBig, re.error, RecursionError, TypeError, ValueError):
+        return OriginReach(False)
+    before = flavour not in ("python-match", "python-fullmatch")   # may start anywhere
+    after = flavour != "python-fullmatch"                          # may end anywhere
+    # Search the product of the automaton and the origin grammar. A node is
+    # (automaton state, grammar state, past '$'); -1 stands for the text
+    # before the match starts, -2 for the text after it ends.
+    first = (-1 if before else start, 0, False)
+    parent: dict[tuple, tuple | None] = {first: None}
+    queue = [first]
+    goal = None
+    for node in queue:
+        q, g, ended = node
+        if (q == accept or q == -2) and g in _ORIGIN_ENDS:
+            goal = node
+            break
+        moves: list[tuple[tuple, str]] = []
+        if q == -1:
+            moves.append(((start, g, ended), ""))
+            for chars, g2 in _ORIGIN_GRAMMAR[g]:
+                moves.append(((-1, g2, ended), min(chars)))
+        elif q == -2:
+            if not ended:
+                for chars, g2 in _ORIGIN_GRAMMAR[g]:
+                    moves.append(((-2, g2, ended), min(chars)))
+        else:
+            if q == accept and after:
+                moves.append(((-2, g, ended), ""))
+            for kind, chars, target in auto.edges[q]:
+                if kind == "eps":
+                    moves.append(((target, g, ended), ""))
+                elif kind == "begin":
+                    if g == 0:
+                        moves.append(((target, g, ended), ""))
+                elif kind == "end":
+                    moves.append(((target, g, True), ""))
+                elif not ended:
+                    for gchars, g2 in _ORIGIN_GRAMMAR[g]:
+                        both = chars & gchars
+                        if both:
+                            moves.append(((target, g2, ended), min(both)))
+        for nxt, ch in moves:
+            if nxt not in parent:
+                parent[nxt] = (node, ch)
+                queue.append(nxt)
+    if goal is None:
+        return OriginReach(True, None)
+    text = []
+    node = goal
+    while parent[node] is not None:
+        node, ch = parent[node]
+        text.append(ch)
+    return OriginReach(True, "".join(reversed(text)))

@@ -222,22 +222,31 @@ def page_origin(route: Route) -> str:
 
 
 def example_origin(matcher: OriginMatcher) -> str | None:
-    """A readable origin the matcher accepts, or None."""
+    """A readable origin the matcher accepts, or None. Never 'null': an
+    entry that also admits 'null' (CORS104's business) must not make the
+    scenarios judge a page on 'null' while others judge the origin it names,
+    so the preflight and the actual request see the same origin decision."""
     if not matcher.is_regex:
         return matcher.pattern if _SERIALIZED.match(matcher.pattern) else None
     examples = memo.table("example origins")  # one allowlist is consulted by many routes
     key = (matcher.pattern, matcher.flavour, matcher.ignore_case)
     if key not in examples:
-        # Only a real origin can be a page's: a pattern such as ":" (any
-        # Origin at all) yields no readable example of its own, so the
-        # stand-in page origin is tried after its own readings.
         # The readings first (they keep a name's usual shape), then a text
-        # built from the regex itself ('[0-9]+' as a port reads as no name).
+        # built from the regex itself ('[0-9]+' as a port reads as no name);
+        # never 'null' (a page is never served from it), then the origin the
+        # analysis says the pattern means, then the stand-in for a pattern
+        # such as ':' (any Origin at all).
         witness = regexlang.witness(matcher.pattern, matcher.ignore_case)
-        candidates = _regex_examples(matcher.pattern) + ([witness] if witness else []) + [DEFAULT_PAGE_ORIGIN]
-        examples[key] = next((c for c in candidates
-                              if origin_value_problem(c) is None and matcher.matches(c)),
-                             None)
+        found = next((c for c in _regex_examples(matcher.pattern) + ([witness] if witness else [])
+                      if c != "null" and origin_value_problem(c) is None and matcher.matches(c)), None)
+        if found is None:
+            from .allowlist import analyse   # the allowlist analysis builds on scenarios
+
+            found = next((m.origin for m in analyse(matcher).meant
+                          if not m.tail and matcher.matches(m.origin)), None)
+        if found is None and matcher.matches(DEFAULT_PAGE_ORIGIN):
+            found = DEFAULT_PAGE_ORIGIN
+        examples[key] = found
     return examples[key]
 
 

@@ -4,16 +4,20 @@ engine's real matching rule, within a bounded number of match attempts."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from corslint import allowlist
 from corslint.allowlist import analyse, redos_risk, registrable_domain
 from corslint.model import OriginMatcher
+from corslint.regexlang import origin_reach
 
 CALLS: list[str] = []
 
@@ -131,11 +135,19 @@ def test_null_and_plain_http():
     assert loopback.insecure == ()
 
 
-def test_url_shaped_pattern_is_read_as_the_origin_check_it_means():
+def test_url_shaped_pattern_admits_nothing_and_says_what_it_means():
+    """It wants a '/' after the host, which no Origin has: nothing is
+    admitted (no plain-HTTP twin, no attacker), only what was meant is kept."""
     analysis = analyse(OriginMatcher(r"^https?:\/\/yandex\.ru\/", "pcre-search"))
-    assert analysis.url_shaped
+    assert analysis.matches_no_origin and analysis.url_shaped
     assert [m.origin for m in analysis.meant] == ["https://yandex.ru", "http://yandex.ru"]
-    assert [i.origin for i in analysis.insecure] == ["http://yandex.ru"]
+    assert analysis.meant[0].tail == "/"
+    assert analysis.insecure == () and analysis.attacks == () and not analysis.admits_null
+
+
+def test_a_pattern_that_admits_origins_is_not_called_dead():
+    for pattern in (r"^https?://yandex\.ru", r"^https://yandex\.ru/?$", r"^(https://a\.com/|null)$"):
+        assert not analyse(OriginMatcher(pattern, "pcre-search")).matches_no_origin, pattern
 
 
 def test_every_attack_was_confirmed_by_the_matcher_itself():
@@ -206,6 +218,12 @@ SAFE = [
 @pytest.mark.parametrize("pattern", CATASTROPHIC)
 def test_catastrophic_patterns_are_given_up_before_any_costly_match(pattern):
     analysis = analyse(CountingMatcher(pattern, "pcre-search"))
+    if origin_reach(pattern, "pcre-search", False).none:
+        # its language holds no origin (no ':' or '/', or an uppercase letter
+        # where origins have none): that is said without a single match
+        assert analysis.matches_no_origin and not analysis.gave_up
+        assert CALLS == [] and analysis.attacks == () and analysis.meant == ()
+        return
     assert analysis.gave_up and "backtracking" in analysis.gave_up
     assert redos_risk(pattern)
     # the only question asked is about the four characters of 'null'
@@ -269,5 +287,103 @@ def test_a_config_full_of_catastrophic_patterns_cannot_hang_corslint(tmp_path):
     assert run.returncode in (0, 1), run.stderr
     report = json.loads(run.stdout)
     gave_up = [f for f in report["findings"] if f["code"] == "CORS106" and "gave up" in f["message"]]
-    assert len(gave_up) == len(CATASTROPHIC) + 1
+    dead = [p for p in CATASTROPHIC if origin_reach(p, "pcre-search", False).none]
+    assert len(gave_up) == len(CATASTROPHIC) - len(dead)
     assert all(f["severity"] == "info" for f in gave_up)
+    # a pattern whose language holds no origin is said to match none, at the
+    # entry: two map entries, and the anchored '^(a+)+$' of the `if` (line 18)
+    assert origin_reach("^(a+)+$", "pcre-search", True).none and len(dead) == 2
+    no_origin = [f for f in report["findings"] if f["code"] == "CORS101"]
+    assert sorted(f["line"] for f in no_origin) == sorted([3 + CATASTROPHIC.index(p) for p in dead] + [18])
+    assert all("matches no origin at all" in f["message"] for f in no_origin)
+
+
+# ---------------------------------------------------------------- property: no claim the matcher rejects
+
+_PIECES = st.tuples(
+    st.sampled_from(["^", ""]),
+    st.sampled_from(["https://", "https?://", "http://", "(https|http)://", r"https?:\/\/", ""]),
+    st.sampled_from(["", r"([a-z0-9-]+\.)?", r"(www\.)?", ".*", r"[a-z]+\.", r"(app|admin)\.", "App."]),
+    st.sampled_from(["example", "yandex", "shop"]),
+    st.sampled_from([r"\.", "."]),
+    st.sampled_from(["com", "ru", r"co\.uk", r"vercel\.app", r"github\.io"]),
+    st.sampled_from(["", r"(:\d+)?", ":8080", ":443"]),
+    st.sampled_from(["", "/", r"\/", "/?", "/.*", "/api"]),
+    st.sampled_from(["$", ""]),
+    st.booleans(),
+)
+_FLAVOURS = st.sampled_from(["pcre-search", "js", "python-match", "python-fullmatch"])
+_ORIGIN_TEXT = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s,;()'\"]+|'null'")
+
+
+def _pattern(pieces) -> str:
+    start, scheme, sub, name, dot, tld, port, tail, end, null = pieces
+    body = f"{scheme}{sub}{name}{dot}{tld}{port}{tail}"
+    if null:
+        return f"{start}(null|{body}){end}"
+    return f"{start}{body}{end}"
+
+
+def _runs(pattern: str, flavour: str, ignore_case: bool, text: str) -> bool:
+    """The server's own rule, in Python's re (not corslint's matcher)."""
+    how = {"python-match": "match", "python-fullmatch": "fullmatch"}.get(flavour, "search")
+    return getattr(re, how)(pattern, text, re.IGNORECASE if ignore_case else 0) is not None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_PIECES, _FLAVOURS, st.booleans())
+def test_every_origin_the_analysis_names_is_accepted_as_the_server_runs_it(pieces, flavour, ignore_case):
+    pattern = _pattern(pieces)
+    analysis = analyse(OriginMatcher(pattern, flavour, ignore_case))
+    named = [a.origin for a in analysis.attacks] + [i.origin for i in analysis.insecure]
+    named += [i.secure_twin for i in analysis.insecure if i.secure_twin]
+    named += ["null"] if analysis.admits_null else []
+    for origin in named:
+        assert _runs(pattern, flavour, ignore_case, origin), (pattern, origin)
+    reach = origin_reach(pattern, flavour, ignore_case)
+    assert reach.decided
+    if reach.none:
+        # proved empty: nothing is named, and no origin it was meant for gets in
+        assert analysis.matches_no_origin and not named
+        for m in analysis.meant:
+            assert not _runs(pattern, flavour, ignore_case, m.origin), (pattern, m.origin)
+    else:
+        # the witness is a text the pattern really accepts (the automaton is
+        # exact for what these patterns use)
+        assert _runs(pattern, flavour, ignore_case, reach.witness), (pattern, reach.witness)
+        assert not analysis.matches_no_origin
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(_PIECES, st.booleans(), st.booleans())
+def test_every_origin_a_finding_names_is_admitted_by_the_config(tmp_path, pieces, ignore_case, credentials):
+    """CORS104, CORS106 and CORS107 name origins the map entry really admits
+    (nginx runs a map's '~'/'~*' regex as a PCRE search): never one from a
+    'fixed' reading of the pattern. A pattern that admits nothing gets one
+    CORS101 and none of them."""
+    from corslint.lint import lint
+
+    pattern = _pattern(pieces)
+    conf = tmp_path / "api.conf"
+    conf.write_text(
+        "map $http_origin $cors {\n    default \"\";\n"
+        f"    \"{'~*' if ignore_case else '~'}{pattern}\" $http_origin;\n}}\n"
+        "server {\n    listen 443 ssl;\n    server_name api.example.com;\n    location /api/ {\n"
+        "        add_header Access-Control-Allow-Origin $cors always;\n"
+        + ("        add_header Access-Control-Allow-Credentials true always;\n" if credentials else "")
+        + "        add_header Vary Origin always;\n        return 200 'ok';\n    }\n}\n")
+    findings = lint([str(conf)], codes=["CORS101", "CORS104", "CORS106", "CORS107"]).findings
+    dead = origin_reach(pattern, "pcre-search", ignore_case).none
+    for f in findings:
+        if f.code == "CORS101":
+            assert dead and "matches no origin at all" in f.message
+            continue
+        assert not dead, (pattern, f.message)
+        # what the message names, not the pattern it quotes or what it says was meant
+        text = f.message.replace(f"'{pattern}'", "").split("; it evidently means")[0]
+        for origin in _ORIGIN_TEXT.findall(text):
+            origin = origin.strip("'").rstrip(".:")
+            assert _runs(pattern, "pcre-search", ignore_case, origin), (pattern, origin, f.message)
+    if dead:
+        assert [f.code for f in findings] == ["CORS101"], (pattern, [f.message for f in findings])

@@ -4,7 +4,16 @@ is not ``*``, ``null`` or one serialized origin (``scheme://host[:port]``).
 Browsers compare the value with the page's origin byte for byte, so a trailing
 slash, a missing scheme, an uppercase host, a spelled-out default port or a
 ``*.example.com`` pattern matches nobody. Values listing several origins are
-CORS102. See ``corslint explain CORS101``.
+CORS102.
+
+An origin allowlist entry is an origin setting too: a regex whose language
+holds no serialized origin (``^https://example\\.com/`` wants a '/' after the
+host, which no Origin header has) matches no browser at all, whatever it was
+meant to let in. That is decided on the regex's language
+(:func:`corslint.regexlang.origin_reach`), and reported once, at the entry:
+an error where the route's answer shows the meant origin refused, a warning
+where the entry is judged alone (a gate, a bare ``if``, a map outside any
+route). See ``corslint explain CORS101``.
 """
 
 from __future__ import annotations
@@ -12,8 +21,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .. import engine
-from ..model import Route
+from .. import allowlist, engine
+from ..allowlist import Analysis
+from ..model import OriginMatcher, Route
 from ..scenarios import answer, request
 from ._base import cors_routes, reporter
 from ._origins import acao_texts, branches_with, judge, shown, valid_page_origin
@@ -22,10 +32,11 @@ CODE = "CORS101"
 NAME = "invalid-origin-value"
 SEVERITY = "error"
 CATEGORY = "browser-blocks"
-LEVELS = ("error",)
+LEVELS = ("warning", "error")
 SUMMARY = "Access-Control-Allow-Origin value that is not '*', 'null' or a serialized origin"
 # What must change, worded per frontend by corslint.fixes.
 FIX = "send-origin-as-browsers-send-it"
+PATTERN_FIX = "anchor-origin-pattern"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"
@@ -105,6 +116,7 @@ def check(model):
                 related=[h.source] if where != h.source else (),
             )
         yield from _exact_entries(route, seen)
+    yield from _dead_patterns(model)
 
 
 def _exact_entries(route: Route, seen: set) -> Iterator:
@@ -149,3 +161,59 @@ def _exact_entries(route: Route, seen: set) -> Iterator:
                     f"so {meant} never gets Access-Control-Allow-Origin.",
                     m.source, failure=failure, request=req, route=route, related=[h.source],
                 )
+
+
+def _why_no_origin(analysis: Analysis) -> tuple[str, str]:
+    """(why the pattern matches no Origin, the origin its authors meant or "")."""
+    meant = analysis.meant[0] if analysis.meant else None
+    if meant is not None and meant.tail:
+        return (f"it wants '{meant.tail}' after the host, which an Origin header never has",
+                meant.origin)
+    sample = analysis.accepted_sample
+    if sample:
+        problem = engine.origin_value_problem(sample)
+        if problem is not None:
+            return (f"what it accepts, like '{sample}', {_predicate(problem)}, and no browser sends "
+                    "that as its Origin", meant.origin if meant is not None else (meant_origin(sample) or ""))
+    return "no text a browser sends as its Origin fits it", meant.origin if meant is not None else ""
+
+
+def _dead_patterns(model) -> Iterator:
+    """Regex allowlist entries that match no origin at all: one finding per
+    entry, confirmed by a route's answer where one sends
+    Access-Control-Allow-Origin, else judged on the pattern."""
+    found: dict[tuple, tuple] = {}
+    for route, matcher in allowlist.uses(model):
+        if matcher.source is None or not matcher.is_regex:
+            continue
+        analysis = allowlist.analyse(matcher)
+        if not analysis.matches_no_origin:
+            continue
+        why, meant = _why_no_origin(analysis)
+        failure = req = None
+        level = "warning"
+        if route is not None and not allowlist.judged_by_pattern(route, analysis) and meant:
+            ans = answer(route, "GET", meant)
+            if ans is None:
+                continue
+            req = request(route, meant)
+            failure = engine.check_cors(req, ans.response)
+            if failure is None:
+                continue  # another entry lets the meant origin in: this one is only dead weight
+            level = "error"
+        key = (matcher.source, matcher.pattern)
+        previous = found.get(key)
+        if previous is None or (level == "error" and previous[2] == "warning"):
+            found[key] = (matcher, route, level, why, meant, failure, req)
+    for matcher, route, level, why, meant, failure, req in found.values():
+        yield report(_dead_message(matcher, why, meant, level), matcher.source, level=level,
+                     failure=failure, request=req, route=route, intent=PATTERN_FIX)
+
+
+def _dead_message(matcher: OriginMatcher, why: str, meant: str, level: str) -> str:
+    message = f"Origin pattern '{matcher.pattern}' matches no origin at all: {why}"
+    if meant and level == "error":
+        return message + f", so a page on {meant}, which it evidently means, is refused."
+    if meant:
+        return message + f" (it evidently means {meant}), so no browser's request ever matches it."
+    return message + ", so no browser's request ever matches it."

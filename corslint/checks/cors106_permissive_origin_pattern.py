@@ -103,7 +103,6 @@ def _message(matcher: OriginMatcher, hit: _Hit) -> tuple[str, str]:
         return (f"corslint gave up on Origin pattern '{pattern}': {analysis.gave_up}; check by hand "
                 "which origins it admits.", "info")
     assert attack is not None
-    note = allowlist.url_shape_note(analysis)
     if hit.rank == 3:
         message = f"Origin pattern '{pattern}' lets {attack.origin} in ({_reason(analysis, attack)})"
         if hit.credentials:
@@ -111,10 +110,10 @@ def _message(matcher: OriginMatcher, hit: _Hit) -> tuple[str, str]:
         return message + ".", "error"
     if hit.rank == 2:
         return (f"Origin pattern '{pattern}' admits {attack.origin} ({_reason(analysis, attack)}): "
-                "whatever this check guards is open to that site." + note, "warning")
+                "whatever this check guards is open to that site.", "warning")
     return (f"Origin pattern '{pattern}' has an unescaped '.', which matches any character: it also "
             f"admits {attack.origin}. Nobody can register that name today, but escape the dot ('\\.') "
-            "before the pattern is reused for a name where one can." + note, "info")
+            "before the pattern is reused for a name where one can.", "info")
 
 
 def check(model):

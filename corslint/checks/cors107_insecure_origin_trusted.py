@@ -143,8 +143,7 @@ def _pattern_findings(model, reported: set[Source]):
             else:
                 context = f"beside its HTTPS twin {insecure.secure_twin}"
             yield report(f"{what} the plain-HTTP origin {insecure.origin} {context}: whatever this check "
-                         "guards is open to whoever can tamper with that unencrypted page."
-                         + allowlist.url_shape_note(allowlist.analyse(matcher)),
+                         "guards is open to whoever can tamper with that unencrypted page.",
                          where, level="info", route=route)
             break
 

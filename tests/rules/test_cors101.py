@@ -38,3 +38,56 @@ def test_map_entries_are_reported_where_written():
     [entry] = [f for f in findings if "allowlist entry" in f.message]
     # the entry never matches, so the meant origin gets no header at all
     assert "No 'Access-Control-Allow-Origin' header is present" in entry.chrome
+
+
+def test_pattern_that_wants_a_slash_is_one_finding_at_the_entry():
+    """#20 pattern 6: the map's regex wants a '/' after the host, so it
+    matches no origin; the route's answer shows the meant origin refused."""
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "pattern_wants_a_slash.conf", CODE)
+    assert finding.severity == "error"
+    assert finding.message == (
+        "Origin pattern '^https://app\\.example\\.com/' matches no origin at all: it wants '/' after "
+        "the host, which an Origin header never has, so a page on https://app.example.com, which it "
+        "evidently means, is refused.")
+    assert finding.chrome == (
+        "Access to fetch at 'https://api.example.com/api/' from origin 'https://app.example.com' "
+        "has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the "
+        "requested resource.")
+
+
+def test_gate_pattern_is_judged_alone_and_nothing_else_claims_an_origin():
+    path = FIXTURES / "nginx" / CODE / "gate_pattern_wants_a_path.conf"
+    [finding] = assert_fixture(path, CODE)
+    assert finding.severity == "warning" and finding.chrome is None
+    assert "wants '/api' after the host" in finding.message
+    assert "it evidently means https://example.com" in finding.message
+    # the same root cause is not also an "admits http://example.com" (CORS107)
+    # or an attacker origin (CORS106) read from a 'fixed' pattern
+    from corslint.lint import lint
+
+    assert [f.code for f in lint([str(path)]).findings] == [CODE]
+
+
+def test_every_frontend_reports_its_dead_pattern_at_the_entry():
+    for frontend, name in (("apache", "setenvif_pattern_wants_a_slash.conf"),
+                           ("django", "regex_wants_a_slash.py"), ("flask", "regex_wants_a_slash.py"),
+                           ("starlette", "regex_wants_a_path.py"), ("express", "regex_wants_a_slash.js")):
+        [finding] = assert_fixture(FIXTURES / frontend / CODE / name, CODE)
+        assert finding.severity == "error", (frontend, finding.message)
+        assert "matches no origin at all: it wants '/" in finding.message
+        assert "No 'Access-Control-Allow-Origin' header is present" in finding.chrome
+
+
+def test_uppercase_host_in_a_case_sensitive_pattern_says_what_it_accepts(tmp_path):
+    from corslint.lint import lint
+
+    conf = tmp_path / "gate.conf"
+    conf.write_text('if ($http_origin ~ "^https://App\\.example\\.com$") {\n    set $cors "on";\n}\n')
+    [finding] = lint([str(conf)]).findings
+    assert finding.code == CODE and finding.severity == "warning"
+    assert ("what it accepts, like 'https://App.example.com', has an uppercase host, and no browser "
+            "sends that as its Origin") in finding.message
+    assert "it evidently means https://app.example.com" in finding.message
+    # the same pattern under '~*' admits the origin: nothing to say
+    conf.write_text('if ($http_origin ~* "^https://App\\.example\\.com$") {\n    set $cors "on";\n}\n')
+    assert not [f for f in lint([str(conf)]).findings if f.code == CODE]

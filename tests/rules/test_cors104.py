@@ -64,3 +64,52 @@ def test_apache_pattern_that_admits_null():
     # case-sensitive: 'NULL' is not the 'null' browsers send
     strict = OriginMatcher(r"^(https://app\.example\.com|NULL)$", "pcre-search", ignore_case=False, source=SRC)
     assert list(rule.check(PolicyModel(routes=[_apache_route(strict)]))) == []
+
+
+NULL_FIRST = r"""
+map $http_origin $cors {
+    default "";
+    "~^(null|https://web\.shop\.test)$" $http_origin;
+}
+server {
+    listen 443 ssl;
+    server_name api.example.com;
+    location /api/ {
+        if ($request_method = OPTIONS) {
+            add_header Access-Control-Allow-Origin $cors;
+            add_header Access-Control-Allow-Methods "GET, POST, PUT";
+            add_header Access-Control-Allow-Headers "Content-Type, Authorization";
+            add_header Vary Origin;
+            return 204;
+        }
+        add_header Access-Control-Allow-Origin $cors;
+        add_header Vary Origin;
+        proxy_pass http://backend;
+    }
+}
+"""
+
+
+def test_an_entry_that_admits_null_does_not_make_null_the_page(tmp_path):
+    """#20, preflight phantoms: an allowlist entry that matches 'null' made
+    'null' the route's page origin for the preflight model (page_origin,
+    preflight_origins) while the value rules judged a stand-in origin. Both
+    judge the origin the entry names; 'null' is CORS104's finding, once."""
+    from corslint import memo
+    from corslint.checks._origins import valid_page_origin
+    from corslint.checks._preflight import preflight_origins
+    from corslint.lint import lint
+    from corslint.pipeline.build import build_model
+    from corslint.scenarios import intended_origins, page_origin
+
+    conf = tmp_path / "api.conf"
+    conf.write_text(NULL_FIRST)
+    with memo.run():
+        model, _ = build_model([str(conf)])
+        [route] = [r for r in model.routes if r.is_cors()]
+        assert "null" not in intended_origins(route)
+        assert page_origin(route) == valid_page_origin(route) == "https://web.shop.test"
+        assert preflight_origins(route)[0] == "https://web.shop.test"
+    findings = lint([str(conf)]).findings
+    assert [f.code for f in findings if "null" in f.message] == [CODE]
+    assert not [f for f in findings if f.chrome and "from origin 'null'" in f.chrome]
