@@ -48,6 +48,10 @@ class Need:
     source: Source            # where the config shows the need
     why: str                  # human words, e.g. "the location uses auth_basic"
     level: str | None = None  # finding level override ("warning" for guesses)
+    # Only another answer's Allow-Headers (or Allow-Methods) names it: evidence
+    # where the preflight answer has no list of its own (an inner level
+    # dropped the outer one), none where it has a deliberate list of its own.
+    listed_elsewhere: bool = False
 
     @property
     def lname(self) -> str:
@@ -214,7 +218,8 @@ def needed_headers(route: Route) -> list[Need]:
                 if token == "*" or lname in SAFELISTED_HEADER_NAMES:
                     continue
                 needs.setdefault(lname, Need(token, h.source,
-                                             f"Access-Control-Allow-Headers on {where} lists it"))
+                                             f"Access-Control-Allow-Headers on {where} lists it",
+                                             listed_elsewhere=True))
     if "content-type" not in needs and proxies_to_app(route):
         for h in route_emissions(route, ACAM):
             if any(t in _BODY_METHODS for t in _tokens(h)):

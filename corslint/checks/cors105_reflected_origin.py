@@ -10,6 +10,8 @@ the browser allows it, which is the problem. See ``corslint explain CORS105``.
 
 from __future__ import annotations
 
+import re
+
 from ..model import Branch, HeaderEmission, OriginMap, Source
 from ..scenarios import answer_branch
 from ._base import cors_routes, reporter
@@ -18,7 +20,7 @@ CODE = "CORS105"
 NAME = "reflected-origin"
 SEVERITY = "critical"
 CATEGORY = "security"
-LEVELS = ("critical",)
+LEVELS = ("info", "critical")
 SUMMARY = "Access-Control-Allow-Origin echoes the request's Origin without checking it"
 # What must change, worded per frontend by corslint.fixes.
 FIX = "reflect-only-allowlisted-origins"
@@ -65,6 +67,9 @@ class _Seen:
         self.credentials = False
         self.actual = False          # reaches a non-preflight answer
         self.related: list[Source] = []
+        # The conditions the echo waits for that corslint cannot decide, per
+        # reflecting answer; () for an answer that echoes unconditionally.
+        self.gates: list[tuple[str, ...]] = []
 
 
 def check(model):
@@ -89,6 +94,7 @@ def check(model):
                     seen = found[key] = _Seen(h, origin, route)
                 acac = [e for e, text in ans.sent if e.lname == ACAC and text.strip() == "true"]
                 if acac:
+                    seen.gates.append(tuple(branch.opaque_conditions))
                     seen.credentials = True
                     seen.related += [e.source for e in acac]
                 if not preflight_only:
@@ -113,4 +119,32 @@ def check(model):
             message = (f"{what} on the preflight answer, with credentials: any site, e.g. "
                        f"{seen.origin}, may send requests with any method and header the "
                        "preflight allows, cookies included.")
+        gate = _unseen_gate(seen.gates)
+        if gate:
+            # Every echo waits for a value set where corslint did not read
+            # (a snippet's `if ($cors = 'true')`): the includer may set it only
+            # after checking the Origin. A condition, said once, at info.
+            reach = ("can read authenticated responses" if seen.actual else
+                     "may send requests with any method and header the preflight allows, cookies included")
+            yield report(f"{what}, with credentials, when {gate} (set outside what corslint read): "
+                         f"unless that condition checks the Origin, any site, e.g. {seen.origin}, {reach}.",
+                         h.source, level="info", route=seen.route, related=related)
+            continue
         yield report(message, h.source, route=seen.route, related=related)
+
+
+# Variables the request itself sets: a condition on them is one an attacker
+# meets at will, no gate at all.
+_REQUEST_VARIABLE = re.compile(r"\$(?:arg_|http_|cookie_|sent_http_|request|uri\b|args\b|query_string\b|"
+                               r"is_args\b|host\b|scheme\b|remote_|content_|document_uri\b)")
+
+
+def _unseen_gate(gates: list[tuple[str, ...]]) -> str:
+    """The condition every reflecting answer waits for, when each waits for
+    one on a value the request does not control; "" otherwise."""
+    if not gates or any(not g for g in gates):
+        return ""
+    conditions = list(dict.fromkeys(c for g in gates for c in g))
+    if any(_REQUEST_VARIABLE.search(c) or "$" not in c for c in conditions):
+        return ""
+    return " and ".join(f"'{c}' holds" for c in conditions)

@@ -117,6 +117,17 @@ def meant_name(name: str, known: tuple[str, ...] = RESPONSE_NAMES, case_sensitiv
     return meant
 
 
+# Headers browsers read on a preflight answer only.
+_PREFLIGHT_ONLY = frozenset({"access-control-allow-methods", "access-control-allow-headers",
+                             "access-control-max-age", "access-control-allow-private-network"})
+
+
+def _on_a_preflight(route: Route, h) -> bool:
+    """Some answer to an OPTIONS request sends ``h``."""
+    return any(b.methods is None or "OPTIONS" in b.methods
+               for b in route.branches if any(e is h for e in b.headers))
+
+
 def _also_sent(route: Route, h, lname: str) -> bool:
     """Every answer that sends ``h`` also sends the header it meant."""
     return all(any(e.lname == lname for e in b.headers)
@@ -207,6 +218,12 @@ def _header_findings(model):
                         f"{quote(h.name)} is not a CORS header (it reads as {meant} misspelt), and "
                         "browsers ignore it")
                 intent = FixIntent(FIX, headers=(h.name, meant))
+                if meant_lname in _PREFLIGHT_ONLY and not _on_a_preflight(route, h):
+                    yield report(f"{what}; it is sent only on answers to actual requests, where browsers "
+                                 f"read no {meant} either, so the line has no effect: remove it.",
+                                 h.source, level="info", route=route,
+                                 intent=FixIntent(REMOVE_FIX, headers=(h.name, meant)))
+                    continue
                 if _also_sent(route, h, meant_lname):
                     yield report(f"{what}; every answer that sends it also sends {meant}, so the line "
                                  "has no effect: remove it.", h.source, level="info", route=route,

@@ -36,7 +36,7 @@ def _spell(intent: FixIntent) -> str:
 def _remove_misspelt(intent: FixIntent) -> str:
     if len(intent.headers) == 2:
         written, meant = intent.headers
-        return f"Remove '{written}': '{meant}' is already there."
+        return f"Remove '{written}' ('{meant}' is already there, or has no use where the line is)."
     return "Remove the misspelt name: the one it meant is already there."
 
 

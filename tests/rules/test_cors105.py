@@ -37,3 +37,15 @@ def test_without_credentials_an_echo_is_no_finding_but_vary_is_still_checked(tmp
         "        proxy_pass http://127.0.0.1:8000;\n    }\n}\n")
     codes = {f.code for f in lint([str(tmp_path / "nginx.conf")]).findings}
     assert CODE not in codes and "CORS108" in codes
+
+
+def test_an_echo_behind_a_value_set_elsewhere_is_a_condition_at_info():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "gate_set_elsewhere.conf", CODE)
+    assert finding.severity == "info"
+    assert "when '$cors = true' holds (set outside what corslint read)" in finding.message
+    assert "unless that condition checks the Origin" in finding.message
+
+
+def test_an_echo_behind_a_request_argument_stays_critical():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "gate_on_request_argument.conf", CODE)
+    assert finding.severity == "critical"
