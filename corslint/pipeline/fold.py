@@ -65,10 +65,11 @@ def fold(findings: Iterable[Finding], model: PolicyModel | None) -> list[Finding
     into it (see the module's doc); order kept."""
     findings = list(findings)
     target: dict[int, int] = {}   # index -> index of the finding it folds into
+    dropped: set[int] = set()     # findings that say nothing once their cause is judged
     _stopped_requests(findings, model, target)
     _same_failure(findings, target)
-    _any_origin_entries(findings, model, target)
-    return _apply(findings, target)
+    _any_origin_entries(findings, model, target, dropped)
+    return _apply(findings, target, dropped)
 
 
 def _route_key(f: Finding) -> tuple:
@@ -93,13 +94,17 @@ def _preflight_answer(f: Finding, routes: dict[tuple, Route]):
 
 
 def _stopped_requests(findings: list[Finding], model, target: dict[int, int]) -> None:
-    """A finding at a later step of a request a certain finding already stops
-    at its preflight folds into the earliest such finding."""
+    """A finding at a later step of a preflight a certain finding already
+    stops (same route, same answering branch, a credentials mode the earlier
+    failure concerns) folds into the earliest such finding."""
     routes = _routes_by_key(model)
     blockers: dict[tuple, list[int]] = {}
     answers: dict[int, object] = {}
     for i, f in enumerate(findings):
-        if f.stop is None or not f.stop.preflighted:
+        # Only failures of the preflight itself: a finding about an actual
+        # answer names one example request, and may concern simple requests
+        # (no preflight) as much (CORS402's missing 'always' on a 404).
+        if f.stop is None or not f.stop.on_preflight:
             continue
         answers[i] = _preflight_answer(f, routes)
         if f.stop.on_preflight and f.stop.step in PREFLIGHT_STOPS and f.severity in CERTAIN:
@@ -140,33 +145,46 @@ def _admits_any(model: PolicyModel | None) -> set[Source]:
     return found
 
 
-def _any_origin_entries(findings: list[Finding], model, target: dict[int, int]) -> None:
-    """CORS104/CORS106 on an entry that admits every origin fold into the
+def _any_origin_entries(findings: list[Finding], model, target: dict[int, int], dropped: set[int]) -> None:
+    """CORS104/CORS106 on an entry that admits every origin: such an entry
+    echoes every origin, which is CORS105's case. They fold into the
     reflection finding on the answer it feeds (the same route; for an entry
     no route consults, as an Apache ``SetEnvIf Origin`` feeding an env
-    variable, the same file), else into the first of them on the entry."""
+    variable, the same file); else the first of them on the entry stands for
+    the others. On a route that answers every origin without credentials they
+    are no finding at all: such an echo grants exactly what '*' grants
+    (CORS105's page), and CORS108 still says where 'Vary: Origin' is missing."""
     implied = [i for i, f in enumerate(findings) if f.code in IMPLIED_BY_ANY_ORIGIN and i not in target]
     if not implied:
         return
     everyone = _admits_any(model)
+    routes = _routes_by_key(model)
     reflections = [j for j, f in enumerate(findings) if f.code == REFLECTION and f.severity in CERTAIN]
     on_entry: dict[Source, list[int]] = {}
     for i in implied:
         if findings[i].source in everyone:
             on_entry.setdefault(findings[i].source, []).append(i)
-    for place, indices in on_entry.items():
+    for indices in on_entry.values():
         indices.sort(key=lambda i: IMPLIED_BY_ANY_ORIGIN.index(findings[i].code))
         for i in indices:
             f = findings[i]
             reflection = next((j for j in reflections if (_route_key(findings[j]) == _route_key(f) if f.route
                                                           else findings[j].file == f.file)), None)
+            route = routes.get(_route_key(f))
             if reflection is not None:
                 target[i] = reflection
+            elif route is not None and _echoes_everyone_without_credentials(route):
+                dropped.add(i)
             elif i != indices[0]:
                 target[i] = indices[0]
 
 
-def _apply(findings: list[Finding], target: dict[int, int]) -> list[Finding]:
+def _echoes_everyone_without_credentials(route: Route) -> bool:
+    allowed, credentials = allowlist.grants(route, allowlist.ANY_ORIGIN)
+    return allowed and not credentials
+
+
+def _apply(findings: list[Finding], target: dict[int, int], dropped: set[int]) -> list[Finding]:
     def root(i: int) -> int:
         seen = {i}
         while i in target and target[i] not in seen:
@@ -181,7 +199,7 @@ def _apply(findings: list[Finding], target: dict[int, int]) -> list[Finding]:
             gathered.setdefault(r, []).append(findings[i])
     out = []
     for i, f in enumerate(findings):
-        if root(i) != i:
+        if root(i) != i or i in dropped:
             continue
         if i in gathered:
             f = absorb(f, gathered[i])
@@ -280,7 +298,7 @@ def spell(finding: Finding) -> Finding:
         message += (" The browser stops there and reports nothing else for these requests; once it is "
                     "fixed, it stops at " + _items(finding, behind) + ".")
     if restated:
-        message += " This also covers " + _items(finding, restated) + "."
+        message += " It also stands for " + _items(finding, restated, words=False) + "."
     return dataclasses.replace(finding, message=message)
 
 
@@ -288,14 +306,15 @@ def _later_step(finding: Finding, other: Finding) -> bool:
     return (finding.stop is not None and other.stop is not None and other.stop.step > finding.stop.step)
 
 
-def _items(finding: Finding, others: list[Finding]) -> str:
+def _items(finding: Finding, others: list[Finding], words: bool = True) -> str:
+    """``others`` named by code and place, with their messages (``words``)."""
     parts = []
     for f in sorted(others, key=Finding.sort_key):
         where = f"line {f.line}" if f.file == finding.file else f"{f.file}:{f.line}"
-        parts.append(f"{f.code} at {where} ({f.message.rstrip().rstrip('.')})")
+        parts.append(f"{f.code} at {where}" + (f" ({f.message.rstrip().rstrip('.')})" if words else ""))
     if len(parts) == 1:
         return parts[0]
-    return "; ".join(parts[:-1]) + "; and " + parts[-1]
+    return "; ".join(parts[:-1]) + ("; and " if words else " and ") + parts[-1]
 
 
 __all__ = ["CAUSE_OF", "IMPLIED_BY_ANY_ORIGIN", "absorb", "fold", "merge", "spell"]
