@@ -30,8 +30,8 @@ class FixIntent:
 @dataclass(frozen=True)
 class BrowserStop:
     """Where the browser stops the request a finding is about: which request
-    (page origin, credentials mode, whether a preflight precedes
-    it) and at which step of the fetch (``step``: see the steps below).
+    (its page origin and credentials mode; the route is the finding's) and at
+    which step of the fetch (``step``, one of the STEP_* below).
 
     The browser stops at the first failing step and prints that one message,
     so a finding at a later step of a request an earlier finding already
@@ -40,7 +40,6 @@ class BrowserStop:
     kind: str                   # the engine's FailureKind value
     step: int                   # STEP_* below: the order the browser checks in
     on_preflight: bool          # the failing answer is the preflight's
-    preflighted: bool           # the request is preceded by a preflight
     origin: str                 # the page's origin
     credentials: bool           # the request is made with credentials
     credentials_only: bool      # the failure concerns credentialed requests only
@@ -85,7 +84,7 @@ class Finding:
     stop: BrowserStop | None = field(default=None, compare=False)  # the browser failure it predicts
     # Findings this one stands for (the browser never gets to them while this
     # one holds, or they restate its cause): said in its message, listed in JSON.
-    folded: tuple["Finding", ...] = field(default_factory=tuple, compare=False)
+    folded: tuple[Finding, ...] = field(default_factory=tuple, compare=False)
 
     @property
     def file(self) -> str:

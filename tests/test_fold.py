@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import json
 
-from corslint.findings import (STEP_ACTUAL, STEP_PREFLIGHT_CORS_CHECK, STEP_PREFLIGHT_HEADERS,
-                               STEP_PREFLIGHT_METHOD, BrowserStop, Finding)
+from corslint.findings import (
+    STEP_ACTUAL,
+    STEP_PREFLIGHT_CORS_CHECK,
+    STEP_PREFLIGHT_HEADERS,
+    STEP_PREFLIGHT_METHOD,
+    BrowserStop,
+    Finding,
+)
 from corslint.lint import lint
 from corslint.model import Source
 from corslint.pipeline import fold
@@ -97,7 +103,7 @@ server {
 
 
 def test_wildcard_with_credentials_on_the_preflight_stands_for_the_lists_behind_it(tmp_path):
-    path, _, findings = _run(tmp_path, "nginx.conf", WILDCARD_PREFLIGHT)
+    _, _, findings = _run(tmp_path, "nginx.conf", WILDCARD_PREFLIGHT)
     assert [(f.code, f.line) for f in findings] == [("CORS201", 6)]
     [cors201] = findings
     assert cors201.message.startswith("Access-Control-Allow-Origin is '*' while Access-Control-Allow-Credentials")
@@ -140,7 +146,7 @@ server {
 def test_inconsistent_credentials_beside_wildcard_with_credentials_is_one_finding(tmp_path):
     # CORS204 (credentials on the preflight only) predicts the browser's
     # "'*' with credentials" failure: CORS201's cause, on the same route.
-    path, _, findings = _run(tmp_path, "nginx.conf", WILDCARD_ON_BOTH)
+    _, _, findings = _run(tmp_path, "nginx.conf", WILDCARD_ON_BOTH)
     assert [(f.code, f.line, f.severity) for f in findings] == [("CORS201", 6, "error")]
     [cors201] = findings
     assert 11 in _lines(cors201.related)
@@ -205,7 +211,7 @@ SETENVIF_CATCH_ALL = """\
 
 
 def test_setenvif_catch_all_is_one_reflection_finding(tmp_path):
-    path, _, findings = _run(tmp_path, "httpd.conf", SETENVIF_CATCH_ALL)
+    _, _, findings = _run(tmp_path, "httpd.conf", SETENVIF_CATCH_ALL)
     security = [f for f in findings if f.code in ("CORS104", "CORS105", "CORS106")]
     assert [(f.code, f.line, f.severity) for f in security] == [("CORS105", 6, "critical")]
     [cors105] = security
@@ -233,7 +239,7 @@ server {
 
 
 def test_a_catch_all_origin_regex_with_credentials_is_one_critical_finding(tmp_path):
-    path, _, findings = _run(tmp_path, "nginx.conf", CATCH_ALL_IF)
+    _, _, findings = _run(tmp_path, "nginx.conf", CATCH_ALL_IF)
     security = [f for f in findings if f.code in ("CORS104", "CORS105", "CORS106")]
     assert [(f.code, f.line, f.severity) for f in security] == [("CORS106", 5, "critical")]
     assert "accepts any origin, 'null' included" in security[0].message
@@ -261,7 +267,7 @@ def test_null_in_a_narrow_allowlist_is_still_its_own_finding(tmp_path):
 
 def _stop(step: int, *, on_preflight: bool = True, credentials: bool = False,
           credentials_only: bool = False, kind: str = "x") -> BrowserStop:
-    return BrowserStop(kind=kind, step=step, on_preflight=on_preflight, preflighted=True,
+    return BrowserStop(kind=kind, step=step, on_preflight=on_preflight,
                        origin="https://app.example.com", credentials=credentials,
                        credentials_only=credentials_only)
 

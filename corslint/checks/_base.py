@@ -185,13 +185,10 @@ def browser_stop(failure: Failure | None, request: CorsRequest | None) -> Browse
     step needs to see which findings one failed request already explains."""
     if failure is None or request is None:
         return None
-    from ..engine import needs_preflight
-
     return BrowserStop(
         kind=failure.kind.value,
         step=fetch_step(failure.kind),
         on_preflight=failure.kind.is_preflight,
-        preflighted=failure.kind.is_preflight or needs_preflight(request),
         origin=request.origin,
         credentials=request.credentials,
         credentials_only=failure.kind.base in _CREDENTIALS_ONLY,

@@ -104,7 +104,7 @@ def _stopped_requests(findings: list[Finding], model, target: dict[int, int]) ->
         # Only failures of the preflight itself: a finding about an actual
         # answer names one example request, and may concern simple requests
         # (no preflight) as much (CORS402's missing 'always' on a 404).
-        if f.stop is None or not f.stop.on_preflight:
+        if f.stop is None or not f.stop.on_preflight or f.route_at is None:
             continue
         answers[i] = _preflight_answer(f, routes)
         if f.stop.on_preflight and f.stop.step in PREFLIGHT_STOPS and f.severity in CERTAIN:
@@ -123,10 +123,12 @@ def _same_failure(findings: list[Finding], target: dict[int, int]) -> None:
     the same route, folds into that rule's finding."""
     causes: dict[tuple, int] = {}
     for i, f in enumerate(findings):
+        if f.route_at is None:
+            continue  # no route to be the same one
         if f.stop is not None and CAUSE_OF.get(f.stop.kind) == f.code and f.severity in CERTAIN:
             causes.setdefault((f.code,) + _route_key(f), i)
     for i, f in enumerate(findings):
-        if i in target or f.stop is None:
+        if i in target or f.stop is None or f.route_at is None:
             continue
         cause = CAUSE_OF.get(f.stop.kind)
         if cause is None or cause == f.code:
