@@ -194,6 +194,20 @@ def test_findings_several_routes_make_at_one_place_merge_their_related_places():
     assert _lines(merged.related) == [9, 12, 7, 10]
 
 
+def test_findings_differing_only_by_their_route_s_name_are_one():
+    at = Source("x.conf", 4, 5)
+    a = Finding("CORS402", "Errors of api.example.com location /a/ lack the header.", at, "warning",
+                route="api.example.com location /a/", route_at=Source("x.conf", 7, 5))
+    b = Finding("CORS402", "Errors of api.example.com location /b/ lack the header.", at, "error",
+                route="api.example.com location /b/", route_at=Source("x.conf", 8, 5))
+    other = Finding("CORS402", "Errors of api.example.com location /b/ lack the header.",
+                    Source("x.conf", 5, 5), "warning", route="api.example.com location /b/")
+    merged = fold.merge([a, b, other], None)
+    assert [(f.line, f.severity, f.message) for f in merged] == [
+        (4, "error", a.message), (5, "warning", other.message)]
+    assert _lines(merged[0].related) == [7, 8]
+
+
 # ---------------------------------------------------------------- an entry that admits every origin
 
 SETENVIF_CATCH_ALL = """\
