@@ -254,10 +254,10 @@ def merge(findings: Iterable[Finding], model: PolicyModel | None) -> list[Findin
         # A finding about one preflight answer concerns the locations whose
         # preflight it fails; one about a directive's value, every location
         # the directive is in effect in.
-        places = list(dict.fromkeys(f.route_at for f in group if f.route_at is not None
-                                    and f.route_at not in leftover))
+        places = dict.fromkeys(f.route_at for f in group if f.route_at is not None
+                               and f.route_at not in leftover)
         if first.stop is None or not first.stop.on_preflight:
-            places += [s for s in in_effect.get(first.source, []) if s not in places]
+            places.update(dict.fromkeys(in_effect.get(first.source, ())))
         if len(places) > 1:
             lines = {(s.file, s.line) for s in (first.source, *first.related)}
             related = list(first.related) + [s for s in places if (s.file, s.line) not in lines]
@@ -269,7 +269,7 @@ def merge(findings: Iterable[Finding], model: PolicyModel | None) -> list[Findin
 def _routes_in_effect(model: PolicyModel | None) -> dict[Source, list[Source]]:
     """Place of a directive -> where the locations it is in effect in are
     written (its header emissions, allowlist entries, authentication)."""
-    found: dict[Source, list[Source]] = {}
+    found: dict[Source, dict[Source, None]] = {}
     for route in getattr(model, "routes", ()) or ():
         if route.path == _LEFTOVER or not route.is_cors():
             continue
@@ -280,10 +280,8 @@ def _routes_in_effect(model: PolicyModel | None) -> dict[Source, list[Source]]:
                 places.add(branch.auth)
         places.update(m.source for m in route.origin_matchers() if m.source is not None)
         for place in places:
-            at = found.setdefault(place, [])
-            if route.source not in at:
-                at.append(route.source)
-    return found
+            found.setdefault(place, {})[route.source] = None
+    return {place: list(at) for place, at in found.items()}
 
 
 # ---------------------------------------------------------------- saying it
