@@ -28,6 +28,37 @@ class FixIntent:
 
 
 @dataclass(frozen=True)
+class BrowserStop:
+    """Where the browser stops the request a finding is about: which request
+    (its page origin and credentials mode; the route is the finding's) and at
+    which step of the fetch (``step``, one of the STEP_* below).
+
+    The browser stops at the first failing step and prints that one message,
+    so a finding at a later step of a request an earlier finding already
+    stops is part of that earlier finding (:mod:`corslint.pipeline.fold`)."""
+
+    kind: str                   # the engine's FailureKind value
+    step: int                   # STEP_* below: the order the browser checks in
+    on_preflight: bool          # the failing answer is the preflight's
+    origin: str                 # the page's origin
+    credentials: bool           # the request is made with credentials
+    credentials_only: bool      # the failure concerns credentialed requests only
+
+
+# The steps of a cross-origin fetch, in the order a browser takes them (Fetch:
+# CORS-preflight fetch, then the CORS check of the actual response).
+STEP_PREFLIGHT_REDIRECT = 0
+STEP_PREFLIGHT_CORS_CHECK = 1     # Access-Control-Allow-Origin / -Credentials
+STEP_PREFLIGHT_STATUS = 2
+STEP_PREFLIGHT_LISTS = 3          # parsing Allow-Methods / Allow-Headers
+STEP_PREFLIGHT_METHOD = 4
+STEP_PREFLIGHT_HEADERS = 5
+STEP_ACTUAL = 6
+# Steps at which a failed preflight stops everything after it.
+PREFLIGHT_STOPS = (STEP_PREFLIGHT_REDIRECT, STEP_PREFLIGHT_CORS_CHECK, STEP_PREFLIGHT_STATUS)
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem at one place.
 
@@ -49,6 +80,11 @@ class Finding:
     route: str = ""
     intent: FixIntent | None = None
     frontend: str = ""   # the producing frontend's NAME: chooses the fix's wording only
+    route_at: Source | None = field(default=None, compare=False)  # where that route is written
+    stop: BrowserStop | None = field(default=None, compare=False)  # the browser failure it predicts
+    # Findings this one stands for (the browser never gets to them while this
+    # one holds, or they restate its cause): said in its message, listed in JSON.
+    folded: tuple[Finding, ...] = field(default_factory=tuple, compare=False)
 
     @property
     def file(self) -> str:
@@ -81,4 +117,6 @@ class Finding:
                 {"file": s.file, "line": s.line, "column": s.column} for s in self.source.via
             ],
             "related": [{"file": s.file, "line": s.line, "column": s.column} for s in self.related],
+            "folded": [{"code": f.code, "severity": f.severity, "file": f.source.file, "line": f.source.line,
+                        "column": f.source.column, "message": f.message} for f in self.folded],
         }

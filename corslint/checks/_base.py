@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..engine import CorsRequest, Failure, FailureKind, check_preflight
-from ..findings import Finding, FixIntent
+from ..findings import BrowserStop, Finding, FixIntent
 from ..model import Branch, HeaderEmission, PolicyModel, Route, Source
 from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer_branch, intended_origins, request
 
@@ -156,6 +156,48 @@ def reporter(code: str, severity: str, fix: str = ""):
             intent=FixIntent(intent or fix) if isinstance(intent, str) else intent,
             # carried for the wording stage only: no rule reads it
             frontend=route.frontend if route is not None else "",
+            route_at=route.source if route is not None else None,
+            stop=browser_stop(failure, request),
         )
 
     return report
+
+
+# ---------------------------------------------------------------- where the browser stops
+
+_CREDENTIALS_ONLY = (FailureKind.WILDCARD_WITH_CREDENTIALS, FailureKind.INVALID_ALLOW_CREDENTIALS)
+
+
+def fetch_step(kind: FailureKind) -> int:
+    """The step of the fetch at which a browser reports ``kind``, in the order
+    :func:`corslint.engine.fetch.check_preflight` and the CORS check take them."""
+    from .. import findings
+
+    if not kind.is_preflight:
+        return findings.STEP_ACTUAL
+    if kind is FailureKind.PREFLIGHT_REDIRECT:
+        return findings.STEP_PREFLIGHT_REDIRECT
+    if kind.base is not kind:
+        return findings.STEP_PREFLIGHT_CORS_CHECK
+    if kind is FailureKind.PREFLIGHT_INVALID_STATUS:
+        return findings.STEP_PREFLIGHT_STATUS
+    if kind in (FailureKind.INVALID_ALLOW_METHODS_TOKEN, FailureKind.INVALID_ALLOW_HEADERS_TOKEN):
+        return findings.STEP_PREFLIGHT_LISTS
+    if kind is FailureKind.METHOD_NOT_ALLOWED:
+        return findings.STEP_PREFLIGHT_METHOD
+    return findings.STEP_PREFLIGHT_HEADERS
+
+
+def browser_stop(failure: Failure | None, request: CorsRequest | None) -> BrowserStop | None:
+    """Where the browser stops ``request`` with ``failure``: what the report
+    step needs to see which findings one failed request already explains."""
+    if failure is None or request is None:
+        return None
+    return BrowserStop(
+        kind=failure.kind.value,
+        step=fetch_step(failure.kind),
+        on_preflight=failure.kind.is_preflight,
+        origin=request.origin,
+        credentials=request.credentials,
+        credentials_only=failure.kind.base in _CREDENTIALS_ONLY,
+    )
