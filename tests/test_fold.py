@@ -338,3 +338,42 @@ def test_note_for_picks_the_value_the_message_names():
     assert note_for(about_origin, notes) == ""
     alone = {at: [("Access-Control-Allow-Origin", "the default of config('X')")]}
     assert note_for(about_origin, alone) == "the default of config('X')"
+
+
+PASTED_IN_EACH_IF = """\
+server {
+    listen 80;
+    location /api/ {
+        if ($request_method = 'OPTIONS') {
+            add_header Access-Control-Allow-Origin '*';
+            add_header Access-Control-Allow-Credentials 'true';
+            return 204;
+        }
+        if ($request_method = 'GET') {
+            add_header Access-Control-Allow-Origin '*';
+            add_header Access-Control-Allow-Credentials 'true';
+        }
+        if ($request_method = 'POST') {
+            add_header Access-Control-Allow-Origin '*';
+            add_header Access-Control-Allow-Credentials 'true';
+        }
+        proxy_pass http://127.0.0.1:8000;
+    }
+}
+"""
+
+
+def test_one_mistake_pasted_into_each_if_of_a_location_is_one_finding(tmp_path):
+    _, _, findings = _run(tmp_path, "nginx.conf", PASTED_IN_EACH_IF)
+    [cors201] = [f for f in findings if f.code == "CORS201"]
+    assert cors201.line == 5
+    assert {10, 14} <= set(_lines(cors201.related))
+
+
+def test_the_same_mistake_in_two_locations_stays_two_findings(tmp_path):
+    two = PASTED_IN_EACH_IF.replace("    location /api/ {", "    location /a/ {\n"
+                                    "        add_header Access-Control-Allow-Origin '*';\n"
+                                    "        add_header Access-Control-Allow-Credentials 'true';\n"
+                                    "        proxy_pass http://127.0.0.1:8000;\n    }\n    location /api/ {")
+    _, _, findings = _run(tmp_path, "nginx.conf", two)
+    assert len([f for f in findings if f.code == "CORS201"]) == 2

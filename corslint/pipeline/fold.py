@@ -263,6 +263,31 @@ def merge(findings: Iterable[Finding], model: PolicyModel | None) -> list[Findin
             related = list(first.related) + [s for s in places if (s.file, s.line) not in lines]
             first = dataclasses.replace(first, related=tuple(related))
         out.append(first)
+    return _one_per_location(out)
+
+
+def _one_per_location(findings: list[Finding]) -> list[Finding]:
+    """The same words from the same rule on one location, written on several
+    lines (the CORS block pasted into each `if ($request_method = ...)`), are
+    one mistake: one finding at the first line, the copies as related places."""
+    groups: dict[tuple, list[Finding]] = {}
+    order: list = []   # each finding without a location, or each group, where it first appears
+    for f in findings:
+        if f.route_at is None:
+            order.append(f)
+            continue
+        key = (f.code, f.route_at, f.message)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(f)
+    out: list[Finding] = []
+    for item in order:
+        if isinstance(item, Finding):
+            out.append(item)
+            continue
+        group = sorted(groups[item], key=Finding.sort_key)
+        out.append(absorb(group[0], group[1:], copies=True) if len(group) > 1 else group[0])
     return out
 
 
