@@ -377,3 +377,17 @@ def test_the_same_mistake_in_two_locations_stays_two_findings(tmp_path):
                                     "        proxy_pass http://127.0.0.1:8000;\n    }\n    location /api/ {")
     _, _, findings = _run(tmp_path, "nginx.conf", two)
     assert len([f for f in findings if f.code == "CORS201"]) == 2
+
+
+def test_what_a_permissive_pattern_also_admits_is_part_of_its_finding(tmp_path):
+    # one unanchored pattern: evil suffixes (CORS106) and the http:// twin
+    # (CORS107) are both its fault, and anchoring it with the scheme fixes both
+    text = ("if ($http_origin ~* (.*\\.wildsong.biz)) {\n"
+            "    add_header Access-Control-Allow-Origin \"$http_origin\";\n"
+            "    add_header Access-Control-Allow-Credentials true;\n"
+            "    add_header Vary Origin;\n}\n")
+    _, _, findings = _run(tmp_path, "cors.conf", text)
+    [cors106] = [f for f in findings if f.line == 1]
+    assert cors106.code == "CORS106" and cors106.severity == "critical"
+    assert [(f.code, f.line) for f in cors106.folded] == [("CORS107", 1)]
+    assert "CORS107 at line 1" in cors106.message

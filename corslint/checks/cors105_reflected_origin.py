@@ -99,10 +99,21 @@ def check(model):
                     seen.related += [e.source for e in acac]
                 if not preflight_only:
                     seen.actual = True
+    # An echo on a route's preflight answer beside one on its actual answers
+    # is one mistake, said at the actual one (reading responses is the harm).
+    actual_on: dict[int, _Seen] = {}
+    for seen in found.values():
+        if seen.credentials and seen.actual and not _unseen_gate(seen.gates):
+            actual_on.setdefault(id(seen.route), seen)
+    for seen in list(found.values()):
+        main = actual_on.get(id(seen.route))
+        if main is not None and seen is not main and not seen.actual and seen.credentials:
+            main.related += [seen.emission.source, *seen.related]
+            seen.credentials = False   # said by ``main``
     for seen in sorted(found.values(), key=lambda s: (s.emission.source.file, s.emission.source.line,
                                                       s.emission.source.column)):
         if not seen.credentials:
-            continue  # the echo grants what '*' grants: nothing to report
+            continue  # the echo grants what '*' grants (or another finding says it)
         h = seen.emission
         related = list(seen.related)
         omap = _via_map_default(h)

@@ -51,6 +51,11 @@ CAUSE_OF = {
 # list by the ones earlier on the same entry.
 REFLECTION = "CORS105"
 IMPLIED_BY_ANY_ORIGIN = ("CORS106", "CORS104")
+# What else a too-permissive pattern lets in (plain-HTTP twins, 'null') is
+# the same pattern's fault, and CORS106's fix (anchor, escape the dots, fix
+# the scheme) removes it too: on the same entry those fold into CORS106.
+PERMISSIVE_PATTERN = "CORS106"
+SAME_PATTERN = ("CORS107", "CORS104")
 
 # Routes that are a server's leftover scope (requests no location matches):
 # not a place a directive "affects" in the user's eyes.
@@ -69,6 +74,7 @@ def fold(findings: Iterable[Finding], model: PolicyModel | None) -> list[Finding
     _stopped_requests(findings, model, target)
     _same_failure(findings, target)
     _any_origin_entries(findings, model, target, dropped)
+    _one_pattern(findings, target)
     return _apply(findings, target, dropped)
 
 
@@ -179,6 +185,20 @@ def _any_origin_entries(findings: list[Finding], model, target: dict[int, int], 
                 dropped.add(i)
             elif i != indices[0]:
                 target[i] = indices[0]
+
+
+def _one_pattern(findings: list[Finding], target: dict[int, int]) -> None:
+    """CORS107/CORS104 on the entry a failing CORS106 finding names fold
+    into it (one pattern, one fix)."""
+    permissive: dict[tuple, int] = {}
+    for i, f in enumerate(findings):
+        if f.code == PERMISSIVE_PATTERN and f.severity in ("warning", *CERTAIN) and i not in target:
+            permissive.setdefault((f.source, _route_key(f)), i)
+    for i, f in enumerate(findings):
+        if f.code in SAME_PATTERN and i not in target:
+            j = permissive.get((f.source, _route_key(f)))
+            if j is not None:
+                target[i] = j
 
 
 def _echoes_everyone_without_credentials(route: Route) -> bool:

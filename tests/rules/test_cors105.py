@@ -49,3 +49,22 @@ def test_an_echo_behind_a_value_set_elsewhere_is_a_condition_at_info():
 def test_an_echo_behind_a_request_argument_stays_critical():
     [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "gate_on_request_argument.conf", CODE)
     assert finding.severity == "critical"
+
+
+def test_an_echo_on_the_preflight_beside_one_on_the_answers_is_one_finding(tmp_path):
+    from corslint.lint import lint
+    conf = tmp_path / "cors.conf"
+    conf.write_text("location /api/ {\n"
+                    "    if ($request_method = OPTIONS) {\n"
+                    "        add_header Access-Control-Allow-Origin $http_origin;\n"
+                    "        add_header Access-Control-Allow-Credentials true;\n"
+                    "        return 204;\n"
+                    "    }\n"
+                    "    add_header Access-Control-Allow-Origin $http_origin;\n"
+                    "    add_header Access-Control-Allow-Credentials true;\n"
+                    "    proxy_pass http://127.0.0.1:8000;\n"
+                    "}\n")
+    [finding] = lint([str(conf)], codes=[CODE]).findings
+    assert (finding.line, finding.severity) == (7, "critical")
+    assert "can read authenticated responses" in finding.message
+    assert 3 in {s.line for s in finding.related}
