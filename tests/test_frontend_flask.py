@@ -184,3 +184,37 @@ def test_a_file_of_many_statements_that_do_not_parse_is_refused(tmp_path):
 def test_a_jinja_template_in_a_string_is_no_notice(tmp_path):
     [route] = routes_of(tmp_path, HEAD + "CORS(app)\nPAGE = '<p>{{ user.name }}</p>'\n")
     assert acao(route, "https://evil.example") == ["https://evil.example"]
+
+
+def test_an_app_factory_with_the_extension_imported_and_config_loaded_elsewhere(tmp_path):
+    """`cors` imported from the app's extensions module is Flask-CORS when its
+    init_app takes only Flask-CORS's keywords; options the call does not pass
+    come from app.config, which from_object loads from elsewhere: unknown, so
+    the default origins='*' is not assumed (no CORS105 claimed)."""
+    from corslint.lint import lint
+    factory = tmp_path / "factory.py"
+    factory.write_text(
+        "from flask import Flask\n"
+        "from myapp.extensions import cors\n\n"
+        "def create_app(config):\n"
+        "    app = Flask(__name__)\n"
+        "    app.config.from_object(config)\n"
+        "    cors.init_app(app, resources=r'/api/*', supports_credentials=True)\n"
+        "    return app\n")
+    result = lint([str(factory)])
+    assert not [p for p in result.problems if p.fatal]
+    [route] = result.model.routes
+    assert route.frontend == "flask"
+    assert not [f for f in result.findings if f.code == "CORS105"]
+    # the same call with the configuration in view: the default '*' echoes
+    # every origin with credentials
+    factory.write_text(factory.read_text().replace("    app.config.from_object(config)\n", ""))
+    assert [f.line for f in lint([str(factory)]).findings if f.code == "CORS105"] == [6]   # the call
+
+
+def test_an_imported_object_is_not_taken_for_flask_cors_on_other_keywords(tmp_path):
+    from corslint.lint import lint
+    app = tmp_path / "app.py"
+    app.write_text("from flask import Flask\nfrom myapp.extensions import cors\n"
+                   "app = Flask(__name__)\ncors.init_app(app, something_else=True)\n")
+    assert not lint([str(app)]).model.routes

@@ -99,7 +99,7 @@ SEMANTICS = LibrarySemantics(
     preflight_order=(ORIGIN, CREDENTIALS, EXPOSE, VARY, METHODS, ALLOW_HEADERS, MAX_AGE),
 )
 CONFIG_KEYS = tuple(names[1][len("CORS_"):] for names in SEMANTICS.setting_names.values())
-_MARKER = re.compile(r"\bCORS\s*\(|\bcross_origin\b")
+_MARKER = re.compile(r"\bCORS\s*\(|\bcross_origin\b|\bcors\w*\.init_app\s*\(")
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
@@ -394,6 +394,8 @@ class FlaskFile:
         func = call.func
         if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
             return False
+        if self._imported_extension(call, func.value.id):
+            return True
         for node in ast.walk(self.module.tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
                     _pyast.call_name(node.value).split(".")[-1] == "CORS":
@@ -401,9 +403,47 @@ class FlaskFile:
                     return True
         return False
 
+    def _imported_extension(self, call: ast.Call, name: str) -> bool:
+        """``cors.init_app(app, supports_credentials=True)`` on a ``cors``
+        imported from the application's own extensions module (the usual
+        Flask app-factory layout, ``cors = CORS()`` living there): a name
+        that says CORS, and only Flask-CORS's own keywords, at least one."""
+        if name not in self.module.imports or "cors" not in name.lower():
+            return False
+        names = [k.arg for k in call.keywords]
+        return bool(names) and all(n in SEMANTICS.setting_names for n in names)
+
+    def _external_config(self) -> ast.Call | None:
+        """The first ``app.config.from_object(...)`` (``from_pyfile``,
+        ``from_envvar``, ``from_file``, ``from_prefixed_env``, ``from_mapping``)
+        that loads configuration corslint does not read (``from_object(__name__)``
+        reads this module itself)."""
+        for node in ast.walk(self.module.tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _pyast.call_name(node)
+            if ".config.from_" not in name and not name.startswith("config.from_"):
+                continue
+            if name.endswith("from_object") and node.args and _pyast.node_text(node.args[0]) == "__name__":
+                continue
+            return node
+        return None
+
     def _options(self, call: ast.Call, parents: list[ast.AST]) -> tuple[dict[str, Option], Source]:
         env = _pyast.env_at(self.module, call, parents)
         options = dict(self.config)
+        loaded = self._external_config()
+        if loaded is not None:
+            # Flask-CORS reads app.config['CORS_<OPTION>'] for every option
+            # the call does not pass: loaded from elsewhere, each may be set
+            # there (an assignment here may only fill in a default)
+            where = _pyast.node_source(self.path, loaded)
+            passed = {k.arg for k in call.keywords if k.arg}
+            for meaning, names in SEMANTICS.setting_names.items():
+                if meaning not in passed:
+                    what = f"{names[1]} from the configuration {_pyast.node_text(loaded)} loads"
+                    options[meaning] = Option(_pyast.unknown(loaded, what), where,
+                                              f"{names[1]} may be set by {_pyast.node_text(loaded)[:60]}")
         for name, (setting, node) in _pyast.call_kwargs(self.module, call, env).items():
             options[name] = Option(setting, _pyast.node_source(self.path, node), _note(name, setting))
         return options, _pyast.node_source(self.path, call)
