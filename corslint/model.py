@@ -775,6 +775,9 @@ class IgnoredName:
     owner: str
     known: tuple[LibraryName, ...]
     present: frozenset[str] = frozenset()
+    # What the library does instead of ignoring it ("raises TypeError when
+    # the app starts"), "" when it ignores the name.
+    refused: str = ""
 
 
 @dataclass

@@ -604,3 +604,23 @@ def test_django_misspelt_settings_are_ignored_by_the_real_middleware(tmp_path):
     assert [(f.code, f.line, f.severity) for f in findings if f.code == "CORS109"] == [
         ("CORS109", 1, "error"), ("CORS109", 2, "error")]
     assert not [f for f in lint([str(right)]).findings if f.code == "CORS109"]
+
+
+def test_flask_cors_ignores_a_misspelt_keyword_and_config_key():
+    """CORS109 on Flask-CORS: 6.0.5 takes **kwargs and never reads
+    support_credentials; the page's credentialed request gets no
+    Access-Control-Allow-Credentials."""
+    path = FIXTURES / "flask" / "CORS109" / "support_credentials.py"
+    [real] = run_flask(path, [Req("https://app.example.com", True)])
+    assert real.get("access-control-allow-origin") == ["https://app.example.com"]
+    assert real.get("access-control-allow-credentials") == []
+    levels = {f.line: f.severity for f in lint([str(path)]).findings if f.code == "CORS109"}
+    assert levels == {7: "info", 8: "error"}   # CORS_ORIGIN is moot beside origins=...
+
+
+def test_starlette_refuses_a_misspelt_keyword_when_the_app_starts():
+    path = FIXTURES / "starlette" / "CORS109" / "allow_origin.py"
+    with pytest.raises(TypeError, match="allow_origin"):
+        run_starlette(path, [Req("https://app.example.com")])
+    [finding] = [f for f in lint([str(path)]).findings if f.code == "CORS109"]
+    assert (finding.line, finding.severity) == (9, "error") and "TypeError" in finding.message

@@ -248,6 +248,11 @@ def _option_findings(model):
             meant = by_name[meant_text]
             what = (f"{ignored.owner} does not know {quote(ignored.name)} (it reads as "
                     f"{quote(meant.name)} misspelt) and ignores it")
+            if ignored.refused:
+                yield report(f"{ignored.owner} does not know {quote(ignored.name)} (it reads as "
+                             f"{quote(meant.name)} misspelt): {ignored.refused}.", ignored.source,
+                             level="error", route=route, intent=FixIntent(FIX, headers=(ignored.name, meant.name)))
+                continue
             if meant.name in ignored.present:
                 yield report(f"{what}; {quote(meant.name)} is set as well, so the line has no effect: "
                              "remove it.", ignored.source, level="info", route=route,

@@ -280,12 +280,16 @@ def library_names(table: LibrarySemantics) -> tuple[LibraryName, ...]:
 
 
 def ignored_names(table: LibrarySemantics, written: list[tuple[str, Source]],
-                  also_known: frozenset[str] = frozenset()) -> tuple[IgnoredName, ...]:
+                  also_known: frozenset[str] = frozenset(), refused: str = "") -> tuple[IgnoredName, ...]:
     """The names of ``written`` (name, where) the library does not read
     (``also_known``: names it reads for other purposes, or refuses itself),
-    each with the library's names and those of them written too."""
+    each with the library's names and those of them written too; ``refused``:
+    what the library does with an unknown name instead of ignoring it."""
     known = library_names(table)
     names = {k.name for k in known} | also_known
-    present = frozenset(name for name, _ in written if name in names)
-    return tuple(IgnoredName(name, source, table.library, known, present)
+    # a meaning set under any of its names (origins=..., or CORS_ORIGINS):
+    # each of its names counts as present
+    present = frozenset(other for names_of in table.setting_names.values()
+                        if any(name in names_of for name, _ in written) for other in names_of)
+    return tuple(IgnoredName(name, source, table.library, known, present, refused)
                  for name, source in written if name not in names)

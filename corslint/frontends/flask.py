@@ -55,6 +55,7 @@ from ._library import (
     CorsSettings,
     LibrarySemantics,
     Written,
+    ignored_names,
     library_route,
 )
 
@@ -332,7 +333,22 @@ class FlaskFile:
                 if route is not None:
                     routes.append(self._beside_hooks(route, None, parents))
         routes.sort(key=lambda r: (r.source.line, r.source.column))
+        for route in routes:
+            route.ignored_names = self._ignored_options()
         return routes
+
+    def _ignored_options(self):
+        """Keywords of CORS()/init_app/@cross_origin and app.config CORS_*
+        keys Flask-CORS does not know: flask_cors 6.0.5 takes **kwargs and
+        never reads an unknown one (checked with the real package)."""
+        written = []
+        for call, _parents in self.module.calls():
+            last = _pyast.call_name(call).split(".")[-1]
+            if last in ("CORS", "cross_origin") or (last == "init_app" and self._is_cors_object(call)):
+                written += [(k.arg, _pyast.node_source(self.path, k)) for k in call.keywords if k.arg]
+        # app.config['CORS_<OPTION>'] keys (the config reader keeps the option part)
+        written += [(f"CORS_{key.upper()}", option.source) for key, option in self.config.items()]
+        return ignored_names(SEMANTICS, written)
 
     def _beside_hooks(self, route: Route, extension: ast.Call | None, parents: list[ast.AST]) -> Route:
         """The route with the hand-set Allow-Origin of every after_request hook

@@ -41,6 +41,7 @@ from ._library import (
     VARY_UNLESS_STAR,
     WILDCARD_ECHO_WITH_CREDENTIALS,
     CorsSettings,
+    ignored_names,
     LibrarySemantics,
     Written,
     library_route,
@@ -196,8 +197,16 @@ class MiddlewareCall:
             methods=Written(acam, methods_src, self.note("allow_methods", methods)),
             allow_headers=Written(acah, headers_src, self.note("allow_headers", headers)),
             max_age=Written(acma, age_src, self.note("max_age", age)))
-        return library_route(SEMANTICS, settings, name=f"CORSMiddleware at {self.path}:{self.anchor.line}",
-                             anchor=self.anchor)
+        route = library_route(SEMANTICS, settings, name=f"CORSMiddleware at {self.path}:{self.anchor.line}",
+                              anchor=self.anchor)
+        # CORSMiddleware.__init__ takes its options by name: an unknown one is
+        # a TypeError when the app builds its middleware (starlette 1.10.0,
+        # checked with the real package), not a setting quietly ignored
+        written = [(k.arg, _pyast.node_source(self.path, k)) for k in self.call.keywords if k.arg]
+        route.ignored_names = ignored_names(
+            SEMANTICS, written, refused="CORSMiddleware raises TypeError (an unexpected keyword argument) "
+                                        "when the app builds its middleware, so the app does not start")
+        return route
 
     def origin_policy(self, origins, origins_src: Source, regex, regex_src: Source,
                       credentials: bool | None) -> OriginPolicy:
