@@ -132,8 +132,14 @@ class HeaderTables:
             groups = re.compile(pcre_to_python(pattern)).groups
         except re.error:
             return Value((Unknown("an Origin back-reference"),))
-        if groups == 0:
-            return Value.literal(raw)       # httpd substitutes only when the regex has groups
+        if not re.search(r"[\\.\[\]()*+?{}^$|]", pattern):
+            # a plain string (mod_setenvif matches it with apr_strmatch, no
+            # regex): the value is taken as written
+            return Value.literal(raw)
+        # a regex: ap_pregsub always substitutes, `$0` being the whole match
+        # even without groups (checked on httpd 2.4.71: SetEnvIf Origin
+        # "^https://h0\.example\.com$" V=$0 sets V to the Origin), and a
+        # group the regex lacks giving ""
         if re.fullmatch(r"\$\d", raw):
             n = int(raw[1])
             if n > groups:
