@@ -131,3 +131,16 @@ def test_summary_counts_included_files_too():
     model = PolicyModel(included_files={os.path.abspath("cors.conf")})
     result = LintResult(files=["main.conf"], texts={"main.conf": "", "cors.conf": ""}, model=model)
     assert render("text", result, []).endswith("No findings in 2 files\n")
+
+
+def test_text_names_related_places_in_its_own_file_by_line_and_caps_them():
+    from corslint.reporters.text import MAX_PLACES
+    related = tuple(Source("a.conf", n, 1) for n in range(10, 10 + MAX_PLACES + 2)) + (Source("b.conf", 7, 1),)
+    finding = Finding(code="CORS402", message="msg", severity="warning", source=Source("a.conf", 3, 2),
+                      related=(Source("b.conf", 4, 1),) + related[:2])
+    out = render("text", LintResult(files=["a.conf"]), [finding])
+    assert "    Also at: b.conf:4, line 10, line 11\n" in out
+    many = Finding(code="CORS402", message="msg", severity="warning", source=Source("a.conf", 3, 2),
+                   related=related)
+    out = render("text", LintResult(files=["a.conf"]), [many])
+    assert "line 19 and 3 more\n" in out

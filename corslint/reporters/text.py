@@ -52,10 +52,25 @@ def format_finding(finding: "Finding", color: bool = False) -> str:
     if finding.source.via:
         chain = " <- ".join(f"{printable(s.file)}:{s.line}:{s.column}" for s in reversed(finding.source.via))
         lines.append(f"{INDENT}Included from: {chain}")
+    if finding.related:
+        lines.append(f"{INDENT}{_style('Also at:', color, dim=True)} {_places(finding)}")
     for label, value in (("Chrome", finding.chrome), ("Firefox", finding.firefox), ("Fix", finding.fix)):
         if value:
             lines.append(f"{INDENT}{_style(label + ':', color, dim=True)} {printable(value)}")
     return "\n".join(lines)
+
+
+# Related places printed in text; JSON and SARIF carry them all.
+MAX_PLACES = 10
+
+
+def _places(finding: "Finding") -> str:
+    """The finding's related places (the same mistake elsewhere, the lines
+    it folds in): 'line 12' in its own file, 'file:line' in another."""
+    shown = [f"line {s.line}" if s.file == finding.file else f"{display_path(s.file)}:{s.line}"
+             for s in finding.related[:MAX_PLACES]]
+    more = len(finding.related) - MAX_PLACES
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def files_read(result: "LintResult") -> int:
