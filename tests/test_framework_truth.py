@@ -624,3 +624,14 @@ def test_starlette_refuses_a_misspelt_keyword_when_the_app_starts():
         run_starlette(path, [Req("https://app.example.com")])
     [finding] = [f for f in lint([str(path)]).findings if f.code == "CORS109"]
     assert (finding.line, finding.severity) == (9, "error") and "TypeError" in finding.message
+
+
+@pytest.mark.node
+def test_express_cors_ignores_misspelt_options():
+    """CORS109 on cors 2.8: 'origins' and 'credential' are never read, so
+    every site gets '*' and no Access-Control-Allow-Credentials."""
+    path = FIXTURES / "express" / "CORS109" / "origins_plural.js"
+    [real] = run_express(path, [Req("https://other.example")])
+    assert real.get("access-control-allow-origin") == ["*"]
+    assert real.get("access-control-allow-credentials") == []
+    assert sorted(f.line for f in lint([str(path)]).findings if f.code == "CORS109") == [8, 9]

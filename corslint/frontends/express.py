@@ -64,6 +64,7 @@ from ._library import (
     CorsSettings,
     LibrarySemantics,
     Written,
+    ignored_names,
     library_route,
 )
 
@@ -806,9 +807,16 @@ class CorsCall:
         for v in verbs:
             if v.upper() in ("PUT", "PATCH", "DELETE"):
                 declared.setdefault(v.upper(), self.anchor)
-        return library_route(SEMANTICS, settings, name=f"cors() at {self.path_line}", anchor=self.anchor,
-                             path=path, declared=tuple(sorted(declared.items())),
-                             app_methods=app_methods or None)
+        route = library_route(SEMANTICS, settings, name=f"cors() at {self.path_line}", anchor=self.anchor,
+                              path=path, declared=tuple(sorted(declared.items())),
+                              app_methods=app_methods or None)
+        # cors 2.8 merges the options over its defaults and never reads a
+        # property it does not know (checked with the real package:
+        # cors({ origins: [...] }) answers '*')
+        if self.options.kind == "object":
+            written = [(key, self.where(value)) for key, value in self.options.value.items() if key != "..."]
+            route.ignored_names = ignored_names(SEMANTICS, written)
+        return route
 
     @property
     def path_line(self) -> str:
