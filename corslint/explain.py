@@ -155,7 +155,10 @@ CHROME: tuple[KnownMessage, ...] = (
         "withCredentials) and the answer allowed the origin '*'. Browsers never accept the "
         "wildcard for a request with cookies or HTTP authentication.",
         (C("CORS201", "Access-Control-Allow-Origin '*' together with "
-                      "Access-Control-Allow-Credentials: true"),),
+                      "Access-Control-Allow-Credentials: true"),
+         C("CORS109", "Access-Control-Allow-Origin '*' and Access-Control-Allow-Credentials "
+                      "misspelt (or a library's credentials option misspelt): '*' alone "
+                      "already refuses credentials")),
         "Access-Control-Allow-Origin '*' on {path} (the preflight answer too) next to "
         "Access-Control-Allow-Credentials",
         "Either the API is public: keep '*', remove Access-Control-Allow-Credentials and call it "
@@ -443,7 +446,10 @@ FIREFOX: tuple[KnownMessage, ...] = (
         "The request was made with credentials and the answer allowed the origin '*'. Browsers "
         "never accept the wildcard for a request with cookies or HTTP authentication.",
         (C("CORS201", "Access-Control-Allow-Origin '*' together with "
-                      "Access-Control-Allow-Credentials: true"),),
+                      "Access-Control-Allow-Credentials: true"),
+         C("CORS109", "Access-Control-Allow-Origin '*' and Access-Control-Allow-Credentials "
+                      "misspelt (or a library's credentials option misspelt): '*' alone "
+                      "already refuses credentials")),
         "Access-Control-Allow-Origin '*' on {path} (the preflight answer too) next to "
         "Access-Control-Allow-Credentials",
         "Either keep '*' and drop credentials, or echo the Origin only when it is on an exact "
