@@ -837,12 +837,20 @@ def _analyse(matcher: OriginMatcher) -> Analysis:
         result.gave_up = f"it could not be analysed within corslint's limits: {matcher.beyond_limits}"
         return Analysis(**vars(result))
     probe = _Probe(matcher)
-    if matcher.is_regex and origin_reach(matcher.pattern, matcher.flavour, matcher.ignore_case).none:
+    # A reading of the pattern that is an origin and that the pattern accepts
+    # proves it admits some origin: the automaton is built only for the rest
+    # (almost every allowlist has such a reading; most have thousands of entries).
+    samples = None
+    if matcher.is_regex and not redos_risk(matcher.pattern, matcher.ignore_case):
+        samples = _samples(matcher.pattern, matcher.ignore_case)
+    proven_live = samples is not None and any(
+        _valid_origin(t) is not None and probe(t) for t, _ in samples[:MAX_SAMPLES])
+    if matcher.is_regex and not proven_live and \
+            origin_reach(matcher.pattern, matcher.flavour, matcher.ignore_case).none:
         # Nothing gets in: say only what the authors meant, and why it fails.
         result.matches_no_origin = True
-        if not redos_risk(matcher.pattern, matcher.ignore_case):
+        if samples is not None:
             # no match is tried on a pattern that can make a backtracking engine hang
-            samples = _samples(matcher.pattern, matcher.ignore_case)
             result.accepted_sample = next((t for t, _ in samples[:MAX_SAMPLES] if probe(t)), "")
             result.meant = _meant_readings(matcher, samples, probe)
         result.attempts = probe.attempts
@@ -859,7 +867,8 @@ def _analyse(matcher: OriginMatcher) -> Analysis:
 
     # 1. what the authors meant
     if matcher.is_regex:
-        result.meant = _meant_readings(matcher, _samples(matcher.pattern, matcher.ignore_case), probe)
+        result.meant = _meant_readings(matcher, samples if samples is not None
+                                       else _samples(matcher.pattern, matcher.ignore_case), probe)
     else:
         origin = _valid_origin(matcher.pattern.lower() if matcher.flavour == "exact-nocase"
                                else matcher.pattern)

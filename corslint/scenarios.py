@@ -236,8 +236,13 @@ def example_origin(matcher: OriginMatcher) -> str | None:
         # never 'null' (a page is never served from it), then the origin the
         # analysis says the pattern means, then the stand-in for a pattern
         # such as ':' (any Origin at all).
-        witness = regexlang.witness(matcher.pattern, matcher.ignore_case)
-        found = next((c for c in _regex_examples(matcher.pattern) + ([witness] if witness else [])
+        def readings():
+            yield from _regex_examples(matcher.pattern)
+            witness = regexlang.witness(matcher.pattern, matcher.ignore_case)   # only when needed
+            if witness:
+                yield witness
+
+        found = next((c for c in readings()
                       if c != "null" and origin_value_problem(c) is None and matcher.matches(c)), None)
         if found is None:
             from .allowlist import analyse   # the allowlist analysis builds on scenarios
