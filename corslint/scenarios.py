@@ -288,6 +288,22 @@ def branch_origin(route: Route, branch: Branch, method: str | None = None) -> st
     return None
 
 
+def request_order(branch: Branch) -> int:
+    """A sort key putting first the branch a page's plain GET reaches, then
+    the ones other CORS-safelisted methods reach, then the rest. A check that
+    shows the browser's text for one actual request describes the request a
+    page makes without a preflight; a branch only other methods reach (nginx
+    static files answer them 405) is what a DELETE gets, and the browser
+    sends that only after a preflight, so its status is not the one the
+    simple request's text prints (404 for a missing file, 200 for a file)."""
+    methods = branch.methods
+    if methods is None or "GET" in methods:
+        return 0
+    if methods & {"HEAD", "POST"}:
+        return 1
+    return 2
+
+
 def scenario_branches(route: Route, include_opaque: bool = False):
     """(branch, method, origin) for every branch a request can reach."""
     for branch in route.branches:
