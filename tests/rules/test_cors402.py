@@ -222,3 +222,23 @@ def test_real_nginx_gives_the_static_status_firefox_text_prints(tmp_path):
     status, acao = real_nginx_static_answer(fixture, tmp_path, ["libs/x/present.json"],
                                             _chrome_url(finding))
     assert (status, acao) == (_firefox_status(finding), None)
+
+
+def test_missing_file_urls_are_ones_the_location_answers():
+    # '= /config.json' answers only its own path; '\.(png|jpg)$' only names
+    # ending so: the missing file the texts name is one of theirs
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "exact_location_file.conf", CODE)
+    assert _chrome_url(finding) == "http://api.example.com/config.json"
+    assert _firefox_status(finding) == 404
+    assert [r.line for r in finding.related] == [12]
+    from corslint.scenarios import missing_file_path
+    assert missing_file_path(r"~* \.(png|jpg)$") == "/x.png"
+    assert missing_file_path("/static/") == "/static/missing.json"
+
+
+@pytest.mark.server
+def test_real_nginx_answers_the_missing_exact_file_with_404_without_the_header(tmp_path):
+    fixture = FIXTURES / "nginx" / CODE / "exact_location_file.conf"
+    [finding] = assert_fixture(fixture, CODE)
+    status, acao = real_nginx_static_answer(fixture, tmp_path, ["other.json"], _chrome_url(finding))
+    assert (status, acao) == (_firefox_status(finding), None)
