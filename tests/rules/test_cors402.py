@@ -153,15 +153,17 @@ def test_real_nginx_passes_the_upstream_header_on_errors_unless_hidden(tmp_path)
     assert hidden is None
 
 
-def real_nginx_static_answer(fixture: Path, tmp_path: Path, files: list[str], url: str
-                             ) -> tuple[int, str | None]:
-    """(status, ACAO) a real nginx running ``fixture`` gives a GET of ``url``,
-    with its document root /srv/www moved to ``tmp_path`` holding ``files``."""
+def real_nginx_static_answer(fixture: Path, tmp_path: Path, files: list[str], url: str,
+                             origin: str = "https://app.example.com") -> tuple[int, str | None]:
+    """(status, ACAO) a real nginx running ``fixture`` gives a GET of ``url``
+    from ``origin``, with its document root /srv/www moved to a directory
+    holding ``files``."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     # nginx's workers may run as another user: the files live where they can read
     site = tempfile.TemporaryDirectory(prefix="corslint-static-")
     os.chmod(site.name, 0o755)
     www = Path(site.name) / "www"
+    www.mkdir()
     for name in files:
         (www / name).parent.mkdir(parents=True, exist_ok=True)
         (www / name).write_text("{}")
@@ -184,8 +186,7 @@ def real_nginx_static_answer(fixture: Path, tmp_path: Path, files: list[str], ur
         for _ in range(50):
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", path, headers={"Origin": "https://app.example.com",
-                                                   "Host": "api.example.com"})
+                conn.request("GET", path, headers={"Origin": origin, "Host": "api.example.com"})
                 resp = conn.getresponse()
                 break
             except ConnectionRefusedError:
