@@ -169,6 +169,27 @@ def example_path(path: str) -> str:
     return p
 
 
+def missing_file_path(path: str) -> str:
+    """A request path for a file that is not there, answered by the location
+    ``path``: a name under the location's path; for an exact location
+    ('= /config.json') its one path, the only one it answers; for a regex
+    location a name under its example path where the regex still finds it,
+    else the example itself (a made-up name)."""
+    p = path.strip()
+    example = example_path(path)
+    if p.startswith("= "):
+        return example
+    under = (example if example.endswith("/") else example + "/") + "missing.json"
+    if p.startswith(("~* ", "~ ")):
+        rx = regexlang.pcre_to_python(p.split(" ", 1)[1])
+        try:
+            found = re.search(rx, under, re.I if p.startswith("~*") else 0)
+        except re.error:
+            found = None
+        return under if found else example
+    return under
+
+
 def request(route: Route, origin: str, method: str = "GET", headers: tuple[tuple[str, str], ...] = (),
             credentials: bool = False, missing_file: bool = False) -> CorsRequest:
     """The request a page on ``origin`` makes to this route. ``missing_file``
@@ -176,7 +197,8 @@ def request(route: Route, origin: str, method: str = "GET", headers: tuple[tuple
     URL is answered by an index, a listing or a 403, not a 404)."""
     url = api_url(route)
     if missing_file:
-        url = (url if url.endswith("/") else url + "/") + "missing.json"
+        base = url[:len(url) - len(example_path(route.path))]
+        url = base + missing_file_path(route.path)
     return CorsRequest(url=url, origin=origin, method=method, headers=headers,
                        credentials=credentials)
 
@@ -291,6 +313,22 @@ def branch_origin(route: Route, branch: Branch, method: str | None = None) -> st
             if method is None or route.branch_for(method, origin) is branch or branch.opaque_conditions:
                 return origin
     return None
+
+
+def request_order(branch: Branch) -> int:
+    """A sort key putting first the branch a page's plain GET reaches, then
+    the ones other CORS-safelisted methods reach, then the rest. A check that
+    shows the browser's text for one actual request describes the request a
+    page makes without a preflight; a branch only other methods reach (nginx
+    static files answer them 405) is what a DELETE gets, and the browser
+    sends that only after a preflight, so its status is not the one the
+    simple request's text prints (404 for a missing file, 200 for a file)."""
+    methods = branch.methods
+    if methods is None or "GET" in methods:
+        return 0
+    if methods & {"HEAD", "POST"}:
+        return 1
+    return 2
 
 
 def scenario_branches(route: Route, include_opaque: bool = False):

@@ -635,3 +635,50 @@ def test_express_cors_ignores_misspelt_options():
     assert real.get("access-control-allow-origin") == ["*"]
     assert real.get("access-control-allow-credentials") == []
     assert sorted(f.line for f in lint([str(path)]).findings if f.code == "CORS109") == [8, 9]
+
+# ---------------------------------------------------------------- '*' inside an origin list (#25)
+
+
+def test_django_star_in_allowed_origins_admits_only_null():
+    """django-cors-headers 4.9.0 compares urlsplit scheme and netloc: '*' has
+    neither, so of what browsers send only 'null' fits; its system check
+    calls the entry corsheaders.E013."""
+    path = FIXTURES / "django" / "CORS101" / "star_in_allowed_origins.py"
+    origins = ["https://app.example.com", "https://evil.example", "null"]
+    reals, errors = run_django(path, [Req(o) for o in origins])
+    assert [r.get("access-control-allow-origin") for r in reals] == [[], [], ["null"]]
+    assert errors == ["corsheaders.E013"]
+    finding = _one(path, "CORS101")
+    assert (finding.line, finding.severity) == (7, "error")
+    assert "only the Origin 'null' fits it" in finding.message
+    assert "a page on https://app.example.com is refused" in finding.message
+    assert "CORS_ALLOW_ALL_ORIGINS = True" in finding.fix and "corsheaders.E013" in finding.fix
+    route = cors_route(path)
+    assert [predicted(route, Req(o))["access-control-allow-origin"] for o in origins] == [[], [], ["null"]]
+    # what the author meant: every origin gets '*'
+    fixed = FIXTURES / "django" / "CORS101" / "star_in_allowed_origins_fp.py"
+    [real], errors = run_django(fixed, [Req("https://app.example.com")])
+    assert real.get("access-control-allow-origin") == ["*"] and not errors
+    assert not [f for f in lint([str(fixed)]).findings if f.code == "CORS101"]
+
+
+def test_flask_cors_and_starlette_read_star_in_the_list_as_every_origin():
+    for run_it, path in ((run_flask, FIXTURES / "flask" / "CORS101" / "star_in_origins_fp.py"),
+                         (run_starlette, FIXTURES / "starlette" / "CORS101" / "star_in_allow_origins_fp.py")):
+        [real] = run_it(path, [Req("https://evil.example")])
+        assert real.get("access-control-allow-origin") in (["*"], ["https://evil.example"]), path
+        assert predicted(cors_route(path), Req("https://evil.example"))["access-control-allow-origin"] \
+            == real.get("access-control-allow-origin"), path
+        assert not [f for f in lint([str(path)]).findings if f.code == "CORS101"], path
+
+
+@pytest.mark.node
+def test_express_star_in_the_origin_array_admits_no_origin():
+    path = FIXTURES / "express" / "CORS101" / "star_in_origin_array.js"
+    origins = ["https://app.example.com", "null"]
+    reals = run_express(path, [Req(o) for o in origins])
+    assert [r.get("access-control-allow-origin") for r in reals] == [[], []]
+    finding = _one(path, "CORS101")
+    assert (finding.line, finding.severity) == (6, "error")
+    assert "no Origin a browser sends fits it" in finding.message
+    assert "cors({ origin: '*' })" in finding.fix

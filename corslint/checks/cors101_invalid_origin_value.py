@@ -24,7 +24,7 @@ from typing import Iterator
 from .. import allowlist, engine
 from ..allowlist import Analysis
 from ..model import OriginMatcher, Route
-from ..scenarios import answer, request
+from ..scenarios import DEFAULT_PAGE_ORIGIN, answer, request
 from ._base import cors_routes, reporter
 from ._origins import acao_texts, branches_with, judge, shown, valid_page_origin
 
@@ -37,6 +37,8 @@ SUMMARY = "Access-Control-Allow-Origin value that is not '*', 'null' or a serial
 # What must change, worded per frontend by corslint.fixes.
 FIX = "send-origin-as-browsers-send-it"
 PATTERN_FIX = "anchor-origin-pattern"
+# '*' in a list that compares it as an origin: the author meant every origin
+EVERY_ORIGIN_FIX = "allow-every-origin"
 report = reporter(CODE, SEVERITY, FIX)
 
 ACAO = "access-control-allow-origin"
@@ -117,6 +119,7 @@ def check(model):
             )
         yield from _exact_entries(route, seen)
     yield from _dead_patterns(model)
+    yield from _star_entries(model)
 
 
 def _exact_entries(route: Route, seen: set) -> Iterator:
@@ -217,3 +220,50 @@ def _dead_message(matcher: OriginMatcher, why: str, meant: str, level: str) -> s
     if meant:
         return message + f" (it evidently means {meant}), so no browser's request ever matches it."
     return message + ", so no browser's request ever matches it."
+
+
+# Pages the '*' entry was meant to let in; the second where the list names
+# the first in an entry of its own.
+_ANY_SITE = (DEFAULT_PAGE_ORIGIN, "https://www.example.org")
+
+
+def _star_entries(model) -> Iterator:
+    """A '*' entry of an exact origin list that the list does not read as a
+    wildcard (its matcher refuses an ordinary site: django-cors-headers
+    compares scheme and host, the cors package compares strings): no site is
+    ever let in by it, though every site was evidently meant. One finding per
+    entry: an error where a route's answer shows a site refused, else a
+    warning."""
+    found: dict[tuple, tuple] = {}
+    for route, matcher in allowlist.uses(model):
+        if (matcher.source is None or matcher.is_regex or matcher.pattern.strip() != "*"
+                or matcher.matches(DEFAULT_PAGE_ORIGIN)):
+            continue
+        failure = req = None
+        level = "warning"
+        if route is not None:
+            for page in _ANY_SITE:
+                ans = answer(route, "GET", page)
+                if ans is None or not ans.complete:
+                    continue
+                req = request(route, page)
+                failure = engine.check_cors(req, ans.response)
+                if failure is not None:
+                    level = "error"
+                    break
+            else:
+                failure = req = None
+        key = (matcher.source, matcher.pattern)
+        previous = found.get(key)
+        if previous is None or (level == "error" and previous[2] == "warning"):
+            found[key] = (matcher, route, level, failure, req)
+    for matcher, route, level, failure, req in found.values():
+        fits = ("only the Origin 'null' fits it (sandboxed and file: pages), never a site's"
+                if matcher.matches("null") else "no Origin a browser sends fits it")
+        refused = f", so a page on {req.origin} is refused" if failure is not None else \
+            ", so no site is ever let in by it"
+        yield report(
+            f"Origin allowlist entry '*' is no wildcard in this list: each Origin is compared with "
+            f"it as an origin and {fits}{refused}, though every origin was evidently meant.",
+            matcher.source, level=level, failure=failure, request=req, route=route,
+            intent=EVERY_ORIGIN_FIX)

@@ -14,7 +14,7 @@ import os
 
 from .. import engine
 from ..model import Branch, HeaderEmission, Route, Shadowed, Source
-from ..scenarios import answer_branch, branch_origin, page_origin, request
+from ..scenarios import answer_branch, branch_origin, page_origin, request, request_order
 from ._base import join_and, reporter
 
 CODE = "CORS401"
@@ -110,7 +110,9 @@ def check(model):
     for route in model.routes:
         if not route.browser_reachable:
             continue  # what its answers lose never reaches a browser as such
-        for branch in route.branches:
+        # the branch a plain GET reaches first: its answer is the one the
+        # finding's browser texts describe
+        for branch in sorted(route.branches, key=request_order):
             if branch.methods is not None and branch.methods <= {"OPTIONS"}:
                 continue  # a preflight-only branch: CORS304
             for shadow in branch.shadowed:

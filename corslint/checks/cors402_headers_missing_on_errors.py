@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .. import engine
 from ..model import HANDLER_UNKNOWN, Branch, HeaderEmission, Route, Source
-from ..scenarios import answer_branch, branch_origin, intended_origins, page_origin, request
+from ..scenarios import answer_branch, branch_origin, intended_origins, page_origin, request, request_order
 from ._base import join_and, reporter
 from ._preflight import preflight_routes
 
@@ -129,7 +129,9 @@ def _judge(route: Route, branch: Branch, origin: str, method: str, credentials: 
 def check(model):
     gaps: dict[tuple, _Gap] = {}
     for route in preflight_routes(model):  # a server's leftover scope is no API anyone calls
-        for branch in route.branches:
+        # the branch a plain GET reaches first: its answer is the one the
+        # finding's browser texts describe
+        for branch in sorted(route.branches, key=request_order):
             method = _method(branch)
             if method is None:
                 continue  # preflight-only: no status but 2xx passes anyway (CORS301/302)

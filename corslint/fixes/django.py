@@ -45,6 +45,10 @@ WORDING = {
         """CORS_ALLOWED_ORIGINS = ["https://app.example.com"] (django-cors-headers then echoes only """
         "those and sends 'Vary: Origin'); if the API is public and needs no cookies, keep allow-all "
         "and set CORS_ALLOW_CREDENTIALS = False."),
+    "allow-every-origin": (
+        "Remove '*' from CORS_ALLOWED_ORIGINS (django-cors-headers compares each entry's scheme "
+        "and host; its system check corsheaders.E013 refuses '*'); to let every origin in, set "
+        "CORS_ALLOW_ALL_ORIGINS = True (without CORS_ALLOW_CREDENTIALS), or name the sites you trust."),
     "anchor-origin-pattern": (
         "Anchor each CORS_ALLOWED_ORIGIN_REGEXES entry at both ends (re.match anchors only the "
         "start), escape every dot and fix the scheme, e.g. "

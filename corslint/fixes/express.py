@@ -50,6 +50,10 @@ WORDING = {
         "cors({ origin: ['https://app.example.com'], credentials: true }) instead of origin: true, "
         "a callback that always allows, or res.set('Access-Control-Allow-Origin', req.get('Origin')); "
         "if the API is public and needs no cookies, use origin: '*' without credentials."),
+    "allow-every-origin": (
+        "Remove '*' from the origin array (cors compares each entry with the Origin as a "
+        "string); to let every origin in, use cors() or cors({ origin: '*' }), or name the "
+        "sites you trust."),
     "anchor-origin-pattern": (
         "Anchor the origin RegExp at both ends (RegExp.test searches anywhere), escape every dot "
         r"and fix the scheme, e.g. origin: /^https:\/\/(app|admin)\.example\.com$/; prefer an "

@@ -62,6 +62,9 @@ WORDING = {
         "Echo the Origin only when it is on an exact, anchored allowlist of the sites you trust "
         "(everything else gets no Access-Control-Allow-Origin) and send 'Vary: Origin'; if the API "
         "is public and needs no cookies, send '*' and no Access-Control-Allow-Credentials."),
+    "allow-every-origin": (
+        "Remove '*' from the list of origins; to let every origin in, use the setting that "
+        "allows all origins (answered with '*', no credentials), or name the sites you trust."),
     "anchor-origin-pattern": (
         "Anchor the pattern at both ends, escape every dot and fix the scheme, e.g. "
         r"'^https://(app|admin)\.example\.com$'; prefer an exact list of origins."),

@@ -2,6 +2,8 @@
 severities, browser texts, related lines). The fixtures themselves, for every
 frontend, are tests/fixtures/<frontend>/CORS101/ and run in tests/test_fixtures.py."""
 
+import pytest
+
 from ruletools import FIXTURES, assert_fixture
 
 CODE = "CORS101"
@@ -91,3 +93,27 @@ def test_uppercase_host_in_a_case_sensitive_pattern_says_what_it_accepts(tmp_pat
     # the same pattern under '~*' admits the origin: nothing to say
     conf.write_text('if ($http_origin ~* "^https://App\\.example\\.com$") {\n    set $cors "on";\n}\n')
     assert not [f for f in lint([str(conf)]).findings if f.code == CODE]
+
+
+def test_star_map_key_is_no_wildcard():
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "star_map_key.conf", CODE)
+    assert finding.severity == "error"
+    assert finding.message == (
+        "Origin allowlist entry '*' is no wildcard in this list: each Origin is compared with it as "
+        "an origin and no Origin a browser sends fits it, so a page on https://www.example.org is "
+        "refused, though every origin was evidently meant.")
+    # the site the entry was meant for, not the one the list names itself
+    assert "from origin 'https://www.example.org'" in finding.chrome
+    assert finding.firefox.endswith("(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). "
+                                    "Status code: 200.")
+
+
+@pytest.mark.server
+def test_real_nginx_map_key_star_fits_only_the_text_star(tmp_path):
+    from test_cors402 import real_nginx_static_answer   # one way of running nginx for the rules
+
+    fixture = FIXTURES / "nginx" / CODE / "star_map_key.conf"
+    got = {origin: real_nginx_static_answer(fixture, tmp_path / str(n), [], "http://api.example.com/api/",
+                                            origin=origin)
+           for n, origin in enumerate(["https://www.example.org", "null", "*"])}
+    assert got == {"https://www.example.org": (200, None), "null": (200, None), "*": (200, "*")}

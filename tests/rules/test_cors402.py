@@ -3,9 +3,11 @@ severities, browser texts, related lines). The fixtures themselves, for every
 frontend, are tests/fixtures/<frontend>/CORS402/ and run in tests/test_fixtures.py."""
 
 import http.client
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -149,3 +151,95 @@ def test_real_nginx_passes_the_upstream_header_on_errors_unless_hidden(tmp_path)
     hidden = _acao_on_upstream_error(FIXTURES / "nginx" / CODE / "proxy_hides_upstream_header.conf",
                                      tmp_path / "hidden")
     assert hidden is None
+
+
+def real_nginx_static_answer(fixture: Path, tmp_path: Path, files: list[str], url: str,
+                             origin: str = "https://app.example.com") -> tuple[int, str | None]:
+    """(status, ACAO) a real nginx running ``fixture`` gives a GET of ``url``
+    from ``origin``, with its document root /srv/www moved to a directory
+    holding ``files``."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    # nginx's workers may run as another user: the files live where they can read
+    site = tempfile.TemporaryDirectory(prefix="corslint-static-")
+    os.chmod(site.name, 0o755)
+    www = Path(site.name) / "www"
+    www.mkdir()
+    for name in files:
+        (www / name).parent.mkdir(parents=True, exist_ok=True)
+        (www / name).write_text("{}")
+    for d in [www, *www.rglob("*")]:
+        os.chmod(d, 0o755 if d.is_dir() else 0o644)
+    probe = HTTPServer(("127.0.0.1", 0), _Upstream)   # reserve a free port for nginx
+    port = probe.server_address[1]
+    probe.server_close()
+    text = fixture.read_text().replace("/srv/www", str(www))
+    text = re.sub(r"listen \d+[^;]*;", f"listen 127.0.0.1:{port};", text)
+    (tmp_path / "logs").mkdir(parents=True)
+    (tmp_path / "site.conf").write_text(text)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\nevents {{}}\n"
+        f"http {{\n    access_log off;\n    include {tmp_path}/site.conf;\n}}\n")
+    run = [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+    subprocess.run(run, check=True, capture_output=True, timeout=60)
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    try:
+        for _ in range(50):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", path, headers={"Origin": origin, "Host": "api.example.com"})
+                resp = conn.getresponse()
+                break
+            except ConnectionRefusedError:
+                threading.Event().wait(0.1)
+        return resp.status, resp.getheader("Access-Control-Allow-Origin")
+    finally:
+        subprocess.run(run + ["-s", "stop"], capture_output=True, timeout=60)
+        site.cleanup()
+
+
+def _firefox_status(finding) -> int:
+    return int(re.search(r"Status code: (\d+)\.$", finding.firefox).group(1))
+
+
+def _chrome_url(finding) -> str:
+    return re.search(r"Access to fetch at '([^']+)'", finding.chrome).group(1)
+
+
+def test_static_location_reports_the_404_of_the_get_it_describes():
+    # the location also answers other methods (405), but the texts describe
+    # a page's GET of a missing file: Firefox prints that request's 404
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "static_regex_alias.conf", CODE)
+    assert _chrome_url(finding) == "http://api.example.com/libs/x/missing.json"
+    assert finding.firefox == (
+        "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote "
+        "resource at http://api.example.com/libs/x/missing.json. (Reason: CORS header "
+        "‘Access-Control-Allow-Origin’ missing). Status code: 404.")
+
+
+@pytest.mark.server
+def test_real_nginx_gives_the_static_status_firefox_text_prints(tmp_path):
+    fixture = FIXTURES / "nginx" / CODE / "static_regex_alias.conf"
+    [finding] = assert_fixture(fixture, CODE)
+    status, acao = real_nginx_static_answer(fixture, tmp_path, ["libs/x/present.json"],
+                                            _chrome_url(finding))
+    assert (status, acao) == (_firefox_status(finding), None)
+
+
+def test_missing_file_urls_are_ones_the_location_answers():
+    # '= /config.json' answers only its own path; '\.(png|jpg)$' only names
+    # ending so: the missing file the texts name is one of theirs
+    [finding] = assert_fixture(FIXTURES / "nginx" / CODE / "exact_location_file.conf", CODE)
+    assert _chrome_url(finding) == "http://api.example.com/config.json"
+    assert _firefox_status(finding) == 404
+    assert [r.line for r in finding.related] == [12]
+    from corslint.scenarios import missing_file_path
+    assert missing_file_path(r"~* \.(png|jpg)$") == "/x.png"
+    assert missing_file_path("/static/") == "/static/missing.json"
+
+
+@pytest.mark.server
+def test_real_nginx_answers_the_missing_exact_file_with_404_without_the_header(tmp_path):
+    fixture = FIXTURES / "nginx" / CODE / "exact_location_file.conf"
+    [finding] = assert_fixture(fixture, CODE)
+    status, acao = real_nginx_static_answer(fixture, tmp_path, ["other.json"], _chrome_url(finding))
+    assert (status, acao) == (_firefox_status(finding), None)
