@@ -391,3 +391,16 @@ def test_what_a_permissive_pattern_also_admits_is_part_of_its_finding(tmp_path):
     assert cors106.code == "CORS106" and cors106.severity == "critical"
     assert [(f.code, f.line) for f in cors106.folded] == [("CORS107", 1)]
     assert "CORS107 at line 1" in cors106.message
+
+
+def test_an_invalid_entry_that_admits_only_null_is_one_finding(tmp_path):
+    # '*' in django-cors-headers' exact list: no wildcard (CORS101), and the
+    # Origin 'null' is the one it lets in (CORS104): one entry, one fix
+    settings = tmp_path / "settings.py"
+    settings.write_text("INSTALLED_APPS = ['corsheaders']\n"
+                        "MIDDLEWARE = ['corsheaders.middleware.CorsMiddleware']\n"
+                        "CORS_ALLOWED_ORIGINS = ['*']\n")
+    from corslint.lint import lint
+    findings = lint([str(settings)]).findings
+    assert [(f.code, f.line) for f in findings] == [("CORS101", 3)]
+    assert [(g.code, g.line) for g in findings[0].folded] == [("CORS104", 3)]

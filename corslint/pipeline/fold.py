@@ -54,7 +54,9 @@ IMPLIED_BY_ANY_ORIGIN = ("CORS106", "CORS104")
 # What else a too-permissive pattern lets in (plain-HTTP twins, 'null') is
 # the same pattern's fault, and CORS106's fix (anchor, escape the dots, fix
 # the scheme) removes it too: on the same entry those fold into CORS106.
-PERMISSIVE_PATTERN = "CORS106"
+# An invalid entry (CORS101: '*' in an exact list, a scheme-less origin)
+# that admits only 'null' is the same: fixing the entry removes it.
+ENTRY_CAUSES = ("CORS106", "CORS101")
 SAME_PATTERN = ("CORS107", "CORS104")
 
 # Routes that are a server's leftover scope (requests no location matches):
@@ -188,12 +190,13 @@ def _any_origin_entries(findings: list[Finding], model, target: dict[int, int], 
 
 
 def _one_pattern(findings: list[Finding], target: dict[int, int]) -> None:
-    """CORS107/CORS104 on the entry a failing CORS106 finding names fold
-    into it (one pattern, one fix)."""
+    """CORS107/CORS104 on the entry a failing CORS106 (else CORS101) finding
+    names fold into it (one entry, one fix)."""
     permissive: dict[tuple, int] = {}
-    for i, f in enumerate(findings):
-        if f.code == PERMISSIVE_PATTERN and f.severity in ("warning", *CERTAIN) and i not in target:
-            permissive.setdefault((f.source, _route_key(f)), i)
+    for code in ENTRY_CAUSES:   # CORS106 first: a permissive pattern's fix covers the most
+        for i, f in enumerate(findings):
+            if f.code == code and f.severity in ("warning", *CERTAIN) and i not in target:
+                permissive.setdefault((f.source, _route_key(f)), i)
     for i, f in enumerate(findings):
         if f.code in SAME_PATTERN and i not in target:
             j = permissive.get((f.source, _route_key(f)))
