@@ -575,3 +575,78 @@ def test_snippet_with_an_upstream_keeps_set_variables_unknown(tmp_path):
                                  'set $cors "${cors}post";\nif ($cors = "truepost") { return 418; }\n'
                                  "proxy_pass http://app;\n", name="cors-snippet.conf")
     assert 418 in {b.outcome.status for b in only_route(model).branches}
+
+
+# ---------------------------------------------------------------- checked on the real nginx
+
+import http.client  # noqa: E402
+
+import pytest  # noqa: E402
+from test_nginx_reach import live_nginx  # noqa: E402,F401  (the fixture)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "nginx"
+
+
+def _ask(server, path: str, method: str = "GET", origin: str = "https://app.example.com",
+         **headers: str) -> tuple[int, dict[str, str]]:
+    """One request as a browser sends it, redirects not followed."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        sent = {"Origin": origin, **{k.replace("_", "-"): v for k, v in headers.items()}}
+        conn.request(method, path, headers=sent)
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}
+    finally:
+        conn.close()
+
+
+@pytest.mark.server
+def test_live_options_branch_of_a_snippet_drops_the_credentials_header(live_nginx, tmp_path):
+    # The OPTIONS `if` has add_header lines of its own: nginx 1.22 sends none of
+    # the location's, so the preflight lacks Allow-Credentials the GET gets.
+    snippet = FIXTURES / "CORS204" / "preflight_lacks_unknown_origin.conf"
+    server = live_nginx('map $http_origin $cors_origin { default ""; "https://app.example.com" $http_origin; }\n'
+                        f"server {{ listen 80; location /api/ {{ include {snippet}; return 200 ok; }} }}\n")
+    status, pre = _ask(server, "/api/x", "OPTIONS", Access_Control_Request_Method="PUT")
+    assert status == 204 and pre["access-control-allow-origin"] == "https://app.example.com"
+    assert "access-control-allow-credentials" not in pre
+    status, got = _ask(server, "/api/x")
+    assert status == 200 and got["access-control-allow-credentials"] == "true"
+    assert got["access-control-allow-origin"] == "https://app.example.com"
+    [finding] = lint([str(snippet)], codes=["CORS204"]).findings
+    assert (finding.line, finding.severity) == (6, "warning")
+
+
+CHAINED_MAPS = """
+map $http_origin $cors_ok {
+    default 0;
+    "https://app.example.com" 1;
+    ~^https://[a-z0-9-]+\\.example\\.org$ 1;
+}
+map $cors_ok $cors_allow_origin {
+    default "";
+    1 $http_origin;
+}
+server {
+    listen 80;
+    location /api/ {
+        add_header Access-Control-Allow-Origin $cors_allow_origin always;
+        return 200 ok;
+    }
+}
+"""
+
+
+@pytest.mark.server
+def test_live_chained_maps_reflect_each_allowed_origin(live_nginx, tmp_path):
+    server = live_nginx(CHAINED_MAPS)
+    route = only_route(parse_text(tmp_path, CHAINED_MAPS), "/api/")
+    for origin in ("https://app.example.com", "https://eu.example.org", "https://evil.example",
+                   "https://app.example.com.evil.example"):
+        _, got = _ask(server, "/api/x", origin=origin)
+        [acao] = [h for h in route.branch_for("GET", origin).headers if h.lname == "access-control-allow-origin"]
+        assert got.get("access-control-allow-origin", "") == acao.value.evaluate(origin)
+    assert _ask(server, "/api/x", origin="https://eu.example.org")[1]["access-control-allow-origin"] \
+        == "https://eu.example.org"
+    assert {m.pattern for m in route.origin_matchers()} >= {"https://app.example.com"}

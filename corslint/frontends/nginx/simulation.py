@@ -535,8 +535,50 @@ class Simulation:
                 if map_key_matches(key, self.method):
                     return self.value(val, p, esrc)
             return default_value
+        chained = self._chained_origin_map(d, src, entries, (default, default_source), p, depth)
+        if chained is not None:
+            return chained
         options = tuple(dict.fromkeys([self.value(val, p, esrc) for _, val, esrc in entries] + [default_value]))
         return Value((Choice(options, f"{d.args[1]} chosen by {src}"),))
+
+    def _chained_origin_map(self, d: Directive, src: str, entries: list[tuple[str, str, Source]],
+                            default: tuple[str, Source | None], p: Path | None, depth: int) -> Value | None:
+        """A map keyed on a variable that a map on the Origin chooses
+        (`map $http_origin $ok {...}` then `map $ok $allow {1 $http_origin;}`):
+        the same allowlist, each entry's value looked up in this map, so the
+        Origin still picks the value per entry (None: not such a chain)."""
+        m = VARIABLE_REFERENCE.fullmatch(src)
+        if m is None or depth >= 8:
+            return None
+        name = m.group(1) or m.group(2)
+        keyed = self.variable(name, p, d.source, depth + 1)
+        if len(keyed.parts) != 1 or not isinstance(keyed.parts[0], OriginMap):
+            return None
+        origin_map = keyed.parts[0]
+
+        def lookup(key_value: Value) -> tuple[Value, Source | None] | None:
+            text = key_value.evaluate(None) if not key_value.depends_on_origin else None
+            if text is None or key_value.has_unknown:
+                return None
+            # nginx looks up exact keys before trying regexes in order
+            exact = [e for e in entries if not e[0].startswith("~")]
+            regex = [e for e in entries if e[0].startswith("~")]
+            for key, val, esrc in exact + regex:
+                key = key[1:] if key.startswith("\\") else key
+                if map_key_matches(key, text):
+                    return self.value(val, p, esrc), esrc
+            return self.value(default[0], p, d.source), default[1]
+
+        chained: list[MapEntry] = []
+        for entry in origin_map.entries:
+            found = lookup(entry.value)
+            if found is None:
+                return None
+            chained.append(MapEntry(entry.matcher, found[0]))
+        found = lookup(origin_map.default)
+        if found is None:
+            return None
+        return Value((OriginMap(tuple(chained), found[0], d.source, found[1]),))
 
     # -- after the rewrite phase
 
