@@ -650,3 +650,65 @@ def test_live_chained_maps_reflect_each_allowed_origin(live_nginx, tmp_path):
     assert _ask(server, "/api/x", origin="https://eu.example.org")[1]["access-control-allow-origin"] \
         == "https://eu.example.org"
     assert {m.pattern for m in route.origin_matchers()} >= {"https://app.example.com"}
+
+
+@pytest.mark.server
+def test_live_exact_location_redirects_the_preflight_before_the_cors_location(live_nginx):
+    fixture = FIXTURES / "CORS303" / "exact_location_redirects_into_cors.conf"
+    server = live_nginx(fixture.read_text().replace("listen 443 ssl;", "listen 80;"))
+    for path, status in (("/data", 301), ("/v1/data", 308)):
+        got, headers = _ask(server, path, "OPTIONS", Access_Control_Request_Method="PUT")
+        assert got == status and "access-control-allow-origin" not in headers
+    got, headers = _ask(server, "/data/x", "OPTIONS", Access_Control_Request_Method="PUT")
+    assert got == 204 and headers["access-control-allow-origin"] == "https://app.example.com"
+    assert sorted(f.line for f in lint([str(fixture)], codes=["CORS303"]).findings) == [7, 8]
+
+
+AUTO_REDIRECT = """
+server {
+    listen 80;
+    location / { return 200 root; }
+    location /rep { return 200 shorter; }
+    location ~ ^/reports$ { return 200 regex; }
+    location /reports/ {
+        add_header Access-Control-Allow-Origin "https://app.example.com";
+        add_header X-Always yes always;
+        if ($request_method = OPTIONS) { return 204; }
+        proxy_pass http://127.0.0.1:9/;
+    }
+    location /mine/ { proxy_pass http://127.0.0.1:9/; }
+    location = /mine { return 200 exact; }
+    location /rel/ { absolute_redirect off; fastcgi_pass 127.0.0.1:9; }
+    location /files/ { root /nowhere; }
+}
+"""
+
+
+@pytest.mark.server
+def test_live_nginx_redirects_the_name_of_a_proxying_location_without_its_slash(live_nginx, tmp_path):
+    # ngx_http_core_find_config_phase: a prefix location ending in '/' with a
+    # proxy handler answers its name without the '/' with 301, for every method,
+    # before its own `if` runs, with its add_header lines (301 is among the
+    # statuses add_header serves); a regex or a shorter prefix does not take the
+    # request first, a location of that very name does; static files do not.
+    server = live_nginx(AUTO_REDIRECT)
+    model = parse_text(tmp_path, AUTO_REDIRECT)
+    origin = "https://app.example.com"
+    [implied] = [r for r in model.routes if r.name.endswith("(a request for /reports)")]
+    for method in ("OPTIONS", "GET", "POST", "PUT"):
+        status, headers = _ask(server, "/reports?x=1", method)
+        assert (status, headers["location"]) == (301, f"http://127.0.0.1:{server.port}/reports/?x=1")
+        assert headers["access-control-allow-origin"] == origin and headers["x-always"] == "yes"
+        branch = implied.branch_for(method, origin, include_opaque=True)
+        assert branch.opaque_conditions and branch.outcome.status == 301
+        assert {h.name for h in branch.headers} == {"Access-Control-Allow-Origin", "X-Always"}
+        assert branch.outcome.location.evaluate(origin, known={"host": "h", "scheme": "http",
+                                                               "query": ""}) == "http://h/reports/"
+    status, headers = _ask(server, "/rel", "OPTIONS")
+    assert (status, headers["location"]) == (301, "/rel/")
+    [rel] = [r for r in model.routes if r.name.endswith("(a request for /rel)")]
+    assert rel.branch_for("GET", None, include_opaque=True).outcome.location.evaluate(
+        None, known={"query": ""}) == "/rel/"
+    assert _ask(server, "/mine", "OPTIONS")[0] == 200
+    assert _ask(server, "/files", "OPTIONS")[0] == 200   # location / answers it: no redirect
+    assert not [r for r in model.routes if "(a request for /mine)" in r.name or "(a request for /files)" in r.name]
