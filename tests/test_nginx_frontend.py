@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import cProfile
+import http.client
 import os
 import pstats
 from pathlib import Path
+
+import pytest
+from test_nginx_reach import live_nginx  # noqa: F401  (the fixture)
 
 from corslint.frontends import nginx
 from corslint.lint import lint
@@ -579,11 +583,6 @@ def test_snippet_with_an_upstream_keeps_set_variables_unknown(tmp_path):
 
 # ---------------------------------------------------------------- checked on the real nginx
 
-import http.client  # noqa: E402
-
-import pytest  # noqa: E402
-from test_nginx_reach import live_nginx  # noqa: E402,F401  (the fixture)
-
 FIXTURES = Path(__file__).parent / "fixtures" / "nginx"
 
 
@@ -680,6 +679,11 @@ server {
     location = /mine { return 200 exact; }
     location /rel/ { absolute_redirect off; fastcgi_pass 127.0.0.1:9; }
     location /files/ { root /nowhere; }
+    # the config sends requests to those paths (only then are they modelled)
+    location = /old { rewrite ^ /reports permanent; }
+    location /moved/ { return 302 /rel?from=moved; }
+    location /gone/ { return 301 $scheme://$host/mine; }
+    location /gone2/ { return 301 /files; }
 }
 """
 

@@ -177,10 +177,15 @@ class Builder:
         server = chain[-1]
         routes: list[Route] = []
         locations = list(self._locations(server.directives, chain))
+        targets: set[str] | None = None
         for loc_chain, path in locations:
             routes.append(self._route(loc_chain, info, path))
             bare = _auto_redirected(loc_chain, path, locations)
-            if bare is not None:
+            if bare is None:
+                continue
+            if targets is None:
+                targets = _redirect_paths(server.directives)
+            if bare in targets:
                 routes.append(self._route(loc_chain, info, path, auto_redirect=bare))
         if not any(p in ("/", "= /") for _, p in locations):
             # requests no location matches are answered at server level
@@ -310,6 +315,21 @@ class Builder:
             for method, source in level_declared:
                 declared.setdefault(method, source)
         return tuple(expected.values()), tuple(sorted(declared.items()))
+
+
+def _redirect_paths(directives: list[Directive]) -> set[str]:
+    """The paths the server's own redirects (return, rewrite) name. Whether a
+    page requests a location's name without its slash is not in the config:
+    that request is modelled only where the config itself sends one there."""
+    out: set[str] = set()
+    for d in _every(directives):
+        if d.name not in ("return", "rewrite"):
+            continue
+        for arg in d.args:
+            m = re.match(r"^(?:[a-z$][\w$]*:)?(?://[^/]*)?(/[^?#$]*)", arg)
+            if m:
+                out.add(m.group(1))
+    return out
 
 
 def _auto_redirected(chain: list[Level], path: str, locations: list[tuple[list[Level], str]]) -> str | None:
