@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import cProfile
+import http.client
 import os
 import pstats
 from pathlib import Path
+
+import pytest
+from test_nginx_reach import live_nginx  # noqa: F401  (the fixture)
 
 from corslint.frontends import nginx
 from corslint.lint import lint
@@ -575,3 +579,140 @@ def test_snippet_with_an_upstream_keeps_set_variables_unknown(tmp_path):
                                  'set $cors "${cors}post";\nif ($cors = "truepost") { return 418; }\n'
                                  "proxy_pass http://app;\n", name="cors-snippet.conf")
     assert 418 in {b.outcome.status for b in only_route(model).branches}
+
+
+# ---------------------------------------------------------------- checked on the real nginx
+
+FIXTURES = Path(__file__).parent / "fixtures" / "nginx"
+
+
+def _ask(server, path: str, method: str = "GET", origin: str = "https://app.example.com",
+         **headers: str) -> tuple[int, dict[str, str]]:
+    """One request as a browser sends it, redirects not followed."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        sent = {"Origin": origin, **{k.replace("_", "-"): v for k, v in headers.items()}}
+        conn.request(method, path, headers=sent)
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}
+    finally:
+        conn.close()
+
+
+@pytest.mark.server
+def test_live_options_branch_of_a_snippet_drops_the_credentials_header(live_nginx, tmp_path):
+    # The OPTIONS `if` has add_header lines of its own: nginx 1.22 sends none of
+    # the location's, so the preflight lacks Allow-Credentials the GET gets.
+    snippet = FIXTURES / "CORS204" / "preflight_lacks_unknown_origin.conf"
+    server = live_nginx('map $http_origin $cors_origin { default ""; "https://app.example.com" $http_origin; }\n'
+                        f"server {{ listen 80; location /api/ {{ include {snippet}; return 200 ok; }} }}\n")
+    status, pre = _ask(server, "/api/x", "OPTIONS", Access_Control_Request_Method="PUT")
+    assert status == 204 and pre["access-control-allow-origin"] == "https://app.example.com"
+    assert "access-control-allow-credentials" not in pre
+    status, got = _ask(server, "/api/x")
+    assert status == 200 and got["access-control-allow-credentials"] == "true"
+    assert got["access-control-allow-origin"] == "https://app.example.com"
+    [finding] = lint([str(snippet)], codes=["CORS204"]).findings
+    assert (finding.line, finding.severity) == (6, "warning")
+
+
+CHAINED_MAPS = """
+map $http_origin $cors_ok {
+    default 0;
+    "https://app.example.com" 1;
+    ~^https://[a-z0-9-]+\\.example\\.org$ 1;
+}
+map $cors_ok $cors_allow_origin {
+    default "";
+    1 $http_origin;
+}
+server {
+    listen 80;
+    location /api/ {
+        add_header Access-Control-Allow-Origin $cors_allow_origin always;
+        return 200 ok;
+    }
+}
+"""
+
+
+@pytest.mark.server
+def test_live_chained_maps_reflect_each_allowed_origin(live_nginx, tmp_path):
+    server = live_nginx(CHAINED_MAPS)
+    route = only_route(parse_text(tmp_path, CHAINED_MAPS), "/api/")
+    for origin in ("https://app.example.com", "https://eu.example.org", "https://evil.example",
+                   "https://app.example.com.evil.example"):
+        _, got = _ask(server, "/api/x", origin=origin)
+        [acao] = [h for h in route.branch_for("GET", origin).headers if h.lname == "access-control-allow-origin"]
+        assert got.get("access-control-allow-origin", "") == acao.value.evaluate(origin)
+    assert _ask(server, "/api/x", origin="https://eu.example.org")[1]["access-control-allow-origin"] \
+        == "https://eu.example.org"
+    assert {m.pattern for m in route.origin_matchers()} >= {"https://app.example.com"}
+
+
+@pytest.mark.server
+def test_live_exact_location_redirects_the_preflight_before_the_cors_location(live_nginx):
+    fixture = FIXTURES / "CORS303" / "exact_location_redirects_into_cors.conf"
+    server = live_nginx(fixture.read_text().replace("listen 443 ssl;", "listen 80;"))
+    for path, status in (("/data", 301), ("/v1/data", 308)):
+        got, headers = _ask(server, path, "OPTIONS", Access_Control_Request_Method="PUT")
+        assert got == status and "access-control-allow-origin" not in headers
+    got, headers = _ask(server, "/data/x", "OPTIONS", Access_Control_Request_Method="PUT")
+    assert got == 204 and headers["access-control-allow-origin"] == "https://app.example.com"
+    assert sorted(f.line for f in lint([str(fixture)], codes=["CORS303"]).findings) == [7, 8]
+
+
+AUTO_REDIRECT = """
+server {
+    listen 80;
+    location / { return 200 root; }
+    location /rep { return 200 shorter; }
+    location ~ ^/reports$ { return 200 regex; }
+    location /reports/ {
+        add_header Access-Control-Allow-Origin "https://app.example.com";
+        add_header X-Always yes always;
+        if ($request_method = OPTIONS) { return 204; }
+        proxy_pass http://127.0.0.1:9/;
+    }
+    location /mine/ { proxy_pass http://127.0.0.1:9/; }
+    location = /mine { return 200 exact; }
+    location /rel/ { absolute_redirect off; fastcgi_pass 127.0.0.1:9; }
+    location /files/ { root /nowhere; }
+    # the config sends requests to those paths (only then are they modelled)
+    location = /old { rewrite ^ /reports permanent; }
+    location /moved/ { return 302 /rel?from=moved; }
+    location /gone/ { return 301 $scheme://$host/mine; }
+    location /gone2/ { return 301 /files; }
+}
+"""
+
+
+@pytest.mark.server
+def test_live_nginx_redirects_the_name_of_a_proxying_location_without_its_slash(live_nginx, tmp_path):
+    # ngx_http_core_find_config_phase: a prefix location ending in '/' with a
+    # proxy handler answers its name without the '/' with 301, for every method,
+    # before its own `if` runs, with its add_header lines (301 is among the
+    # statuses add_header serves); a regex or a shorter prefix does not take the
+    # request first, a location of that very name does; static files do not.
+    server = live_nginx(AUTO_REDIRECT)
+    model = parse_text(tmp_path, AUTO_REDIRECT)
+    origin = "https://app.example.com"
+    [implied] = [r for r in model.routes if r.name.endswith("(a request for /reports)")]
+    for method in ("OPTIONS", "GET", "POST", "PUT"):
+        status, headers = _ask(server, "/reports?x=1", method)
+        assert (status, headers["location"]) == (301, f"http://127.0.0.1:{server.port}/reports/?x=1")
+        assert headers["access-control-allow-origin"] == origin and headers["x-always"] == "yes"
+        branch = implied.branch_for(method, origin, include_opaque=True)
+        assert branch.opaque_conditions and branch.outcome.status == 301
+        assert {h.name for h in branch.headers} == {"Access-Control-Allow-Origin", "X-Always"}
+        assert branch.outcome.location.evaluate(origin, known={"host": "h", "scheme": "http",
+                                                               "query": ""}) == "http://h/reports/"
+    status, headers = _ask(server, "/rel", "OPTIONS")
+    assert (status, headers["location"]) == (301, "/rel/")
+    [rel] = [r for r in model.routes if r.name.endswith("(a request for /rel)")]
+    assert rel.branch_for("GET", None, include_opaque=True).outcome.location.evaluate(
+        None, known={"query": ""}) == "/rel/"
+    assert _ask(server, "/mine", "OPTIONS")[0] == 200
+    assert _ask(server, "/files", "OPTIONS")[0] == 200   # location / answers it: no redirect
+    assert not [r for r in model.routes if "(a request for /mine)" in r.name or "(a request for /files)" in r.name]

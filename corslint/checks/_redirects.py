@@ -116,3 +116,46 @@ def redirect_response(branch: Branch, origin: str, loc: Location, credentials: b
     ans = answer_branch(branch, origin, credentials=credentials, preflight=preflight)
     headers = tuple((n, v) for n, v in ans.response.headers if n.lower() != "location")
     return HttpResponse(ans.response.status, headers + (("Location", loc.url),))
+
+
+def same_origin_path(loc: Location, route: Route) -> str | None:
+    """The path a redirect sends a request to when it stays on the route's
+    own origin (a relative Location, the request's own host, or one of the
+    server's names with its scheme); None when it leaves or cannot be told."""
+    api = api_url(route)
+    api_scheme = api.split("://", 1)[0]
+    if not loc.relative:
+        if loc.scheme != api_scheme or loc.port is not None or loc.host is None:
+            return None
+        hosts = {h.lower() for h in route.hosts}
+        if not (loc.same_host or loc.host in hosts):
+            return None
+    rest = loc.url.split("://", 1)[-1]
+    path = "/" + rest.partition("/")[2]
+    return re.split(r"[?#]", path, 1)[0]
+
+
+def route_serving(routes: list[Route], beside: Route, path: str) -> Route | None:
+    """Among ``routes`` of the server ``beside`` is in (same file, names and
+    scheme), the one whose location serves ``path``: an exact location, else
+    the longest prefix. None when a regex location of that server could take
+    the request first, or none serves it."""
+    same = [r for r in routes if r.source.file == beside.source.file and r.hosts == beside.hosts
+            and r.https == beside.https and r is not beside]
+    best: Route | None = None
+    best_len = -1
+    final = False
+    for r in same:
+        words = r.path.split()
+        if len(words) == 2 and words[0] == "=":
+            if words[1] == path:
+                return r
+        elif len(words) == 1 or (len(words) == 2 and words[0] == "^~"):
+            prefix = words[-1]
+            if path.startswith(prefix) and len(prefix) > best_len:
+                best, best_len, final = r, len(prefix), words[0] == "^~"
+    if best is None:
+        return None
+    if not final and any(r.path.split()[0].startswith("~") for r in same if r.path.split()):
+        return None   # a regex location may answer the request instead
+    return best

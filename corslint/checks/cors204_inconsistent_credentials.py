@@ -14,6 +14,7 @@ withheld on error statuses are CORS402's business); see
 from __future__ import annotations
 
 from .. import engine
+from ..engine import HttpResponse
 from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins, request
 from ._base import cors_routes, reporter
 
@@ -56,12 +57,36 @@ def _credentials(ans):
     return "true" if values == ["true"] else None
 
 
-def _acao(ans):
-    """The first Access-Control-Allow-Origin emission the answer sends."""
+def _acao(ans, unknown_value=None):
+    """The first Access-Control-Allow-Origin emission the answer sends; with
+    ``unknown_value``, the one whose value is that same unknown expression
+    instead (a variable set where corslint cannot see)."""
+    if unknown_value is not None:
+        for h in ans.unknown:
+            if h.lname == ACAO and h.value == unknown_value:
+                return h
+        return None
     for h, text in ans.sent:
         if h.lname == ACAO and engine.http.strip_ows(text):
             return h
     return None
+
+
+def _unknown_acao(ans):
+    """The Access-Control-Allow-Origin emission whose value corslint cannot
+    know (e.g. ``$allow_origin`` from a map in a file not linted)."""
+    for h in ans.unknown:
+        if h.lname == ACAO:
+            return h
+    return None
+
+
+def _granting(response, origin, unknown_value):
+    """``response`` as the browser sees it when the unknown
+    Access-Control-Allow-Origin value admits ``origin``."""
+    if unknown_value is None:
+        return response
+    return HttpResponse(response.status, response.headers + (("Access-Control-Allow-Origin", origin),))
 
 
 def _ok(ans) -> bool:
@@ -92,6 +117,14 @@ def check(model):
                 continue  # the preflight fails anyway: CORS301/302/303
             pre_state = _credentials(pre)
             pre_acao = _acao(pre)
+            # An origin value corslint cannot know, the same expression on the
+            # preflight and on the actual answers: it gives both answers the
+            # same text for any one origin, so for every origin it admits the
+            # two answers differ in their credentials alone.
+            unknown_value = None
+            if pre_acao is None:
+                pre_acao = _unknown_acao(pre)
+                unknown_value = pre_acao.value if pre_acao is not None else None
             if pre_state is None or pre_acao is None:
                 continue
             actual: list[tuple[str, object, object]] = []
@@ -102,26 +135,42 @@ def check(model):
                     continue
                 seen.add(id(b))
                 ans = answer_branch(b, origin, credentials=True, preflight=False)
-                if not _ok(ans) or _acao(ans) is None:
+                if not _ok(ans) or _acao(ans, unknown_value) is None:
                     continue
                 state = _credentials(ans)
                 if state is not None:
                     actual.append((method, b, ans))
             if pre_state == "true":
-                yield from _missing_on_actual(route, origin, pre, actual)
+                yield from _missing_on_actual(route, origin, pre, actual, unknown_value)
             else:
-                yield from _missing_on_preflight(route, origin, pre, pre_acao, actual)
+                yield from _missing_on_preflight(route, origin, pre, pre_acao, actual, unknown_value)
+            if unknown_value is not None:
+                break  # every origin the unknown value admits gives the same answers
 
 
-def _missing_on_actual(route, origin, pre, actual):
+def _admitted(emission) -> str:
+    """The condition an origin value corslint cannot know puts on a finding."""
+    return f"For every origin '{emission.raw}' admits (which ones is not in this config), "
+
+
+def _missing_on_actual(route, origin, pre, actual, unknown_value=None):
     related = [h.source for h, _ in pre.sent if h.lname == ACAC]
     for method, branch, ans in actual:
         if _credentials(ans) != "absent":
             continue
-        where = _acao(ans)
+        where = _acao(ans, unknown_value)
         req = request(route, origin, method=method, credentials=True)
-        failure = _keep(engine.check_cors(req, ans.response))
-        if _delegated_without_hiding(branch):
+        failure = _keep(engine.check_cors(req, _granting(ans.response, origin, unknown_value)))
+        if unknown_value is not None:
+            yield report(
+                _admitted(where) + "Access-Control-Allow-Credentials: true is sent on the "
+                "preflight (OPTIONS) answer but not on the actual answer, which sends the same "
+                "Access-Control-Allow-Origin: credentialed requests pass the preflight, run on "
+                "the server, and then fail.",
+                where.source, level="warning", failure=failure, request=req if failure else None,
+                route=route, related=related,
+            )
+        elif _delegated_without_hiding(branch):
             yield report(
                 "Access-Control-Allow-Credentials: true is sent on the preflight (OPTIONS) answer "
                 "but not with this Access-Control-Allow-Origin on the actual answer, which an "
@@ -140,7 +189,7 @@ def _missing_on_actual(route, origin, pre, actual):
             )
 
 
-def _missing_on_preflight(route, origin, pre, pre_acao, actual):
+def _missing_on_preflight(route, origin, pre, pre_acao, actual, unknown_value=None):
     granting = [(m, b, a) for m, b, a in actual if _credentials(a) == "true"]
     if not granting:
         return
@@ -154,8 +203,16 @@ def _missing_on_preflight(route, origin, pre, pre_acao, actual):
     else:
         req = request(route, origin, method=methods[0],
                       headers=(("Content-Type", "application/json"),), credentials=True)
-    failure = _keep(engine.check_preflight(req, pre.response))
-    if _delegated_without_hiding(pre.branch):
+    failure = _keep(engine.check_preflight(req, _granting(pre.response, origin, unknown_value)))
+    if unknown_value is not None:
+        yield report(
+            _admitted(pre_acao) + "Access-Control-Allow-Credentials: true is sent on the actual "
+            "answer but not on the preflight (OPTIONS) answer, which sends the same "
+            "Access-Control-Allow-Origin: credentialed requests that need a preflight are never sent.",
+            pre_acao.source, level="warning", failure=failure, request=req if failure else None,
+            route=route, related=related,
+        )
+    elif _delegated_without_hiding(pre.branch):
         yield report(
             "Access-Control-Allow-Credentials: true is sent on the actual answer but not with this "
             "Access-Control-Allow-Origin on the preflight (OPTIONS) answer, which an upstream "

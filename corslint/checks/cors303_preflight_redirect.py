@@ -7,16 +7,21 @@ Browsers never follow a redirect for a preflight. See ``corslint explain CORS303
 
 from __future__ import annotations
 
+import dataclasses
+from urllib.parse import urlsplit
+
 from .. import engine
-from ..scenarios import answer_branch
+from ..scenarios import answer_branch, api_url
 from ._base import reporter
 from ._preflight import (
     expects_preflight,
     intended_request,
     opaque_options_branches,
     options_answers,
+    preflight_origins,
     preflight_routes,
 )
+from ._redirects import parse_location, route_serving, same_origin_path
 
 CODE = "CORS303"
 NAME = "preflight-redirect"
@@ -30,9 +35,9 @@ report = reporter(CODE, SEVERITY, FIX)
 
 
 def check(model):
-    for route in preflight_routes(model):
-        if not expects_preflight(route):
-            continue
+    expecting = [r for r in preflight_routes(model) if expects_preflight(r)]
+    yield from _redirects_into(model, expecting)
+    for route in expecting:
         for pf in options_answers(route):
             req = intended_request(route, pf.origin)
             # Redirects behind conditions corslint cannot evaluate may come first.
@@ -61,3 +66,58 @@ def check(model):
                 f"never follow a redirect for a CORS preflight.",
                 pf.branch.outcome.source, failure=failure, request=req, route=route,
             )
+
+
+def _same_origin_redirect(route):
+    """(branch, path) when the route answers OPTIONS with a redirect to a
+    path of its own origin, else None."""
+    branch = route.branch_for("OPTIONS", None)
+    if branch is None or not branch.outcome.is_redirect:
+        return None
+    loc = parse_location(branch.outcome.location, route)
+    path = same_origin_path(loc, route) if loc is not None else None
+    return (branch, path) if path is not None else None
+
+
+def _redirects_into(model, expecting):
+    """A route without CORS answers of its own whose OPTIONS answer redirects
+    to a path of the same origin that a route expecting preflights serves
+    (`location = /data { return 301 /data/; }` beside the CORS location
+    /data/), directly or through further redirects: the page calls the old
+    path, and its preflight meets the redirect before the CORS answers."""
+    judged = {id(r) for r in expecting}
+    for route in model.routes:
+        if id(route) in judged or route.not_browser_reachable:
+            continue
+        first = _same_origin_redirect(route)
+        if first is None:
+            continue
+        branch, path = first
+        target, hop = None, first
+        for _ in range(4):   # a few hops; a loop of redirects ends here
+            target = route_serving(model.routes, route, hop[1])
+            if target is None or id(target) in judged:
+                break
+            hop = _same_origin_redirect(target)
+            if hop is None:
+                target = None
+                break
+        if target is None or id(target) not in judged:
+            continue
+        origin = preflight_origins(target)[0]
+        req = dataclasses.replace(intended_request(target, origin), url=api_url(route))
+        ans = answer_branch(branch, origin, credentials=req.credentials, preflight=True, route=route)
+        if ans.auth_blocked or not ans.response.is_redirect:
+            continue
+        failure = engine.check_preflight(req, ans.response)
+        if failure is None:
+            continue
+        asked = urlsplit(req.url).path
+        yield report(
+            f"OPTIONS requests to {asked} are redirected ({branch.outcome.reason}) to {path}, where "
+            f"{target.name} answers with CORS headers that expect preflighted requests; browsers "
+            f"never follow a redirect for a CORS preflight, so those requests fail at {asked}.",
+            branch.outcome.source, failure=failure, request=req, route=route,
+            related=[target.source],
+        )
+

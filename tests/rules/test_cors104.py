@@ -106,7 +106,8 @@ def test_an_entry_that_admits_null_does_not_make_null_the_page(tmp_path):
     conf.write_text(NULL_FIRST)
     with memo.run():
         model, _ = build_model([str(conf)])
-        [route] = [r for r in model.routes if r.is_cors()]
+        # (the request for /api, which nginx redirects to the location, is a route of its own)
+        [route] = [r for r in model.routes if r.is_cors() and r.path == "/api/"]
         assert "null" not in intended_origins(route)
         assert page_origin(route) == valid_page_origin(route) == "https://web.shop.test"
         assert preflight_origins(route)[0] == "https://web.shop.test"

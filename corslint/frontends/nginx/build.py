@@ -177,8 +177,16 @@ class Builder:
         server = chain[-1]
         routes: list[Route] = []
         locations = list(self._locations(server.directives, chain))
+        targets: set[str] | None = None
         for loc_chain, path in locations:
             routes.append(self._route(loc_chain, info, path))
+            bare = _auto_redirected(loc_chain, path, locations)
+            if bare is None:
+                continue
+            if targets is None:
+                targets = _redirect_paths(server.directives)
+            if bare in targets:
+                routes.append(self._route(loc_chain, info, path, auto_redirect=bare))
         if not any(p in ("/", "= /") for _, p in locations):
             # requests no location matches are answered at server level
             if not locations or any(d.name == "add_header" for d in server.directives):
@@ -198,12 +206,20 @@ class Builder:
 
     # -- one route
 
-    def _route(self, chain: list[Level], info: ServerInfo, path: str) -> Route:
+    def _route(self, chain: list[Level], info: ServerInfo, path: str, auto_redirect: str | None = None) -> Route:
+        """The route of a location (or server); with ``auto_redirect``, the
+        request for that path without the location's trailing slash, which
+        nginx answers with its own 301 (see _auto_redirected). Whether a page
+        makes that request is not in the config: its branches are behind
+        that condition, so the rules judge them only where the config sends
+        a request there (a redirect to the bare path), never by themselves."""
         where = chain[-1]
         name = f"{info.name} {('location ' + path) if where.kind == 'location' else path}".strip()
+        if auto_redirect is not None:
+            name = f"{name} (a request for {auto_redirect})"
         branches: list[Branch] = []
         for methods in self._method_classes(chain):
-            branches += Simulation(self, chain, methods[0], methods).run()
+            branches += Simulation(self, chain, methods[0], methods, auto_redirect=auto_redirect).run()
         merged = merge_branches(branches)
         expected, declared = self._route_expectations(chain)
         sim = Simulation(self, chain, "GET")
@@ -211,7 +227,8 @@ class Builder:
                            if len(d.args) >= 2)
         return Route(
             name=name, source=where.source, branches=merged, https=info.https,
-            hosts=info.hosts, path=path, expected_request_headers=expected,
+            hosts=info.hosts, path=path if auto_redirect is None else f"= {auto_redirect}",
+            expected_request_headers=expected,
             declared_methods=declared, frontend=NAME, configured_headers=configured,
             never_preflighted=never_preflighted(chain, path),
             not_browser_reachable=self._unreachable(chain, path),
@@ -298,6 +315,54 @@ class Builder:
             for method, source in level_declared:
                 declared.setdefault(method, source)
         return tuple(expected.values()), tuple(sorted(declared.items()))
+
+
+def _redirect_paths(directives: list[Directive]) -> set[str]:
+    """The paths the server's own redirects (return, rewrite) name. Whether a
+    page requests a location's name without its slash is not in the config:
+    that request is modelled only where the config itself sends one there."""
+    out: set[str] = set()
+    for d in _every(directives):
+        if d.name not in ("return", "rewrite"):
+            continue
+        for arg in d.args:
+            m = re.match(r"^(?:[a-z$][\w$]*:)?(?://[^/]*)?(/[^?#$]*)", arg)
+            if m:
+                out.add(m.group(1))
+    return out
+
+
+def _auto_redirected(chain: list[Level], path: str, locations: list[tuple[list[Level], str]]) -> str | None:
+    """The path nginx redirects to this location by itself, or None.
+
+    A prefix location whose name ends in '/' and that hands requests to an
+    upstream (proxy_pass and its kin set ngx_http_core_module's
+    auto_redirect) answers a request for its name without the slash with
+    301 to the name with it. Seen with nginx 1.22: every method gets it,
+    before the location's own rewrite directives run, with the location's
+    add_header lines; a regex location or a shorter prefix does not take the
+    request first, an exact or prefix location of that very name does.
+    Only top-level locations are modelled (a nested one is reached through
+    its parent's prefix)."""
+    words = path.split()
+    if len(words) == 2 and words[0] == "^~":
+        name = words[1]
+    elif len(words) == 1:
+        name = words[0]
+    else:
+        return None
+    if not name.endswith("/") or len(name) < 2 or name.startswith("@"):
+        return None
+    if sum(1 for lv in chain if lv.kind == "location") != 1:
+        return None
+    if not any(d.name in PROXY_DIRECTIVES for d in chain[-1].directives):
+        return None
+    bare = name[:-1]
+    for _, other in locations:
+        other_words = other.split()
+        if other_words[-1] == bare and (len(other_words) == 1 or other_words[0] in ("=", "^~")):
+            return None
+    return bare
 
 
 def _method_tests(level: Level) -> list[list[str]] | None:

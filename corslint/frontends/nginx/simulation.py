@@ -86,8 +86,11 @@ class Simulation:
     """Runs one method through a route and yields a Branch per distinct path."""
 
     def __init__(self, builder: Builder, chain: list[Level], method: str,
-                 methods: list[str] | None = None):
+                 methods: list[str] | None = None, auto_redirect: str | None = None):
         self.builder = builder
+        # the request for this path (the location's name without its '/')
+        # gets nginx's own 301 to the location (Builder._auto_redirected)
+        self.auto_redirect = auto_redirect
         self.chain = chain
         self.method = method
         # the methods that take the same way as ``method``: the branches' methods
@@ -97,7 +100,25 @@ class Simulation:
         self.follow_error_pages = True
 
     def run(self) -> list[Branch]:
+        if self.auto_redirect is not None:
+            start = Path({}, opaque=(f"the request is for {self.auto_redirect}, without the trailing slash",))
+            return self._run([start], server_rewrite=True)
         return self._run([Path({})], server_rewrite=True)
+
+    def _auto_redirect_outcome(self, location: Level) -> Outcome:
+        """nginx's 301 from the location's name without its '/' to the name
+        (ngx_http_core_find_config_phase): an absolute URL on the request's
+        own scheme and host unless `absolute_redirect off`, the query kept."""
+        target = self.auto_redirect + "/"
+        query = Unknown("$is_args$args", "query")
+        relative = self.builder._innermost_in(self.chain, "absolute_redirect")
+        if relative is not None and relative.args[:1] == ["off"]:
+            value = Value((Lit(target), query))
+        else:
+            value = Value((Unknown("$scheme", "scheme"), Lit("://"), Unknown("$host", "host"),
+                           Lit(target), query))
+        return Outcome(301, location.source, location=value,
+                       reason=f"nginx redirects {self.auto_redirect} to {target} by itself")
 
     def _run(self, paths: list[Path], server_rewrite: bool) -> list[Branch]:
         server_levels = [lv for lv in self.chain if lv.kind == "server"]
@@ -116,7 +137,12 @@ class Simulation:
                 p.stopped = False
                 p.taken_ifs = ()
             limited = self._limit_except_level(locations[-1])
-            if limited is not None:
+            if self.auto_redirect is not None:
+                # found with the location, before its rewrite phase runs
+                for p in live:
+                    p.result = self._auto_redirect_outcome(locations[-1])
+                paths = done + live
+            elif limited is not None:
                 # A method limit_except does not list gets the limit_except
                 # block's configuration before the rewrite phase (seen with
                 # nginx 1.22): the location's own if/return/set never run.
@@ -535,8 +561,50 @@ class Simulation:
                 if map_key_matches(key, self.method):
                     return self.value(val, p, esrc)
             return default_value
+        chained = self._chained_origin_map(d, src, entries, (default, default_source), p, depth)
+        if chained is not None:
+            return chained
         options = tuple(dict.fromkeys([self.value(val, p, esrc) for _, val, esrc in entries] + [default_value]))
         return Value((Choice(options, f"{d.args[1]} chosen by {src}"),))
+
+    def _chained_origin_map(self, d: Directive, src: str, entries: list[tuple[str, str, Source]],
+                            default: tuple[str, Source | None], p: Path | None, depth: int) -> Value | None:
+        """A map keyed on a variable that a map on the Origin chooses
+        (`map $http_origin $ok {...}` then `map $ok $allow {1 $http_origin;}`):
+        the same allowlist, each entry's value looked up in this map, so the
+        Origin still picks the value per entry (None: not such a chain)."""
+        m = VARIABLE_REFERENCE.fullmatch(src)
+        if m is None or depth >= 8:
+            return None
+        name = m.group(1) or m.group(2)
+        keyed = self.variable(name, p, d.source, depth + 1)
+        if len(keyed.parts) != 1 or not isinstance(keyed.parts[0], OriginMap):
+            return None
+        origin_map = keyed.parts[0]
+
+        def lookup(key_value: Value) -> tuple[Value, Source | None] | None:
+            text = key_value.evaluate(None) if not key_value.depends_on_origin else None
+            if text is None or key_value.has_unknown:
+                return None
+            # nginx looks up exact keys before trying regexes in order
+            exact = [e for e in entries if not e[0].startswith("~")]
+            regex = [e for e in entries if e[0].startswith("~")]
+            for key, val, esrc in exact + regex:
+                key = key[1:] if key.startswith("\\") else key
+                if map_key_matches(key, text):
+                    return self.value(val, p, esrc), esrc
+            return self.value(default[0], p, d.source), default[1]
+
+        chained: list[MapEntry] = []
+        for entry in origin_map.entries:
+            found = lookup(entry.value)
+            if found is None:
+                return None
+            chained.append(MapEntry(entry.matcher, found[0]))
+        found = lookup(origin_map.default)
+        if found is None:
+            return None
+        return Value((OriginMap(tuple(chained), found[0], d.source, found[1]),))
 
     # -- after the rewrite phase
 
