@@ -179,6 +179,11 @@ class Context:
                 m = re.match(r"\^(/(?:[A-Za-z0-9_\-/]|\\[.\-])+/)", pattern)
                 if m and len(m.group(1)) > 1:
                     add(m.group(1).replace("\\", ""), d.source, f"{d.name} {pattern}")
+                    continue
+                # one literal path (``^/upload$``): a URL of its own
+                m = re.fullmatch(r"\^(/(?:[A-Za-z0-9_\-/]|\\[.\-])+)\$", pattern)
+                if m:
+                    add(m.group(1).replace("\\", ""), d.source, f"{d.name} {pattern}", prefix=False)
         for prefix, dest, d in self.proxies:
             if d.lname == "proxypass" and dest != "!" and prefix.startswith("/"):
                 add(prefix, d.source, f"ProxyPass {prefix}")
