@@ -14,6 +14,7 @@ from .._purpose import DOCUMENTATION, WEBSOCKET, documentation_path, websocket_u
 from ...model import ALL_METHODS, Branch, ExpectedHeader, HeaderEmission, Route, Source, Unknown, Value
 from .alias import STATUS_WORDS
 from .loading import Directive, flatten
+from .rewrite import perdir_url
 from .sections import MERGE_PHASE, Scope, Server
 from .simulation import Simulation
 from .targets import (
@@ -168,22 +169,31 @@ class Context:
                 add(base_url + example_name(scope.pattern, scope.regex), scope.source, scope.label, prefix=False)
         for prefix, _fs, d, _s in self.aliases:
             add(prefix, d.source, f"{d.name} {prefix}")
-        for d in self.server_directives:
-            # a server-context RewriteRule or RedirectMatch on a literal path prefix
-            # answers a URL space of its own
+        # a RewriteRule or RedirectMatch on a literal path prefix answers a URL
+        # space of its own (per directory, below the directory's URL)
+        rule_bases = [(d, None) for d in self.server_directives]
+        rule_bases += [(d, perdir_url(self, s).rstrip("/")) for s in self.sections
+                       if s.kind in ("directory", "htaccess", "location") for d in s.all("rewriterule")]
+        for d, dir_url in rule_bases:
             pattern = d.args[0] if d.lname == "rewriterule" and d.args else None
             if d.lname == "redirectmatch" and d.args:
                 pattern = d.args[1] if len(d.args) > 1 and (d.args[0].isdigit() or d.args[0].lower() in STATUS_WORDS) \
                     else d.args[0]
-            if pattern:
-                m = re.match(r"\^(/(?:[A-Za-z0-9_\-/]|\\[.\-])+/)", pattern)
-                if m and len(m.group(1)) > 1:
-                    add(m.group(1).replace("\\", ""), d.source, f"{d.name} {pattern}")
-                    continue
-                # one literal path (``^/upload$``): a URL of its own
-                m = re.fullmatch(r"\^(/(?:[A-Za-z0-9_\-/]|\\[.\-])+)\$", pattern)
-                if m:
-                    add(m.group(1).replace("\\", ""), d.source, f"{d.name} {pattern}", prefix=False)
+            if not pattern:
+                continue
+            url_base = ""
+            if dir_url is not None:
+                # per directory the pattern reads the path below the directory, without a leading /
+                url_base = dir_url
+                pattern = "^/" + pattern[1:] if pattern.startswith("^") and not pattern.startswith("^/") else ""
+            m = re.match(r"\^(/(?:[A-Za-z0-9_\-/]|\\[.\-])+/)", pattern)
+            if m and len(m.group(1)) > 1:
+                add(url_base + m.group(1).replace("\\", ""), d.source, f"{d.name} {d.args[0]}")
+                continue
+            # one literal path (``^/upload$``): a URL of its own
+            m = re.fullmatch(r"\^(/(?:[A-Za-z0-9_\-/]|\\[.\-])+)\$", pattern)
+            if m:
+                add(url_base + m.group(1).replace("\\", ""), d.source, f"{d.name} {d.args[0]}", prefix=False)
         for prefix, dest, d in self.proxies:
             if d.lname == "proxypass" and dest != "!" and prefix.startswith("/"):
                 add(prefix, d.source, f"ProxyPass {prefix}")
