@@ -425,6 +425,9 @@ BEHAVIOURS = {
     <Directory ~ "/var/www/api/dt$">
         Header always append Access-Control-Expose-Headers "X-DirectoryTilde"
     </Directory>
+    <Directory ~ "^/var/www/api/dm/">
+        Header always append Access-Control-Expose-Headers "X-DirectoryTilde"
+    </Directory>
     <Directory /var/www/api/dm/deep>
         Header always set Access-Control-Expose-Headers "X-DeepDirectory"
     </Directory>
