@@ -605,3 +605,44 @@ def test_corpus_file_parses_and_gives_the_expected_findings(name):
     assert all("matches no file" in p.message for p in result.problems)
     assert [(f.code, f.line) for f in result.findings] == CORPUS_FINDINGS[name], [
         f"{f.code}:{f.line} {f.message}" for f in result.findings]
+
+
+def test_regex_sections_merge_like_their_twins_and_match_the_file_name(tmp_path):
+    """httpd's order (checked live in test_apache_live's regex_sections_merge):
+    <Directory> shortest first, then <DirectoryMatch>/<Directory ~> (tested on
+    the request's file name, so ``dt$`` misses /dt/x), <Files ~>/<FilesMatch>,
+    <LocationMatch>/<Location> in file order."""
+    model = model_of(tmp_path, """
+<VirtualHost *:80>
+    ServerName api.example.com
+    DocumentRoot /var/www/api
+    <DirectoryMatch "^/var/www/api/dm">
+        Header always append Access-Control-Expose-Headers "X-DirectoryMatch"
+    </DirectoryMatch>
+    <Directory /var/www/api>
+        Header always append Access-Control-Expose-Headers "X-Directory"
+    </Directory>
+    <Directory ~ "/var/www/api/dt$">
+        Header always append Access-Control-Expose-Headers "X-DirectoryTilde"
+    </Directory>
+    <Directory /var/www/api/dm/deep>
+        Header always set Access-Control-Expose-Headers "X-DeepDirectory"
+    </Directory>
+    <FilesMatch "\\.json$">
+        Header always append Access-Control-Expose-Headers "X-FilesMatch"
+    </FilesMatch>
+    <LocationMatch "^/dm/">
+        Header always append Access-Control-Expose-Headers "X-LocationMatch"
+    </LocationMatch>
+</VirtualHost>
+""")
+
+    def exposed(path):
+        return dict(sent(model, path)[1]).get("Access-Control-Expose-Headers")
+
+    assert exposed("/dm/") == "X-Directory, X-DirectoryMatch, X-LocationMatch"
+    assert exposed("/dm/deep/") == "X-DeepDirectory, X-DirectoryMatch, X-LocationMatch"
+    assert exposed("/file.json") == "X-Directory, X-FilesMatch"
+    # `dt$` finds a file named dt, not the files in a directory dt
+    assert exposed("/dt") == "X-Directory, X-DirectoryTilde"
+    assert not any(r.path.startswith("/dt/") for r in model.routes)

@@ -405,6 +405,49 @@ BEHAVIOURS = {
     </Directory>
 </VirtualHost>
 """,
+    # regex sections merge like their twins: <Directory> (shortest first, a
+    # deeper one before every regex one), <DirectoryMatch> and <Directory ~>
+    # tested on the file name, <Files ~>/<FilesMatch>, <LocationMatch> before
+    # a <Location> that comes later in the file; `append` shows the order
+    "regex_sections_merge": """
+<VirtualHost *:80>
+    ServerName api.localtest
+    DocumentRoot /var/www/api
+    Header always add Access-Control-Allow-Origin "http://app.localtest:8081"
+    <DirectoryMatch "^/var/www/api/dm">
+        Header always append Access-Control-Expose-Headers "X-DirectoryMatch"
+        Header always add Access-Control-Allow-Origin "http://app.localtest:8081"
+    </DirectoryMatch>
+    <Directory /var/www/api>
+        Require all granted
+        Header always append Access-Control-Expose-Headers "X-Directory"
+    </Directory>
+    <Directory ~ "/var/www/api/dt$">
+        Header always append Access-Control-Expose-Headers "X-DirectoryTilde"
+    </Directory>
+    <Directory ~ "^/var/www/api/dm/">
+        Header always append Access-Control-Expose-Headers "X-DirectoryTilde"
+    </Directory>
+    <Directory /var/www/api/dm/deep>
+        Header always set Access-Control-Expose-Headers "X-DeepDirectory"
+    </Directory>
+    <Location /dm/>
+        Header always append Access-Control-Expose-Headers "X-Location"
+    </Location>
+    <FilesMatch "\\.json$">
+        Header always append Access-Control-Expose-Headers "X-FilesMatch"
+    </FilesMatch>
+    <Files ~ "\\.txt$">
+        Header always append Access-Control-Expose-Headers "X-FilesTilde"
+    </Files>
+    <LocationMatch "^/lm/">
+        Header always append Access-Control-Expose-Headers "X-LocationMatch"
+    </LocationMatch>
+    <Location /lm/>
+        Header always append Access-Control-Expose-Headers "X-Location"
+    </Location>
+</VirtualHost>
+""",
 }
 
 

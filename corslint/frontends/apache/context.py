@@ -14,6 +14,7 @@ from .._purpose import DOCUMENTATION, WEBSOCKET, documentation_path, websocket_u
 from ...model import ALL_METHODS, Branch, ExpectedHeader, HeaderEmission, Route, Source, Unknown, Value
 from .alias import STATUS_WORDS
 from .loading import Directive, flatten
+from .rewrite import perdir_url
 from .sections import MERGE_PHASE, Scope, Server
 from .simulation import Simulation
 from .targets import (
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 NAME = "apache"
 MAX_TARGETS = 200         # routes per server
 DEFAULT_DOCROOT = "/var/www/html"   # Debian's; used when no DocumentRoot is set
+# The file a directory target stands for when a regex section is tested on
+# the request's file name (the one tests/test_apache_live.py requests).
+_SAMPLE_FILE = "x"
 
 
 class Context:
@@ -102,6 +106,27 @@ class Context:
             return path[len(root.rstrip("/")):].rstrip("/") + "/"
         return None
 
+    def _url_for_dir_regex(self, pattern: str) -> tuple[str, bool] | None:
+        """(URL, prefix) for a <DirectoryMatch> (or <Directory ~>) regex: a
+        directory below the document root or an alias whose files it finds
+        (a prefix), or one file it finds; None when it names nothing served.
+        httpd tests these regexes on the request's file name (checked with
+        apache2 2.4: ``a$`` misses /a/x, ``a/x$`` finds it)."""
+        starts = [self.docroot.rstrip("/") + "/"] + [fs.rstrip("/") + "/" for _p, fs, _d, _s in self.aliases]
+        for start in starts + ["/"]:
+            path = example_url_for_regex(pattern, start=start)
+            if path is None or not path.startswith("/"):
+                continue
+            path = posixpath.normpath(path)
+            if regex_search(pattern, path.rstrip("/") + "/" + _SAMPLE_FILE) is not None:
+                url = self._url_for_dir(path)
+                if url is not None:
+                    return url, True
+            url = self._url_for_dir(posixpath.dirname(path))
+            if url is not None and path != posixpath.dirname(path):
+                return url + posixpath.basename(path), False
+        return None
+
     def targets(self) -> list[Target]:
         found: dict[str, Target] = {}
 
@@ -124,30 +149,51 @@ class Context:
                 url = self._url_for_dir(scope.pattern) if not glob.has_magic(scope.pattern) else None
                 if url is not None:
                     add(url, scope.source, scope.label)
+            elif scope.kind in ("directory", "directorymatch") and scope.pattern:
+                found_url = self._url_for_dir_regex(scope.pattern)
+                if found_url is not None:
+                    add(found_url[0], scope.source, scope.label, prefix=found_url[1])
             elif scope.kind in ("files", "filesmatch") and scope.pattern:
                 base_url = "/"
                 parent = scope.parent
-                while parent is not None and parent.kind not in ("directory", "htaccess", "location"):
+                while parent is not None and parent.kind not in ("directory", "directorymatch", "htaccess", "location"):
                     parent = parent.parent
                 if parent is not None and parent.pattern and not parent.regex:
                     if parent.kind == "location":
                         base_url = parent.pattern.rstrip("/") + "/"
                     else:
                         base_url = self._url_for_dir(parent.pattern) or "/"
+                elif parent is not None and parent.pattern and parent.kind in ("directory", "directorymatch"):
+                    found_url = self._url_for_dir_regex(parent.pattern)
+                    base_url = found_url[0] if found_url is not None and found_url[1] else "/"
                 add(base_url + example_name(scope.pattern, scope.regex), scope.source, scope.label, prefix=False)
         for prefix, _fs, d, _s in self.aliases:
             add(prefix, d.source, f"{d.name} {prefix}")
-        for d in self.server_directives:
-            # a server-context RewriteRule or RedirectMatch on a literal path prefix
-            # answers a URL space of its own
+        # a RewriteRule or RedirectMatch on a literal path prefix answers a URL
+        # space of its own (per directory, below the directory's URL)
+        rule_bases = [(d, None) for d in self.server_directives]
+        rule_bases += [(d, perdir_url(self, s).rstrip("/")) for s in self.sections
+                       if s.kind in ("directory", "htaccess", "location") for d in s.all("rewriterule")]
+        for d, dir_url in rule_bases:
             pattern = d.args[0] if d.lname == "rewriterule" and d.args else None
             if d.lname == "redirectmatch" and d.args:
                 pattern = d.args[1] if len(d.args) > 1 and (d.args[0].isdigit() or d.args[0].lower() in STATUS_WORDS) \
                     else d.args[0]
-            if pattern:
-                m = re.match(r"\^(/(?:[A-Za-z0-9_\-/]|\\[.\-])+/)", pattern)
-                if m and len(m.group(1)) > 1:
-                    add(m.group(1).replace("\\", ""), d.source, f"{d.name} {pattern}")
+            if not pattern:
+                continue
+            url_base = ""
+            if dir_url is not None:
+                # per directory the pattern reads the path below the directory, without a leading /
+                url_base = dir_url
+                pattern = "^/" + pattern[1:] if pattern.startswith("^") and not pattern.startswith("^/") else ""
+            m = re.match(r"\^(/(?:[A-Za-z0-9_\-/]|\\[.\-])+/)", pattern)
+            if m and len(m.group(1)) > 1:
+                add(url_base + m.group(1).replace("\\", ""), d.source, f"{d.name} {d.args[0]}")
+                continue
+            # one literal path (``^/upload$``): a URL of its own
+            m = re.fullmatch(r"\^(/(?:[A-Za-z0-9_\-/]|\\[.\-])+)\$", pattern)
+            if m:
+                add(url_base + m.group(1).replace("\\", ""), d.source, f"{d.name} {d.args[0]}", prefix=False)
         for prefix, dest, d in self.proxies:
             if d.lname == "proxypass" and dest != "!" and prefix.startswith("/"):
                 add(prefix, d.source, f"ProxyPass {prefix}")
@@ -191,11 +237,16 @@ class Context:
         if kind in ("directory", "htaccess", "directorymatch"):
             if target.fs_path is None:
                 return False
+            if s.regex or kind == "directorymatch":
+                # httpd tests the regex on the file name itself; a directory
+                # target stands for the files in it
+                name = target.fs_path
+                if target.is_dir:
+                    name = name.rstrip("/") + "/" + _SAMPLE_FILE
+                return regex_search(s.pattern, name) is not None
             d = target.fs_path if target.is_dir or target.dir_slash else posixpath.dirname(target.fs_path)
             d = d.rstrip("/") or "/"
-            if kind == "htaccess":
-                return dir_matches(s.pattern, False, d)
-            return dir_matches(s.pattern, s.regex or kind == "directorymatch", d)
+            return dir_matches(s.pattern, d)
         if kind in ("files", "filesmatch"):
             if target.fs_path is None:
                 return False
@@ -211,7 +262,8 @@ class Context:
                       and self._applies(s, target)]
 
         def key(s: Scope):
-            phase = MERGE_PHASE.get(s.kind, 9)
+            # a regex <Directory ~> merges with the <DirectoryMatch> sections
+            phase = MERGE_PHASE["directorymatch"] if s.kind == "directory" and s.regex else MERGE_PHASE.get(s.kind, 9)
             if s.kind in ("directory", "htaccess") and not s.regex:
                 depth = len([p for p in (s.pattern or "/").split("/") if p])
                 # .htaccess right after the <Directory> sections of its directory

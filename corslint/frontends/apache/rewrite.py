@@ -88,13 +88,10 @@ class RewriteRules:
         if chosen is None or not engine:
             return [p]
         _, rules, base = self._rules(chosen.directives)
-        subject = self.target.url
-        if chosen.kind in ("directory", "htaccess") and chosen.pattern:
-            dir_url = self.ctx._url_for_dir(chosen.pattern) or "/"
-            url = self.target.url
-            subject = url[len(dir_url):] if url.startswith(dir_url) else url.lstrip("/")
-        else:
-            subject = self.target.url.lstrip("/")
+        dir_url = perdir_url(self.ctx, chosen)
+        url = self.target.url
+        subject = url[len(dir_url):] if url.startswith(dir_url) else url.lstrip("/")
+        self._perdir_url = dir_url
         return self._rewrite(rules, [p], subject, per_dir=True, base=base)
 
     def _rule_pattern(self, pattern: str, subject: str, per_dir: bool, nocase: bool) -> Condition:
@@ -126,9 +123,12 @@ class RewriteRules:
         """The pattern's literal path prefix is a route of its own (analysed
         there), narrower than this target."""
         m = re.match(r"\^((?:[A-Za-z0-9_\-/]|\\[./-])+)", pattern)
-        if not m or per_dir:
+        if not m:
             return False
         literal = m.group(1).replace("\\", "")
+        if per_dir:
+            # per directory the pattern reads the path below the directory's URL
+            literal = self._perdir_url + literal
         return any(u != self.target.url and u.startswith(self.target.url) and literal.startswith(u)
                    for u in self.ctx.target_urls)
 
@@ -380,6 +380,15 @@ class RewriteRules:
                 continue
             value = self._flag_value(val, backrefs)
             p.env[name] = env_if_then_else(cond, value, p.env.get(name))
+
+
+def perdir_url(ctx, scope: Scope) -> str:
+    """The URL a per-directory RewriteRule's pattern is relative to: its
+    <Directory>'s (or .htaccess's) URL, "/" in a <Location> (the path without
+    its leading slash)."""
+    if scope.kind in ("directory", "htaccess") and scope.pattern and not scope.regex:
+        return ctx._url_for_dir(scope.pattern) or "/"
+    return "/"
 
 
 _REWRITE_HTTP_VARS = {"HTTP_ACCEPT", "HTTP_COOKIE", "HTTP_FORWARDED", "HTTP_HOST", "HTTP_PROXY_CONNECTION",

@@ -66,6 +66,7 @@ class Simulation(ExpressionConditions, RewriteRules, AliasRedirects, AccessAndHa
         self.ifs = ifs
         self.method = method
         self.budget = MAX_PATHS
+        self._perdir_url = "/"      # the URL per-directory rewrite patterns are relative to
 
     def _spend(self) -> bool:
         if self.budget <= 0:

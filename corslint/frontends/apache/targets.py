@@ -68,16 +68,18 @@ def example_name(pattern: str, regex: bool) -> str:
     return "file"
 
 
-def example_url_for_regex(pattern: str) -> str:
-    """A URL path the <LocationMatch>/<DirectoryMatch> regex finds; "/" when
-    none can be built."""
+def example_url_for_regex(pattern: str, start: str | None = None) -> str | None:
+    """A URL path the <LocationMatch> regex finds ("/" when none can be
+    built); with ``start``, a path beginning with it that the regex finds
+    (a <DirectoryMatch> directory below a document root), or None."""
+    if start is not None:
+        return regexlang.witness(pcre_to_python(pattern), start=start)
     return regexlang.witness(pcre_to_python(pattern), start="/") or "/"
 
 
-def dir_matches(pattern: str, regex: bool, path: str) -> bool:
-    """<Directory pattern> applies to file-system directory ``path``."""
-    if regex:
-        return regex_search(pattern, path) is not None or regex_search(pattern, path.rstrip("/") + "/") is not None
+def dir_matches(pattern: str, path: str) -> bool:
+    """<Directory pattern> (not a regex: those are tested on the file name)
+    applies to file-system directory ``path``."""
     pat = pattern.rstrip("/") or "/"
     if pat == "/":
         return True
