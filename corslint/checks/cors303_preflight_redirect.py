@@ -15,6 +15,7 @@ from ..scenarios import answer_branch, api_url
 from ._base import reporter
 from ._preflight import (
     expects_preflight,
+    proxies_to_app,
     intended_request,
     opaque_options_branches,
     options_answers,
@@ -37,6 +38,7 @@ report = reporter(CODE, SEVERITY, FIX)
 def check(model):
     expecting = [r for r in preflight_routes(model) if expects_preflight(r)]
     yield from _redirects_into(model, expecting)
+    yield from _moved_api_paths(model, expecting)
     for route in expecting:
         for pf in options_answers(route):
             req = intended_request(route, pf.origin)
@@ -66,6 +68,43 @@ def check(model):
                 f"never follow a redirect for a CORS preflight.",
                 pf.branch.outcome.source, failure=failure, request=req, route=route,
             )
+
+
+def _moved_api_paths(model, expecting):
+    """A CORS route whose OPTIONS answer is a redirect to a path of its own
+    origin that an application answers (an API prefix moved: `RewriteRule
+    ^/api/(.*)$ /$1 [R=301]` beside `ProxyPass /`), though nothing in the config names a
+    preflighted request: simple requests follow the redirect, JSON bodies
+    (the usual call to an application) need a preflight and fail on it. The
+    guess CORS306 makes for Content-Type on a proxied API, so a warning. A
+    redirect to another origin is CORS403's."""
+    judged = {id(r) for r in expecting}
+    seen: set = set()
+    for route in preflight_routes(model):
+        if id(route) in judged or route.not_browser_reachable:
+            continue
+        moved = _same_origin_redirect(route)
+        if moved is None or moved[0].opaque_conditions or moved[0].outcome.source in seen:
+            continue
+        branch, path = moved
+        target = route_serving(model.routes, route, path)
+        if target is None or not proxies_to_app(target):
+            continue   # the old path now points at files, or at nothing corslint can tell
+        origin = preflight_origins(route)[0]
+        req = intended_request(route, origin, method="POST", headers=(("Content-Type", "application/json"),))
+        ans = answer_branch(branch, origin, credentials=req.credentials, preflight=True, route=route)
+        if ans.auth_blocked or not ans.response.is_redirect:
+            continue
+        failure = engine.check_preflight(req, ans.response)
+        if failure is None:
+            continue
+        seen.add(branch.outcome.source)
+        yield report(
+            f"OPTIONS requests here are redirected ({branch.outcome.reason}) to a path an application "
+            "answers: simple requests follow the redirect, but a request with a JSON body "
+            "(or a custom header, PUT or DELETE) needs a preflight, and browsers never follow a "
+            "redirect for one.", branch.outcome.source, level="warning", failure=failure, request=req,
+            route=route)
 
 
 def _same_origin_redirect(route):
