@@ -674,6 +674,10 @@ class Route:
     # header and method lists set elsewhere say nothing about it. "" when
     # nothing in the configuration says so.
     never_preflighted: str = ""
+    # The route stands for requests no location of its server matches (the
+    # server level answers them): modelled for the headers its locations
+    # inherit, not an API path anyone calls.
+    leftover_scope: bool = False
     # Names the route's library was given that it does not read (a CORS
     # option spelt wrong), set by a library frontend that knows its names.
     ignored_names: tuple["IgnoredName", ...] = ()

@@ -578,10 +578,14 @@ class _Witness:
 
     def seq(self, items) -> str | None:
         out = []
+        length = 0
         for op, av in items:
             text = self.node(op, av)
             if text is None:
                 return None
+            length += len(text)
+            if length > _MAX_WITNESS:
+                return None   # nested repeats multiply: past the bound, no witness
             out.append(text)
         return "".join(out)
 
@@ -600,7 +604,9 @@ class _Witness:
             if count > _MAX_WITNESS:
                 return None
             one = self.seq(body)
-            return None if one is None else one * count
+            if one is None or len(one) * count > _MAX_WITNESS:
+                return None
+            return one * count
         if op is _sre.SUBPATTERN:
             group, _add, _del, body = av
             text = self.seq(body)

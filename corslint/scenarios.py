@@ -182,10 +182,8 @@ def missing_file_path(path: str) -> str:
     under = (example if example.endswith("/") else example + "/") + "missing.json"
     if p.startswith(("~* ", "~ ")):
         rx = regexlang.pcre_to_python(p.split(" ", 1)[1])
-        try:
-            found = re.search(rx, under, re.I if p.startswith("~*") else 0)
-        except re.error:
-            found = None
+        # the config's regex, run with bounded cost (it may come from a stranger)
+        found = regexlang.bounded(rx, p.startswith("~*")).run("search", under)
         return under if found else example
     return under
 

@@ -937,3 +937,32 @@ def test_exclude_does_not_shrink_the_tree_a_walk_may_follow_links_in(tmp_path: P
     document = json.loads(done.stdout)
     assert "a/linked/real.conf" in document["files"]
     assert not [p for p in document["problems"] if "not followed" in p["message"]]
+
+
+# Found reviewing issue #20's change: each of these crashed ("internal error")
+# or ran for tens of seconds before the fix.
+SESSION_8_PROBES = {
+    # nested repeats multiply a regex witness's length
+    "witness of nested repeats": ("nginx.conf", 'server {\n listen 80;\n location ~ "^/(((a{250}){250}){250}){250}" {\n'
+                                  '  add_header Access-Control-Allow-Origin * always;\n  root /srv;\n }\n}\n'),
+    # a location regex run on a missing file's path without the bound
+    "backtracking location regex": ("nginx.conf", 'server {\n listen 80;\n location ~ "^/(a{42}|aa|a)+$" {\n'
+                                    '  add_header Access-Control-Allow-Origin *;\n  root /srv;\n }\n}\n'),
+    "huge repeat count": ("nginx.conf", 'server {\n listen 80;\n location ~ "^/x{4294967296}" {\n'
+                          '  add_header Access-Control-Allow-Origin *;\n  root /srv;\n }\n}\n'),
+    # a status written in non-ASCII digits
+    "superscript status": ("nginx.conf", 'server {\n listen 80;\n error_page \u00b2 /e.html;\n location / {\n'
+                           '  add_header Access-Control-Allow-Origin *;\n  return 404;\n }\n}\n'),
+    # a Jinja-looking filter never closed, in a long string
+    "unclosed template filter": ("app.py", "from flask import Flask\nfrom flask_cors import CORS\n"
+                                 "app = Flask(__name__)\nCORS(app)\nX = '{{a|" + " " * 60_000 + "'\n"),
+}
+
+
+@pytest.mark.parametrize("probe", sorted(SESSION_8_PROBES))
+def test_hostile_configs_found_in_review_end_quickly(tmp_path: Path, probe: str):
+    name, text = SESSION_8_PROBES[probe]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    done = _bounded_run(tmp_path, timeout=30)
+    assert b"internal error" not in done.stderr, done.stderr.decode(errors="replace")
+    assert done.returncode in (0, 1, 2), done.stderr.decode(errors="replace")

@@ -66,7 +66,7 @@ def preflight_routes(model) -> Iterator[Route]:
     (requests no location matches, modelled only because the server level
     sets headers its locations inherit) is not an API anyone calls."""
     for route in cors_routes(model):
-        if route.path == "(no location)":
+        if route.leftover_scope:
             continue
         yield route
 

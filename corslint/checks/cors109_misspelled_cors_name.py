@@ -19,7 +19,7 @@ compares spellings.
 from __future__ import annotations
 
 from .. import engine
-from ..engine.safelist import is_cors_safelisted_method
+from ..engine.safelist import is_cors_safelisted_method, normalize_method
 from ..findings import FixIntent
 from ..model import Route
 from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins, request
@@ -47,7 +47,6 @@ RESPONSE_NAMES = (
     "Access-Control-Max-Age",
     "Access-Control-Allow-Private-Network",
 )
-_BY_LNAME = {n.lower(): n for n in RESPONSE_NAMES}
 # Request headers a browser sends on a preflight: in a response they mean
 # the Allow header that answers them.
 REQUEST_NAMES = {
@@ -167,7 +166,9 @@ def _browser_text(route: Route, meant_lname: str, value: str = "", sender=None):
         if sender is not None:
             value = next((text for sent, text in ans.sent if sent is sender), "")
         if meant_lname == "access-control-allow-methods":
-            method = _first_token(value, is_cors_safelisted_method) or "PUT"
+            # fetch() normalises the method's case for the six it knows
+            method = normalize_method(_first_token(value, lambda t: is_cors_safelisted_method(normalize_method(t)))
+                                      or "PUT")
             req = request(route, origin, method=method)
             return engine.check_preflight(req, ans.response), req
         if meant_lname == "access-control-allow-headers":

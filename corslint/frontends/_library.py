@@ -240,9 +240,11 @@ _NO_ORIGIN = ("access-control-allow-origin",
 # lost when its name is misspelt (the library then uses its default).
 MEANING_EFFECTS: Mapping[str, tuple[str, str, str]] = MappingProxyType({
     "allow_all_origins": _NO_ORIGIN, "allowed_origins": _NO_ORIGIN, "allowed_origin_regexes": _NO_ORIGIN,
-    "origins": ("access-control-allow-origin", "the default origin setting applies instead", "error"),
+    "origins": ("access-control-allow-origin", "the default applies instead: every site is let in, not "
+                "only the ones listed", "warning"),
     "allow_origins": _NO_ORIGIN, "allow_origin_regex": _NO_ORIGIN,
-    "origin": ("access-control-allow-origin", "the default origin setting applies instead", "error"),
+    "origin": ("access-control-allow-origin", "the default applies instead: every site is let in ('*'), "
+               "not only the ones listed", "warning"),
     "allow_credentials": ("access-control-allow-credentials",
                           "no Access-Control-Allow-Credentials is sent, so browsers block every request "
                           "made with credentials", "error"),

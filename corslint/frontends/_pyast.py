@@ -291,7 +291,9 @@ MAX_SKIPPED = 20   # statements set aside in one file before it is refused as no
 _TEMPLATE_BLOCK = re.compile(r"^[ \t]*(\{%-?\s*(?:if|for|raw|macro|block|set|include|extends)\b[^\n]*?%\})",
                              re.M)
 # ``{{ cookiecutter.name }}``: one value filled in when the template is rendered.
-TEMPLATE_PLACEHOLDER = re.compile(r"\{\{-?\s*[A-Za-z_][\w.]*(?:\s*\|[^{}\n]*)?\s*-?\}\}")
+# A filter's text and the closing braces' spaces never overlap: linear on a
+# string an attacker fills with "{{a|" and spaces (no closing braces).
+TEMPLATE_PLACEHOLDER = re.compile(r"\{\{-?\s*[A-Za-z_][\w.]*(?:\s*\|[^{}\n]*|\s*)-?\}\}")
 
 
 def template_block(text: str) -> tuple[int, str] | None:

@@ -59,10 +59,6 @@ IMPLIED_BY_ANY_ORIGIN = ("CORS106", "CORS104")
 ENTRY_CAUSES = ("CORS106", "CORS101")
 SAME_PATTERN = ("CORS107", "CORS104")
 
-# Routes that are a server's leftover scope (requests no location matches):
-# not a place a directive "affects" in the user's eyes.
-_LEFTOVER = "(no location)"
-
 
 # ---------------------------------------------------------------- folding
 
@@ -270,7 +266,9 @@ def merge(findings: Iterable[Finding], model: PolicyModel | None) -> list[Findin
         key = (f.code, f.source.file, f.source.line, f.source.column, message)
         groups.setdefault(key, []).append(f)
     in_effect = _routes_in_effect(model)
-    leftover = {r.source for r in getattr(model, "routes", ()) or () if r.path == _LEFTOVER}
+    # a server's leftover scope (Route.leftover_scope) is not a place a
+    # directive "affects" in the user's eyes
+    leftover = {r.source for r in getattr(model, "routes", ()) or () if r.leftover_scope}
     out = []
     for group in groups.values():
         first = absorb(group[0], group[1:], copies=True) if len(group) > 1 else group[0]
@@ -319,7 +317,7 @@ def _routes_in_effect(model: PolicyModel | None) -> dict[Source, list[Source]]:
     written (its header emissions, allowlist entries, authentication)."""
     found: dict[Source, dict[Source, None]] = {}
     for route in getattr(model, "routes", ()) or ():
-        if route.path == _LEFTOVER or not route.is_cors():
+        if route.leftover_scope or not route.is_cors():
             continue
         places: set[Source] = set()
         for branch in route.branches:

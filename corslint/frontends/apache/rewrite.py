@@ -217,7 +217,7 @@ class RewriteRules:
             code = 302
             if code_text:
                 word = code_text.lower()
-                code = STATUS_WORDS.get(word, None) or (int(code_text) if code_text.isdigit() else 302)
+                code = STATUS_WORDS.get(word, None) or (int(code_text) if code_text.isascii() and code_text.isdigit() else 302)
             if 300 <= code < 400:
                 location = self._subst_value(subst, backrefs, rule.source, base)
                 p.result = Outcome(code, rule.source, location=location, reason=text)

@@ -190,7 +190,9 @@ class Builder:
         if not any(p in ("/", "= /") for _, p in locations):
             # requests no location matches are answered at server level
             if not locations or any(d.name == "add_header" for d in server.directives):
-                routes.append(self._route(chain, info, "/" if not locations else "(no location)"))
+                leftover = self._route(chain, info, "/" if not locations else "(no location)")
+                leftover.leftover_scope = bool(locations)
+                routes.append(leftover)
         return routes
 
     def _locations(self, directives: list[Directive], chain: list[Level]) -> Iterator[tuple[list[Level], str]]:

@@ -234,7 +234,7 @@ class Simulation:
         args = d.args
         if not args:
             return Outcome(444, d.source, reason="return")
-        if args[0].isdigit():
+        if args[0].isascii() and args[0].isdigit():
             code = int(args[0])
             location = None
             if code in REDIRECT_CODES and len(args) > 1:
@@ -411,7 +411,7 @@ class Simulation:
             if len(d.args) < 2:
                 continue
             codes, rest = [], list(d.args)
-            while rest and rest[0].isdigit():
+            while rest and rest[0].isascii() and rest[0].isdigit():
                 codes.append(int(rest.pop(0)))
             if status not in codes or not rest:
                 continue
@@ -420,7 +420,7 @@ class Simulation:
                 override = rest.pop(0)[1:]
                 if not rest:
                     continue
-            if override and not override.isdigit():
+            if override and not (override.isascii() and override.isdigit()):
                 continue
             return d, override, rest[-1]
         return None
