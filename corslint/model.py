@@ -616,6 +616,11 @@ class Branch:
     methods: frozenset[str] | None = None
     origin_tests: tuple[OriginTest, ...] = ()
     opaque_conditions: tuple[str, ...] = ()
+    # Those of ``opaque_conditions`` that test a value set outside what
+    # corslint read (a snippet's `if ($cors = 'true')`, `$cors` set by its
+    # includer), not one the request controls: the includer may decide them
+    # on a check of its own, so what they guard is said as a condition.
+    config_gates: tuple[str, ...] = ()
     auth: Source | None = None
     auth_what: str = ""
     shadowed: tuple[Shadowed, ...] = ()
@@ -674,6 +679,9 @@ class Route:
     # header and method lists set elsewhere say nothing about it. "" when
     # nothing in the configuration says so.
     never_preflighted: str = ""
+    # How the route's path selects requests, where a server chooses among
+    # its routes by path (see PathMatch); None: ``path`` read as a prefix.
+    path_match: "PathMatch | None" = None
     # The route stands for requests no location of its server matches (the
     # server level answers them): modelled for the headers its locations
     # inherit, not an API path anyone calls.
@@ -753,6 +761,17 @@ class ParseProblem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PathMatch:
+    """How a route's path selects requests: ``exact`` (that path only),
+    ``prefix`` (paths starting with ``text``; a regex route may still take
+    them first), ``final-prefix`` (a prefix no regex route overrides) or
+    ``regex`` (``text`` is the pattern)."""
+
+    kind: str
+    text: str
 
 
 @dataclass(frozen=True)

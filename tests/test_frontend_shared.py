@@ -25,6 +25,7 @@ def every_field(**changes) -> dict:
         methods=frozenset({"GET"}),
         origin_tests=(OriginTest(OriginMatcher("https://a.example", "exact", source=SRC), True),),
         opaque_conditions=("$arg_x",),
+        config_gates=("$cors = true",),
         auth=SRC,
         auth_what="auth_basic",
         shadowed=(Shadowed((header,), SRC, "add_header in if"),),

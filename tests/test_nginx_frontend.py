@@ -716,3 +716,25 @@ def test_live_nginx_redirects_the_name_of_a_proxying_location_without_its_slash(
     assert _ask(server, "/mine", "OPTIONS")[0] == 200
     assert _ask(server, "/files", "OPTIONS")[0] == 200   # location / answers it: no redirect
     assert not [r for r in model.routes if "(a request for /mine)" in r.name or "(a request for /files)" in r.name]
+
+
+def test_locations_say_how_they_select_requests_in_the_models_terms(tmp_path):
+    """Checks choose a route by its PathMatch, never by reading nginx's
+    location modifiers out of Route.path."""
+    from corslint.frontends import nginx
+    from corslint.model import PathMatch
+    conf = tmp_path / "site.conf"
+    conf.write_text("server {\n listen 80;\n location = /a { return 204; }\n location ^~ /b/ { return 204; }\n"
+                    " location ~* \\.json$ { return 204; }\n location /c/ { return 204; }\n"
+                    " add_header Access-Control-Allow-Origin *;\n}\n")
+    by_path = {r.path: r.path_match for r in nginx.parse_files([str(conf)]).routes}
+    assert by_path["= /a"] == PathMatch("exact", "/a")
+    assert by_path["^~ /b/"] == PathMatch("final-prefix", "/b/")
+    assert by_path["~* \\.json$"] == PathMatch("regex", "\\.json$")
+    assert by_path["/c/"] == PathMatch("prefix", "/c/")
+    assert next(r for r in nginx.parse_files([str(conf)]).routes if r.leftover_scope).path_match is None
+
+
+def test_conditions_on_request_variables_are_no_config_gates():
+    from corslint.frontends.nginx.values import config_gates
+    assert config_gates(("$cors = true", "$arg_cors = 1", "$http_x_debug", "$cors_$host")) == ("$cors = true",)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ..engine import HttpResponse
-from ..model import Branch, Lit, Route, Unknown, Value
+from ..model import Branch, Lit, PathMatch, Route, Unknown, Value
 from ..scenarios import answer_branch, api_url, example_path
 
 _UNKNOWN = "\ue000"   # stands for a value nobody can know statically
@@ -137,25 +137,25 @@ def same_origin_path(loc: Location, route: Route) -> str | None:
 
 def route_serving(routes: list[Route], beside: Route, path: str) -> Route | None:
     """Among ``routes`` of the server ``beside`` is in (same file, names and
-    scheme), the one whose location serves ``path``: an exact location, else
-    the longest prefix. None when a regex location of that server could take
-    the request first, or none serves it."""
+    scheme), the one that serves ``path`` (by each route's PathMatch, the
+    frontend's reading of how it selects requests): an exact match, else the
+    longest prefix. None when a regex route of that server could take the
+    request first, or none serves it."""
     same = [r for r in routes if r.source.file == beside.source.file and r.hosts == beside.hosts
             and r.https == beside.https and r is not beside]
     best: Route | None = None
     best_len = -1
     final = False
     for r in same:
-        words = r.path.split()
-        if len(words) == 2 and words[0] == "=":
-            if words[1] == path:
+        match = r.path_match or PathMatch("prefix", r.path)
+        if match.kind == "exact":
+            if match.text == path:
                 return r
-        elif len(words) == 1 or (len(words) == 2 and words[0] == "^~"):
-            prefix = words[-1]
-            if path.startswith(prefix) and len(prefix) > best_len:
-                best, best_len, final = r, len(prefix), words[0] == "^~"
+        elif match.kind in ("prefix", "final-prefix"):
+            if path.startswith(match.text) and len(match.text) > best_len:
+                best, best_len, final = r, len(match.text), match.kind == "final-prefix"
     if best is None:
         return None
-    if not final and any(r.path.split()[0].startswith("~") for r in same if r.path.split()):
-        return None   # a regex location may answer the request instead
+    if not final and any(r.path_match is not None and r.path_match.kind == "regex" for r in same):
+        return None   # a regex route may answer the request instead
     return best

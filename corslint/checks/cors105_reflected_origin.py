@@ -10,7 +10,6 @@ the browser allows it, which is the problem. See ``corslint explain CORS105``.
 
 from __future__ import annotations
 
-import re
 
 from ..model import Branch, HeaderEmission, OriginMap, Source
 from ..scenarios import answer_branch
@@ -94,7 +93,10 @@ def check(model):
                     seen = found[key] = _Seen(h, origin, route)
                 acac = [e for e, text in ans.sent if e.lname == ACAC and text.strip() == "true"]
                 if acac:
-                    seen.gates.append(tuple(branch.opaque_conditions))
+                    # the echo's conditions corslint cannot decide, kept only
+                    # when every one is a gate set by configuration unseen
+                    unseen = branch.opaque_conditions and set(branch.opaque_conditions) <= set(branch.config_gates)
+                    seen.gates.append(tuple(branch.opaque_conditions) if unseen else ())
                     seen.credentials = True
                     seen.related += [e.source for e in acac]
                 if not preflight_only:
@@ -144,18 +146,11 @@ def check(model):
         yield report(message, h.source, route=seen.route, related=related)
 
 
-# Variables the request itself sets: a condition on them is one an attacker
-# meets at will, no gate at all.
-_REQUEST_VARIABLE = re.compile(r"\$(?:arg_|http_|cookie_|sent_http_|request|uri\b|args\b|query_string\b|"
-                               r"is_args\b|host\b|scheme\b|remote_|content_|document_uri\b)")
-
-
 def _unseen_gate(gates: list[tuple[str, ...]]) -> str:
-    """The condition every reflecting answer waits for, when each waits for
-    one on a value the request does not control; "" otherwise."""
+    """The conditions every reflecting answer waits for, when each waits for
+    gates on values set by configuration corslint did not read
+    (``Branch.config_gates``); "" otherwise."""
     if not gates or any(not g for g in gates):
         return ""
     conditions = list(dict.fromkeys(c for g in gates for c in g))
-    if any(_REQUEST_VARIABLE.search(c) or "$" not in c for c in conditions):
-        return ""
     return " and ".join(f"'{c}' holds" for c in conditions)

@@ -18,6 +18,7 @@ from ...model import (
     OriginMap,
     OriginMatcher,
     ParseProblem,
+    PathMatch,
     PolicyModel,
     Route,
     Source,
@@ -230,6 +231,7 @@ class Builder:
         return Route(
             name=name, source=where.source, branches=merged, https=info.https,
             hosts=info.hosts, path=path if auto_redirect is None else f"= {auto_redirect}",
+            path_match=_path_match(path if auto_redirect is None else f"= {auto_redirect}"),
             expected_request_headers=expected,
             declared_methods=declared, frontend=NAME, configured_headers=configured,
             never_preflighted=never_preflighted(chain, path),
@@ -429,3 +431,17 @@ def _methods_in_condition(args: list[str]) -> list[str]:
     if len(args) < 3:
         return []
     return [m for m in re.findall(r"[A-Z]{3,}", args[2]) if m in ALL_METHODS or m.isupper()]
+
+
+def _path_match(path: str) -> PathMatch | None:
+    """A location's modifier and path as the model's PathMatch: `=` exact,
+    `^~` a prefix that stops the regex search, `~`/`~*` a regex, none a
+    prefix; a server's own scope (no location) has none."""
+    words = path.split()
+    if len(words) == 1 and path.startswith("/"):
+        return PathMatch("prefix", path)
+    if len(words) == 2:
+        kind = {"=": "exact", "^~": "final-prefix", "~": "regex", "~*": "regex"}.get(words[0])
+        if kind is not None:
+            return PathMatch(kind, words[1])
+    return None

@@ -31,6 +31,7 @@ from .levels import Level
 from .loading import Directive
 from .values import (
     REQUEST_VARIABLE_MEANINGS,
+    config_gates,
     VARIABLE_REFERENCE,
     if_test_holds,
     literal_value,
@@ -623,8 +624,8 @@ class Simulation:
         label = " / ".join(lv.label for lv in levels[1:])
         return Branch(
             outcome=outcome, headers=headers, methods=self.methods,
-            origin_tests=p.tests, opaque_conditions=p.opaque, auth=auth, auth_what=auth_what,
-            shadowed=shadowed, source=levels[-1].source, label=label,
+            origin_tests=p.tests, opaque_conditions=p.opaque, config_gates=config_gates(p.opaque),
+            auth=auth, auth_what=auth_what, shadowed=shadowed, source=levels[-1].source, label=label,
         )
 
     def _effective_levels(self, p: Path) -> list[Level]:

@@ -82,3 +82,20 @@ def map_key_matches(key: str, text: str) -> bool:
     return key.lower() == text.lower()
 
 
+
+
+# Variables the request itself sets (ngx_http_variables.c and the core
+# module's request-derived ones): a condition on them is one any page meets.
+_REQUEST_VARIABLE = re.compile(r"^(?:arg_|http_|cookie_|sent_http_|request|uri$|args$|query_string$|"
+                               r"is_args$|host$|scheme$|remote_|content_|document_uri$|binary_remote_addr$)")
+
+
+def config_gates(conditions: tuple[str, ...]) -> tuple[str, ...]:
+    """The conditions that test only variables the request does not set (so
+    a value from configuration corslint may not have read)."""
+    out = []
+    for text in conditions:
+        names = variables_in(text)
+        if names and not any(_REQUEST_VARIABLE.match(n) for n in names):
+            out.append(text)
+    return tuple(out)
