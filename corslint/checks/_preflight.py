@@ -17,7 +17,7 @@ from .. import engine
 from ..model import CORS_RESPONSE_HEADERS, Branch, HeaderEmission, Route, Source
 from ..scenarios import DEFAULT_PAGE_ORIGIN, Answer, answer, answer_branch, intended_origins, page_origin, per_route
 from ..scenarios import request as build_request
-from ._base import cors_routes
+from ._base import cors_routes, join_and
 
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
@@ -241,16 +241,12 @@ def named_needs(needs: list[Need]) -> tuple[str, str]:
     groups: dict[str, list[str]] = {}
     for need in needs:
         groups.setdefault(need.why, []).append(need.name)
-    names = _join([n.name for n in needs])
+    names = join_and([n.name for n in needs])
     reasons = [why if len(group) == 1 else re.sub(r"\bit\b", "them", why)
                for why, group in groups.items()]
     if len(groups) == 1:
         return names, reasons[0]
-    return names, "; ".join(f"{_join(group)}: {why}" for group, why in zip(groups.values(), reasons))
-
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return names, "; ".join(f"{join_and(group)}: {why}" for group, why in zip(groups.values(), reasons))
 
 
 def example_value(header: str) -> str:
