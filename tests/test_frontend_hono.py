@@ -71,3 +71,11 @@ def test_misspelt_option_is_an_ignored_name(tmp_path):
     [route] = routes_of(tmp_path, HEAD + "app.use(cors({ origins: ['https://app.example.com'] }))\n")
     assert [n.name for n in route.ignored_names] == ["origins"]
     assert sent(route, "https://evil.example")[0] == ["*"]
+
+
+def test_renamed_import_and_require_are_read(tmp_path):
+    [renamed] = routes_of(tmp_path, "import { cors as honoCors } from 'hono/cors'\n"
+                          "app.use(honoCors({ origin: 'https://app.example.com' }))\n")
+    assert sent(renamed, "https://app.example.com")[0] == ["https://app.example.com"]
+    [required] = routes_of(tmp_path, "const { cors } = require('hono/cors')\napp.use(cors())\n", name="server.js")
+    assert sent(required, "https://evil.example")[0] == ["*"]
