@@ -38,13 +38,18 @@ MARKERS = {
                   "allow_origin_regex", "allow_credentials", "allow_methods", "add_vary_header"),
     "express": ("Express", "cors(", "cors({", "res.set", "res.vary", "app.use", "allowedHeaders",
                 "exposedHeaders", "maxAge", "preflightContinue", "credentials: true"),
+    "hono": ("Hono", "hono/cors", "allowHeaders", "exposeHeaders", "allowMethods"),
 }
+# Hono's cors() takes an options object of the same shape as Express's cors:
+# these words are both dialects' own.
+SHARED = {frozenset({"express", "hono"}): ("cors(", "cors({", "app.use", "maxAge", "credentials: true")}
 DIALECTS = tuple(MARKERS)
 
 
 def foreign_words(text: str, frontend: str) -> list[str]:
     return [word for dialect, words in MARKERS.items() if dialect != frontend
-            for word in words if word in text]
+            for word in words if word in text
+            and word not in SHARED.get(frozenset({dialect, frontend}), ())]
 
 
 def rule_modules():

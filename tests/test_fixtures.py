@@ -40,6 +40,7 @@ SUPPORTED: dict[str, frozenset[str]] = {
                             "CORS203", "CORS307", "CORS308", "CORS309"}),
     "express": frozenset({"CORS101", "CORS102", "CORS104", "CORS105", "CORS106", "CORS107", "CORS108", "CORS109",
                           "CORS201", "CORS202", "CORS203", "CORS305", "CORS307", "CORS308", "CORS309"}),
+    "hono": frozenset({"CORS101", "CORS105", "CORS109", "CORS201"}),
 }
 
 ON_DISK = rule_fixtures()

@@ -161,11 +161,37 @@ def run_express(path: Path, reqs: list[Req]) -> list[Real]:
             proc.wait()
 
 
+def run_hono(path: Path, reqs: list[Req], request_headers: str = "") -> list[Real]:
+    """Hono's own test call, app.request(url, init), under node (no server)."""
+    node = shutil.which("node")
+    assert node, "node is not installed: run tests/install-system-deps.sh (the README's test command does)"
+    assert (NODE_MODULES / "hono").is_dir(), "run tests/install-system-deps.sh: it installs hono (npm ci)"
+    sent = []
+    for r in reqs:
+        headers = {"Origin": r.origin}
+        if r.preflight:
+            headers["Access-Control-Request-Method"] = "GET"
+            if request_headers:
+                headers["Access-Control-Request-Headers"] = request_headers
+        sent.append({"url": "http://localhost/api/items", "method": r.method, "headers": headers})
+    proc = subprocess.run([node, str(TRUTH / "hono_harness.mjs"), str(path), json.dumps(sent)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = []
+    for answer_ in json.loads(proc.stdout):
+        headers: dict[str, list[str]] = {}
+        for name, value in answer_["headers"]:
+            # the Fetch Headers object joins repeated fields with ', '
+            headers.setdefault(name.lower(), []).append(value)
+        out.append(Real(answer_["status"], headers))
+    return out
+
+
 def run(framework: str, path: Path, reqs: list[Req]) -> list[Real]:
     if framework == "django":
         return run_django(path, reqs)[0]
     return {"flask": run_flask, "fastapi": run_starlette, "starlette": run_starlette,
-            "express": run_express}[framework](path, reqs)
+            "express": run_express, "hono": run_hono}[framework](path, reqs)
 
 
 # ---------------------------------------------------------------- corslint's prediction
@@ -233,7 +259,7 @@ ROW_FIXTURES = [
     ("starlette", FIXTURES / "starlette" / "CORS106" / "regex_missing_dot.py"),
     ("express", FIXTURES / "express" / "CORS105" / "set_header_reflect.js"),
     ("express", FIXTURES / "express" / "CORS106" / "regexp_unanchored.js"),
-]
+] + [("hono", p) for p in sorted((FIXTURES / "hono").glob("*/*.ts"))]
 
 
 def test_every_framework_has_samples():
@@ -247,7 +273,7 @@ def test_every_framework_has_samples():
 
 def _needs_node(framework: str) -> tuple:
     # Express runs under node; the Python frameworks come with the test extras.
-    return (pytest.mark.node,) if framework == "express" else ()
+    return (pytest.mark.node,) if framework in ("express", "hono") else ()
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=_needs_node(p.parent.parent.name)) for p in FRAMEWORK_SAMPLES],
@@ -685,3 +711,85 @@ def test_express_star_in_the_origin_array_admits_no_origin():
     assert (finding.line, finding.severity) == (6, "error")
     assert "no Origin a browser sends fits it" in finding.message
     assert "cors({ origin: '*' })" in finding.fix
+
+
+# ---------------------------------------------------------------- hono/cors (hono 4.13.19)
+
+
+@pytest.mark.node
+def test_hono_default_origin_sends_literal_star_with_credentials():
+    """cors({ credentials: true }): '*' + 'true' on answers and on the
+    middleware's own 204 preflight, which echoes the requested headers."""
+    path = FIXTURES / "hono" / "CORS201" / "default_origin_credentials.ts"
+    real, pre = run_hono(path, [Req("https://evil.example"), Req("https://evil.example", True)], "X-A, x-b")
+    assert real.get("access-control-allow-origin") == ["*"]
+    assert real.get("access-control-allow-credentials") == ["true"]
+    assert real.get("vary") == []
+    assert pre.status == 204 and pre.get("access-control-allow-origin") == ["*"]
+    assert pre.get("access-control-allow-methods") == ["GET,HEAD,PUT,POST,DELETE,PATCH,QUERY"]
+    assert pre.get("access-control-allow-headers") == ["X-A,x-b"]
+    assert pre.get("vary") == ["Access-Control-Request-Headers"]
+    finding = _one(path, "CORS201")
+    assert (finding.line, finding.severity) == (5, "error")
+    route = cors_route(path)
+    assert predicted(route, Req("https://evil.example", True))["status"] == 204
+
+
+@pytest.mark.node
+def test_hono_origin_function_result_is_the_allow_origin():
+    """origin: (origin) => origin echoes every Origin, 'null' included, with
+    Vary: Origin; a function that returns the Origin only for a listed one
+    gives nothing to the others."""
+    path = FIXTURES / "hono" / "CORS105" / "origin_function_returns_origin.ts"
+    reals = run_hono(path, [Req("null"), Req("https://evil.example", True)])
+    assert reals[0].get("access-control-allow-origin") == ["null"]
+    assert reals[0].get("vary") == ["Origin"]
+    assert reals[1].status == 204 and reals[1].get("access-control-allow-origin") == ["https://evil.example"]
+    finding = _one(path, "CORS105")
+    assert (finding.line, finding.severity) == (5, "critical")
+    checked = FIXTURES / "hono" / "CORS105" / "origin_function_allowlist_fp.ts"
+    evil, app = run_hono(checked, [Req("https://evil.example"), Req("https://app.example.com")])
+    assert evil.get("access-control-allow-origin") == [] and evil.get("access-control-allow-credentials") == ["true"]
+    assert app.get("access-control-allow-origin") == ["https://app.example.com"]
+    assert not lint([str(checked)]).findings
+
+
+@pytest.mark.node
+def test_hono_origin_array_is_exact_inclusion_and_star_is_literal():
+    path = FIXTURES / "hono" / "CORS101" / "star_in_origin_array.ts"
+    origins = ["https://evil.example", "null", "https://app.example.com", "https://APP.example.com"]
+    reals = run_hono(path, [Req(o) for o in origins])
+    assert [r.get("access-control-allow-origin") for r in reals] == [[], [], ["https://app.example.com"], []]
+    assert all(r.get("vary") == ["Origin"] for r in reals)
+    route = cors_route(path)
+    assert [predicted(route, Req(o))["access-control-allow-origin"] for o in origins] == \
+        [r.get("access-control-allow-origin") for r in reals]
+    finding = _one(path, "CORS101")
+    assert (finding.line, finding.severity) == (5, "error")
+    assert "cors({ origin: '*' })" in finding.fix and "hono" in finding.fix
+
+
+@pytest.mark.node
+def test_hono_cors_ignores_misspelt_options():
+    path = FIXTURES / "hono" / "CORS109" / "origins_plural.ts"
+    [real] = run_hono(path, [Req("https://other.example")])
+    assert real.get("access-control-allow-origin") == ["*"]
+    assert [f.line for f in lint([str(path)]).findings if f.code == "CORS109"] == [5]
+
+
+def test_hono_table_is_the_hono_packages_own():
+    from corslint.frontends import hono as frontend
+
+    node = shutil.which("node")
+    package = NODE_MODULES / "hono"
+    if node is None or not package.is_dir():
+        pytest.skip("node and tests/framework_truth/node/node_modules (npm ci) are needed")
+    table = frontend.SEMANTICS
+    version = json.loads((package / "package.json").read_text())["version"]
+    assert table.library == f"hono {version} (hono/cors)"
+    source = (package / "dist" / "middleware" / "cors" / "index.js").read_text().split("const opts = {", 1)[1]
+    # the `opts` literal's defaults, as the table writes them (lists joined by ',')
+    assert 'origin: "*"' in source and "allowHeaders: []" in source and "exposeHeaders: []" in source
+    methods = source.split("allowMethods: [", 1)[1].split("]", 1)[0]
+    assert ",".join(m.strip().strip('"') for m in methods.split(",")) == table.defaults["allowMethods"]
+    assert "status: 204" in source and "...options" in source and table.preflight_status == 204

@@ -149,7 +149,9 @@ def _parser(path: str):
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
-                texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
+                texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None,
+                file_class: type | None = None) -> PolicyModel:
+    """``file_class``: the JsFile subclass that finds the routes (hono.py's HonoFile)."""
     model = PolicyModel()
     for path in paths:
         text = _pyast.read_source(path, stdin, texts, model.problems, language="JavaScript")
@@ -191,7 +193,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
             model.problems.append(ParseProblem(
                 path, errors[MAX_ERRORS_NAMED].start_point[0] + 1,
                 f"{len(errors) - MAX_ERRORS_NAMED} more syntax errors not read", fatal=False))
-        js = JsFile(path, tree.root_node)
+        js = (file_class or JsFile)(path, tree.root_node)
         try:
             routes = js.routes()
         except RecursionError:   # the nesting check above should make this impossible
