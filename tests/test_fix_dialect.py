@@ -38,13 +38,18 @@ MARKERS = {
                   "allow_origin_regex", "allow_credentials", "allow_methods", "add_vary_header"),
     "express": ("Express", "cors(", "cors({", "res.set", "res.vary", "app.use", "allowedHeaders",
                 "exposedHeaders", "maxAge", "preflightContinue", "credentials: true"),
+    "aiohttp": ("aiohttp_cors", "ResourceOptions", "cors.add", "on_response_prepare",
+                "allow_credentials", "allow_methods"),
 }
 DIALECTS = tuple(MARKERS)
 
 
 def foreign_words(text: str, frontend: str) -> list[str]:
+    # a word two dialects share (allow_credentials: Starlette and aiohttp-cors)
+    # is foreign to neither
+    own = MARKERS.get(frontend, ())
     return [word for dialect, words in MARKERS.items() if dialect != frontend
-            for word in words if word in text]
+            for word in words if word in text and word not in own]
 
 
 def rule_modules():
@@ -135,6 +140,9 @@ RENDERED = [
                                              "credentials: true })",)),
     ("express", "anchor-origin-pattern", (r"origin: /^https:\/\/(app|admin)\.example\.com$/",)),
     ("express", "vary-on-origin", ("res.vary('Origin')",)),
+    ("aiohttp", "reflect-only-allowlisted-origins", ('defaults={"https://app.example.com": '
+                                                     "aiohttp_cors.ResourceOptions(allow_credentials=True)}",)),
+    ("aiohttp", "vary-on-origin", ("app.on_response_prepare.append(add_vary)",)),
 ]
 
 

@@ -1,0 +1,129 @@
+"""corslint's reading of aiohttp-cors against the real package.
+
+Each fixture's ``aiohttp_cors.setup(...)`` runs with aiohttp 3 + aiohttp-cors
+(test extras) on a loopback port (``aiohttp.test_utils.TestServer``); a GET
+route is added with ``cors.add(route)`` (the defaults apply to it). Attacker
+and intended origins send simple and preflight requests; the answers must be
+the ones corslint's model predicts, then the library's own behaviour that the
+frontend encodes is pinned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import runpy
+from pathlib import Path
+
+import pytest
+
+from corslint.lint import lint
+from test_framework_truth import Real, Req, cors_route, predicted, requests_for
+
+aiohttp_cors = pytest.importorskip("aiohttp_cors")
+from aiohttp import web  # noqa: E402
+from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "aiohttp"
+
+
+def serve(path: Path, reqs: list[Req], request_headers: str = "") -> list[Real]:
+    """Run the fixture's app (its setup call) with one CORS-enabled GET route."""
+
+    async def handler(request):
+        return web.Response(text="ok", headers={"X-Total-Count": "3"})
+
+    async def main():
+        names = runpy.run_path(str(path))
+        app, cors = names["app"], names["cors"]
+        cors.add(app.router.add_get("/api/items", handler))
+        async with TestClient(TestServer(app)) as client:
+            out = []
+            for r in reqs:
+                headers = {"Origin": r.origin}
+                if r.preflight:
+                    headers["Access-Control-Request-Method"] = "GET"
+                    if request_headers:
+                        headers["Access-Control-Request-Headers"] = request_headers
+                resp = await client.request(r.method, "/api/items", headers=headers)
+                out.append(Real(resp.status, {k.lower(): resp.headers.getall(k) for k in set(resp.headers.keys())}))
+            return out
+
+    return asyncio.run(main())
+
+
+def agrees(path: Path) -> list[tuple[Req, Real]]:
+    route = cors_route(path)
+    reqs = requests_for(route)
+    reals = serve(path, reqs)
+    problems = []
+    for req, real in zip(reqs, reals):
+        want = predicted(route, req)
+        for name, value in want.items():
+            if value is None:
+                continue
+            if name == "vary":
+                if set(value) != {t.strip().lower() for v in real.get("vary") for t in v.split(",") if t.strip()}:
+                    problems.append(f"{req}: Vary {real.get('vary')}, corslint says {sorted(value)}")
+            elif name == "status":
+                if want["access-control-allow-origin"] and value != real.status:
+                    problems.append(f"{req}: status {real.status}, corslint says {value}")
+            elif real.get(name) != value:
+                problems.append(f"{req}: {name} {real.get(name)}, corslint says {value}")
+    assert not problems, "\n".join(problems)
+    return list(zip(reqs, reals))
+
+
+@pytest.mark.parametrize("path", sorted(p for p in FIXTURES.glob("*/*.py") if "CORS109" not in str(p)),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_model_agrees_with_aiohttp_cors(path):
+    agrees(path)
+
+
+def test_star_with_credentials_reflects_every_origin_with_credentials():
+    path = FIXTURES / "CORS105" / "star_credentials.py"
+    for origin in ("https://evil.example", "null"):
+        for real in serve(path, [Req(origin), Req(origin, True)]):
+            # never '*': the request's Origin, with credentials, and no Vary
+            assert real.get("access-control-allow-origin") == [origin]
+            assert real.get("access-control-allow-credentials") == ["true"]
+            assert real.get("vary") == []
+    assert [f.code for f in lint([str(path)]).findings if f.code == "CORS105"] == ["CORS105"]
+
+
+def test_listed_origin_is_exact_and_others_get_nothing():
+    path = FIXTURES / "CORS105" / "listed_origin_credentials_fp.py"
+    reqs = [Req("https://app.example.com"), Req("https://APP.example.com"), Req("https://evil.example"),
+            Req("https://evil.example", True)]
+    app_, upper, evil, evil_pre = serve(path, reqs)
+    assert app_.get("access-control-allow-origin") == ["https://app.example.com"]
+    assert app_.get("access-control-expose-headers") == ["X-Total-Count"]
+    assert app_.get("vary") == []
+    assert upper.get("access-control-allow-origin") == []
+    assert evil.get("access-control-allow-origin") == [] and evil.get("access-control-allow-credentials") == []
+    assert evil_pre.status == 403 and evil_pre.get("access-control-allow-origin") == []
+    assert not [f for f in lint([str(path)]).findings if f.code == "CORS105"]
+
+
+def test_preflight_echoes_method_and_requested_headers_with_max_age():
+    path = FIXTURES / "CORS105" / "listed_origin_credentials_fp.py"
+    [ok] = serve(path, [Req("https://app.example.com", True)], request_headers="content-type")
+    assert ok.status == 200
+    assert ok.get("access-control-allow-methods") == ["GET"]
+    assert ok.get("access-control-allow-headers") == ["CONTENT-TYPE"]
+    assert ok.get("access-control-max-age") == ["600"]
+    [refused] = serve(path, [Req("https://app.example.com", True)], request_headers="x-other")
+    assert refused.status == 403
+
+
+def test_misspelt_resource_option_stops_the_app():
+    with pytest.raises(TypeError, match="allow_credential"):
+        serve(FIXTURES / "CORS109" / "allow_credential.py", [Req("https://app.example.com")])
+    finding = [f for f in lint([str(FIXTURES / "CORS109" / "allow_credential.py")]).findings if f.code == "CORS109"]
+    assert [(f.line, "allow_credential" in f.message) for f in finding] == [(9, True)]
+
+
+def test_plain_mapping_options_are_read_like_resource_options():
+    path = FIXTURES / "CORS109" / "option_names_fp.py"
+    [real] = serve(path, [Req("https://app.example.com")])
+    assert real.get("access-control-allow-credentials") == ["true"]
+    agrees(path)
