@@ -87,7 +87,7 @@ def test_star_with_credentials_reflects_every_origin_with_credentials():
             assert real.get("access-control-allow-origin") == [origin]
             assert real.get("access-control-allow-credentials") == ["true"]
             assert real.get("vary") == []
-    assert [f.code for f in lint([str(path)]).findings if f.code == "CORS105"] == ["CORS105"]
+    assert [(f.line, f.severity) for f in lint([str(path)]).findings if f.code == "CORS105"] == [(9, "critical")]
 
 
 def test_listed_origin_is_exact_and_others_get_nothing():
@@ -127,3 +127,14 @@ def test_plain_mapping_options_are_read_like_resource_options():
     [real] = serve(path, [Req("https://app.example.com")])
     assert real.get("access-control-allow-credentials") == ["true"]
     agrees(path)
+
+
+def test_a_listed_origin_gets_its_own_options_and_every_other_one_stars():
+    path = FIXTURES / "CORS105" / "listed_and_star_fp.py"
+    listed, other = serve(path, [Req("https://app.example.com"), Req("https://evil.example")])
+    assert listed.get("access-control-allow-origin") == ["https://app.example.com"]
+    assert listed.get("access-control-allow-credentials") == ["true"]
+    assert other.get("access-control-allow-origin") == ["https://evil.example"]
+    assert other.get("access-control-allow-credentials") == []
+    # the options differ per origin: credentials are named as unknown, never guessed
+    assert not [f for f in lint([str(path)]).findings if f.code == "CORS105" and f.severity == "critical"]

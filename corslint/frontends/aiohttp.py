@@ -155,9 +155,9 @@ class SetupCall:
         if not entries:
             return None
         star = next((e for e in entries if e.origin == "*"), None)
-        # every origin but the listed ones gets "*"'s options: the fallback decides
-        # who is let in beyond the list, and with what
-        chosen = [star] if star is not None else entries
+        # a listed origin gets its own options, every other one "*"'s: a setting
+        # the entries disagree on is unknown for the route as a whole
+        chosen = entries
         if star is not None:
             policy = OriginPolicy("reflect", star.origin_source)
         else:
