@@ -1,8 +1,9 @@
 """corslint's reading of aiohttp-cors against the real package.
 
 Each fixture's ``aiohttp_cors.setup(...)`` runs with aiohttp 3 + aiohttp-cors
-(test extras) on a loopback port (``aiohttp.test_utils.TestServer``); a GET
-route is added with ``cors.add(route)`` (the defaults apply to it). Attacker
+(test extras) on a loopback port (``aiohttp.test_utils.TestServer``); a
+fixture that adds no /api/items route of its own gets one with
+``cors.add(route)`` (the defaults apply to it). Attacker
 and intended origins send simple and preflight requests; the answers must be
 the ones corslint's model predicts, then the library's own behaviour that the
 frontend encodes is pinned.
@@ -35,7 +36,8 @@ def serve(path: Path, reqs: list[Req], request_headers: str = "") -> list[Real]:
     async def main():
         names = runpy.run_path(str(path))
         app, cors = names["app"], names["cors"]
-        cors.add(app.router.add_get("/api/items", handler))
+        if not any(r.canonical == "/api/items" for r in app.router.resources()):
+            cors.add(app.router.add_get("/api/items", handler))  # the defaults apply to it
         async with TestClient(TestServer(app)) as client:
             out = []
             for r in reqs:
@@ -138,3 +140,51 @@ def test_a_listed_origin_gets_its_own_options_and_every_other_one_stars():
     assert other.get("access-control-allow-credentials") == []
     # the options differ per origin: credentials are named as unknown, never guessed
     assert not [f for f in lint([str(path)]).findings if f.code == "CORS105" and f.severity == "critical"]
+
+
+def test_route_options_apply_over_the_defaults():
+    star = FIXTURES / "CORS105" / "route_star_credentials.py"
+    [evil] = serve(star, [Req("https://evil.example")])
+    assert evil.get("access-control-allow-origin") == ["https://evil.example"]
+    assert evil.get("access-control-allow-credentials") == ["true"]
+    assert [(f.line, f.severity) for f in lint([str(star)]).findings if f.code == "CORS105"] == [(13, "critical")]
+    listed = FIXTURES / "CORS105" / "route_listed_origin_fp.py"
+    app_pre, evil = serve(listed, [Req("https://app.example.com", True), Req("https://evil.example")])
+    assert app_pre.get("access-control-max-age") == ["60"]
+    assert evil.get("access-control-allow-origin") == []
+
+
+MERGED = '''
+import aiohttp_cors
+from aiohttp import web
+
+
+async def items(request):
+    return web.Response(text="[]")
+
+app = web.Application()
+cors = aiohttp_cors.setup(app, defaults={
+    "*": aiohttp_cors.ResourceOptions(allow_credentials=True, max_age=600),
+    "https://app.example.com": aiohttp_cors.ResourceOptions(allow_credentials=True),
+})
+cors.add(app.router.add_get("/api/items", items), {
+    "https://app.example.com": aiohttp_cors.ResourceOptions(allow_credentials=True, max_age=60),
+})
+'''
+
+
+def test_route_options_replace_the_defaults_origin_by_origin(tmp_path):
+    from corslint.lint import build_model
+
+    path = tmp_path / "app.py"
+    path.write_text(MERGED)
+    model, _ = build_model([str(path)])
+    [route] = [r for r in model.routes if r.name.startswith("cors.add")]
+    reqs = [Req(o, p) for o in ("https://app.example.com", "https://evil.example", "null") for p in (False, True)]
+    reals = serve(path, reqs)
+    for req, real in zip(reqs, reals):
+        for name, value in predicted(route, req).items():
+            if value is not None and name not in ("vary", "status"):
+                assert real.get(name) == value, (req, name, real.get(name), value)
+    # the route's own entry for the listed site, the defaults' "*" for the others
+    assert [r.get("access-control-max-age") for r in reals[1::2]] == [["60"], ["600"], ["600"]]

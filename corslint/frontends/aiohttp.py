@@ -1,8 +1,8 @@
 """aiohttp-cors (``aiohttp_cors.setup(app, defaults={...})``) -> policy model.
 
 Read with stdlib ``ast``; the application is never imported. Reads the
-``defaults`` mapping of ``setup`` (origin -> ``ResourceOptions(...)`` or a
-plain mapping) and encodes what aiohttp-cors 0.8.1 really does
+``defaults`` mapping of ``setup`` and the mappings given to ``cors.add``
+(origin -> ``ResourceOptions(...)`` or a plain mapping) and encodes what aiohttp-cors 0.8.1 really does
 (aiohttp_cors/cors_config.py, preflight_handler.py; checked with the real
 package in tests/test_aiohttp_truth.py):
 
@@ -18,7 +18,9 @@ package in tests/test_aiohttp_truth.py):
   and the requested headers (403 when refused), Max-Age only when
   ``max_age`` is set.
 
-``cors.add(route, {...})`` per-route options are not read yet.
+``cors.add(entity, {...})`` with a literal mapping, on a name bound to a
+``setup`` call, is one more route: its options over the defaults, origin by
+origin.
 """
 
 from __future__ import annotations
@@ -92,9 +94,25 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
                 texts: dict[str, str] | None = None, roots: tuple[str, ...] | None = None) -> PolicyModel:
     def routes_of(path, module, problems):
         routes = []
+        setups: dict[str, SetupCall] = {}   # the name a setup call's CorsConfig is bound to
+        adds = []
         for call, parents in module.calls():
             if _pyast.call_name(call) in ("aiohttp_cors.setup", "setup"):
-                route = SetupCall(path, module, call, parents).route()
+                setup = SetupCall(path, module, call, parents)
+                route = setup.route()
+                if route is not None:
+                    routes.append(route)
+                if parents and isinstance(parents[-1], ast.Assign):
+                    for target in parents[-1].targets:
+                        if isinstance(target, ast.Name):
+                            setups[target.id] = setup
+            elif (isinstance(call.func, ast.Attribute) and call.func.attr == "add"
+                  and isinstance(call.func.value, ast.Name) and len(call.args) >= 2):
+                adds.append((call, parents))
+        for call, parents in adds:
+            setup = setups.get(call.func.value.id)
+            if setup is not None:
+                route = setup.route_for_add(call)
                 if route is not None:
                     routes.append(route)
         return routes
@@ -143,17 +161,38 @@ class SetupCall:
         self.call = call
         self.env = _pyast.env_at(module, call, parents)
         self.anchor = _pyast.node_source(path, call)
+        defaults = _pyast.kwarg(call, "defaults")
+        # None: computed defaults, nothing the file alone proves
+        self.defaults: list[OriginOptions] | None = [] if defaults is None else self.entries(defaults)
+
+    def entries(self, node: ast.AST) -> list[OriginOptions] | None:
+        """A literal origin -> options mapping, or None."""
+        if not isinstance(node, ast.Dict) or not all(
+                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys):
+            return None
+        return [OriginOptions(self, k.value, k, v) for k, v in zip(node.keys, node.values)]
 
     def route(self) -> Route | None:
-        defaults = _pyast.kwarg(self.call, "defaults")
-        if defaults is None:
+        """The route ``setup``'s defaults give a ``cors.add(entity)`` without options."""
+        if not self.defaults:
             return None  # no defaults: CORS only where cors.add names options
-        if not isinstance(defaults, ast.Dict) or not all(
-                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in defaults.keys):
-            return None  # computed defaults: nothing the file alone proves
-        entries = [OriginOptions(self, k.value, k, v) for k, v in zip(defaults.keys, defaults.values)]
-        if not entries:
+        return self.build(self.defaults, self.defaults, self.anchor,
+                          f"aiohttp_cors.setup at {self.path}:{self.anchor.line}")
+
+    def route_for_add(self, call: ast.Call) -> Route | None:
+        """``cors.add(entity, {...})``: the route's options over the defaults,
+        origin by origin (urldispatcher_router_adapter: a ChainMap of the
+        route's config over the defaults)."""
+        own = self.entries(call.args[1])
+        if own is None or self.defaults is None or not own:
             return None
+        merged = {e.origin: e for e in self.defaults}
+        merged.update({e.origin: e for e in own})
+        anchor = _pyast.node_source(self.path, call)
+        return self.build(list(merged.values()), own, anchor, f"cors.add at {self.path}:{anchor.line}")
+
+    def build(self, entries: list[OriginOptions], written: list[OriginOptions], anchor: Source,
+              name: str) -> Route:
         star = next((e for e in entries if e.origin == "*"), None)
         # a listed origin gets its own options, every other one "*"'s: a setting
         # the entries disagree on is unknown for the route as a whole
@@ -167,15 +206,14 @@ class SetupCall:
             origin=policy,
             credentials=self.credentials(chosen),
             expose=self.listed(chosen, "expose_headers", "the response's own headers (expose_headers='*')"),
-            methods=Written(Value((Unknown("the requested method, when allowed"),)), self.anchor),
+            methods=Written(Value((Unknown("the requested method, when allowed"),)), anchor),
             allow_headers=self.listed(chosen, "allow_headers", None),
             max_age=self.max_age(chosen),
             echoes_request_headers=True,
             several_origins=True)
-        route = library_route(SEMANTICS, settings, name=f"aiohttp_cors.setup at {self.path}:{self.anchor.line}",
-                              anchor=self.anchor)
+        route = library_route(SEMANTICS, settings, name=name, anchor=anchor)
         ignored = []
-        for entry in entries:
+        for entry in written:   # each misspelling once, on the route whose call wrote it
             ignored.extend(ignored_names(SEMANTICS, entry.written, refused=entry.refused))
         route.ignored_names = tuple(ignored)
         return route
