@@ -188,3 +188,26 @@ def test_route_options_replace_the_defaults_origin_by_origin(tmp_path):
                 assert real.get(name) == value, (req, name, real.get(name), value)
     # the route's own entry for the listed site, the defaults' "*" for the others
     assert [r.get("access-control-max-age") for r in reals[1::2]] == [["60"], ["600"], ["600"]]
+
+
+def test_the_vary_fix_reaches_simple_and_preflight_answers(tmp_path):
+    # corslint/fixes/aiohttp.py's vary-on-origin advice, run as written
+    path = tmp_path / "app.py"
+    path.write_text((FIXTURES / "CORS105" / "listed_origin_credentials_fp.py").read_text() + '''
+
+async def add_vary(request, response):
+    response.headers.add("Vary", "Origin")
+
+app.on_response_prepare.append(add_vary)
+''')
+    for real in serve(path, [Req("https://app.example.com"), Req("https://app.example.com", True),
+                             Req("https://evil.example")]):
+        assert real.get("vary") == ["Origin"]
+
+
+def test_misspelt_mapping_key_stops_the_app():
+    path = FIXTURES / "CORS109" / "mapping_max_ages.py"
+    with pytest.raises(ValueError, match="max_ages"):
+        serve(path, [Req("https://app.example.com")])
+    [finding] = [f for f in lint([str(path)]).findings if f.code == "CORS109"]
+    assert finding.line == 10 and "ValueError" in finding.message

@@ -28,7 +28,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ..model import OriginMatcher, PolicyModel, Route, Source, Unknown, Value
+from ..model import PolicyModel, Route, Source, Unknown, Value
 from . import _pyast
 from ._appmodel import OriginPolicy
 from ._library import (
@@ -78,9 +78,6 @@ SEMANTICS = LibrarySemantics(
     preflight_order=(ORIGIN, CREDENTIALS, MAX_AGE, METHODS, ALLOW_HEADERS),
 )
 _MARKER = re.compile(r"\baiohttp_cors\b")
-# _parse_config_options: the keys a plain mapping may hold (allow_methods is
-# not among them: a mapping with it raises ValueError)
-_MAPPING_KEYS = frozenset({"allow_credentials", "expose_headers", "allow_headers", "max_age"})
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
@@ -137,14 +134,16 @@ class OriginOptions:
                     continue
                 self.values[name] = (value, _pyast.node_source(call.path, at))
             self.written = [(k.arg, _pyast.node_source(call.path, k)) for k in node.keywords if k.arg]
-            self.refused = "ResourceOptions raises TypeError (an unexpected keyword argument), so the app does not start"
+            self.refused = ("ResourceOptions raises TypeError (an unexpected keyword argument), so the app "
+                            "does not start")
         elif isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
                                                 for k in node.keys):
             for key, value in zip(node.keys, node.values):
                 src = _pyast.node_source(call.path, key)
                 self.values[key.value] = (call.module.eval(value, call.env), src)
                 self.written.append((key.value, src))
-            self.refused = "aiohttp-cors raises ValueError (unexpected keywords in resource options)"
+            self.refused = ("aiohttp-cors raises ValueError (unexpected keywords in resource options) "
+                            "when setup or cors.add runs, so the app does not start")
         else:
             self.unknown = "the options of origin " + repr(origin)
 
@@ -174,6 +173,9 @@ class SetupCall:
 
     def route(self) -> Route | None:
         """The route ``setup``'s defaults give a ``cors.add(entity)`` without options."""
+        if self.defaults is None:
+            return self.unknown(_pyast.kwarg(self.call, "defaults"), "defaults", self.anchor,
+                                f"aiohttp_cors.setup at {self.path}:{self.anchor.line}")
         if not self.defaults:
             return None  # no defaults: CORS only where cors.add names options
         return self.build(self.defaults, self.defaults, self.anchor,
@@ -184,12 +186,20 @@ class SetupCall:
         origin by origin (urldispatcher_router_adapter: a ChainMap of the
         route's config over the defaults)."""
         own = self.entries(call.args[1])
-        if own is None or self.defaults is None or not own:
-            return None
+        anchor = _pyast.node_source(self.path, call)
+        if own is None:
+            return self.unknown(call.args[1], "the route's options", anchor, f"cors.add at {self.path}:{anchor.line}")
+        if self.defaults is None or not own:
+            return None  # the defaults are unknown (said once, on setup) or add nothing
         merged = {e.origin: e for e in self.defaults}
         merged.update({e.origin: e for e in own})
-        anchor = _pyast.node_source(self.path, call)
         return self.build(list(merged.values()), own, anchor, f"cors.add at {self.path}:{anchor.line}")
+
+    def unknown(self, node: ast.AST, what: str, anchor: Source, name: str) -> Route:
+        """A mapping computed at run time: who is let in is named as unknown."""
+        policy = OriginPolicy("unknown", _pyast.node_source(self.path, node),
+                              what=f"{what} ({ast.unparse(node)[:80]}, computed at run time)")
+        return library_route(SEMANTICS, CorsSettings(origin=policy), name=name, anchor=anchor)
 
     def build(self, entries: list[OriginOptions], written: list[OriginOptions], anchor: Source,
               name: str) -> Route:
