@@ -39,10 +39,13 @@ MARKERS = {
     "express": ("Express", "cors(", "cors({", "res.set", "res.vary", "app.use", "allowedHeaders",
                 "exposedHeaders", "maxAge", "preflightContinue", "credentials: true"),
     "hono": ("Hono", "hono/cors", "allowHeaders", "exposeHeaders", "allowMethods"),
+    "aiohttp": ("aiohttp_cors", "ResourceOptions", "cors.add", "on_response_prepare",
+                "allow_credentials", "allow_methods"),
 }
 # Hono's cors() takes an options object of the same shape as Express's cors:
 # these words are both dialects' own.
-SHARED = {frozenset({"express", "hono"}): ("cors(", "cors({", "app.use", "maxAge", "credentials: true")}
+SHARED = {frozenset({"express", "hono"}): ("cors(", "cors({", "app.use", "maxAge", "credentials: true"),
+          frozenset({"starlette", "aiohttp"}): ("allow_credentials", "allow_methods")}
 DIALECTS = tuple(MARKERS)
 
 
@@ -140,6 +143,9 @@ RENDERED = [
                                              "credentials: true })",)),
     ("express", "anchor-origin-pattern", (r"origin: /^https:\/\/(app|admin)\.example\.com$/",)),
     ("express", "vary-on-origin", ("res.vary('Origin')",)),
+    ("aiohttp", "reflect-only-allowlisted-origins", ('defaults={"https://app.example.com": '
+                                                     "aiohttp_cors.ResourceOptions(allow_credentials=True)}",)),
+    ("aiohttp", "vary-on-origin", ("app.on_response_prepare.append(add_vary)",)),
 ]
 
 

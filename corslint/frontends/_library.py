@@ -42,6 +42,7 @@ WILDCARD_ECHO_UNLESS_SEND_WILDCARD = "echo-unless-send-wildcard"  # the Origin e
 VARY_EVERY_ANSWER = "every-answer"        # on every answer the middleware handles
 VARY_UNLESS_STAR = "unless-star"          # whenever Allow-Origin is not ``*``
 VARY_SEVERAL_ORIGINS = "several-origins"  # only to allowed origins, when more than one origin can be allowed
+VARY_NEVER = "never"                      # never (aiohttp-cors)
 
 # The header slots a table orders; each becomes zero or more emissions.
 ORIGIN = "origin"
@@ -220,6 +221,8 @@ def _vary(table: LibrarySemantics, settings: CorsSettings, scoped) -> list[Heade
     policy = settings.origin
     if settings.vary_by_app is not None:
         return [emission("Vary", "Origin", settings.vary_by_app)]
+    if table.vary_origin == VARY_NEVER:
+        return []
     if table.vary_origin == VARY_EVERY_ANSWER:
         return [emission("Vary", table.vary_text, settings.vary_at or policy.source)]
     if policy.kind == "star":
