@@ -42,8 +42,8 @@ MARKERS = {
     "aiohttp": ("aiohttp_cors", "ResourceOptions", "cors.add", "on_response_prepare",
                 "allow_credentials", "allow_methods"),
 }
-# Hono's cors() takes an options object of the same shape as Express's cors:
-# these words are both dialects' own.
+# Words two dialects both own: Hono's cors() takes an options object of the
+# shape Express's cors takes; Starlette and aiohttp-cors share keyword names.
 SHARED = {frozenset({"express", "hono"}): ("cors(", "cors({", "app.use", "maxAge", "credentials: true"),
           frozenset({"starlette", "aiohttp"}): ("allow_credentials", "allow_methods")}
 DIALECTS = tuple(MARKERS)
