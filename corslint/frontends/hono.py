@@ -46,7 +46,7 @@ from ._library import (
     ignored_names,
     library_route,
 )
-from .express import JS_UNKNOWN, JsFile, JsValue, _flattened, _list_text, _node_text, _params, _walk
+from .express import JS_UNKNOWN, JsFile, _flattened, _list_text, _node_text, _params, _walk
 
 NAME = "hono"
 
