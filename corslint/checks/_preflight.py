@@ -428,6 +428,41 @@ def header_unknown(ans: Answer, lname: str) -> bool:
     return any(h.lname == lname for h in ans.unknown)
 
 
+class ListGap:
+    """What one Allow-Methods or Allow-Headers list (``lname``) lacks, over
+    every route and origin whose preflight it answers: one finding names
+    them all, since the fix is one line wherever that list answers."""
+
+    def __init__(self, route: Route, pf: "Preflight", lname: str):
+        self.route = route
+        self.pf = pf
+        self.listed = [v for _, v in sent(pf.answer, lname)]
+        self.tokens = [t for v in self.listed for t in engine.parse_header_list(v)[0]]
+        self.withheld_status = withheld_status(pf.answer, lname)
+        self.needs: dict[str, Need] = {}
+        self.evidence: dict[str, tuple] = {}   # need key -> (failure, request) of the first refusal
+
+    def add(self, key: str, need: Need, failure, request) -> None:
+        self.needs.setdefault(key, need)
+        self.evidence.setdefault(key, (failure, request))
+
+
+def list_gap(gaps: dict, route: Route, pf: "Preflight", lname: str) -> ListGap:
+    """The gap of the ``lname`` list ``pf``'s answer sends (keyed by where
+    that list is written), made on first use."""
+    where = list_location(pf.answer, lname)
+    if where not in gaps:
+        gaps[where] = ListGap(route, pf, lname)
+    return gaps[where]
+
+
+def withheld_status(ans: Answer, lname: str) -> int | None:
+    """The answer's status when it withholds its ``lname`` header on it."""
+    if any(h.lname == lname for h in ans.withheld):
+        return ans.response.status
+    return None
+
+
 def list_location(ans: Answer, lname: str) -> Source:
     """Where to point for a problem with the ``lname`` list of a preflight
     answer: the emission it sends, else the one it withholds, else the answer

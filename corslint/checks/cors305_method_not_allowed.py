@@ -16,19 +16,19 @@ from ..findings import FixIntent
 from ..model import Source
 from ._base import reporter
 from ._preflight import (
+    ListGap,
     ACAM,
     Need,
     concrete_ok,
     expects_preflight,
     header_unknown,
     intended_request,
+    list_gap,
     list_failure,
-    list_location,
     named_needs,
     needed_methods,
     options_answers,
     preflight_routes,
-    sent,
 )
 
 CODE = "CORS305"
@@ -42,23 +42,10 @@ FIX = "allow-method-on-preflight"
 report = reporter(CODE, SEVERITY, FIX)
 
 
-class _Missing:
-    """The methods one Allow-Methods list lacks, over every route and origin
-    whose preflight it answers."""
-
-    def __init__(self, route, pf, listed, tokens):
-        self.route = route
-        self.pf = pf
-        self.listed = listed
-        self.tokens = tokens
-        self.needs: dict[str, Need] = {}
-        self.evidence: dict[str, tuple] = {}   # method -> (failure, request) of the first refusal
-
-
 def check(model):
     # One Allow-Methods list that lacks several methods is one finding naming
     # them all: the fix is one line, wherever that list answers.
-    missing: dict[Source, _Missing] = {}
+    missing: dict[Source, ListGap] = {}
     for route in preflight_routes(model):
         if not expects_preflight(route):
             continue
@@ -74,20 +61,13 @@ def check(model):
                 failure = list_failure(req, ans.response, engine.FailureKind.METHOD_NOT_ALLOWED)
                 if failure is None:
                     continue
-                where = list_location(ans, ACAM)
-                gap = missing.get(where)
-                if gap is None:
-                    listed = [v for _, v in sent(ans, ACAM)]
-                    tokens = [t for v in listed for t in engine.parse_header_list(v)[0]]
-                    gap = missing[where] = _Missing(route, pf, listed, tokens)
-                gap.needs.setdefault(need.name, need)
-                gap.evidence.setdefault(need.name, (failure, req))
+                list_gap(missing, route, pf, ACAM).add(need.name, need, failure, req)
     for where, gap in missing.items():
         needs = list(gap.needs.values())
         failure, req = gap.evidence[needs[0].name]   # what the browser says about the first
         yield report(
             _message(needs, gap.listed, gap.tokens, gap.pf.credentials,
-                     withheld=_withheld_on(gap.pf.answer, ACAM)),
+                     withheld=gap.withheld_status),
             where, failure=failure, request=req, route=gap.route,
             related=[n.source for n in needs],
             intent=FixIntent(FIX, methods=tuple(n.name for n in needs)),
@@ -126,10 +106,3 @@ def _message(needs: list[Need], listed: list[str], tokens: list[str], credential
                 f"({why}).")
     return (f"Access-Control-Allow-Methods on the preflight answer ('{value}') lacks {method}, "
             f"{which} this location accepts ({why}).")
-
-
-def _withheld_on(ans, lname: str) -> int | None:
-    """The answer's status when it withholds its ``lname`` header on it."""
-    if any(h.lname == lname for h in ans.withheld):
-        return ans.response.status
-    return None

@@ -16,15 +16,15 @@ from ..findings import FixIntent
 from ..model import Source
 from ._base import reporter
 from ._preflight import (
+    ListGap,
     ACAH,
-    Need,
     concrete_ok,
     example_value,
     expects_preflight,
     header_unknown,
     intended_request,
+    list_gap,
     list_failure,
-    list_location,
     named_needs,
     needed_headers,
     options_answers,
@@ -43,23 +43,10 @@ FIX = "allow-request-header-on-preflight"
 report = reporter(CODE, SEVERITY, FIX)
 
 
-class _Missing:
-    """The headers one Allow-Headers list lacks, over every route and origin
-    whose preflight it answers."""
-
-    def __init__(self, route, pf, listed, tokens):
-        self.route = route
-        self.pf = pf
-        self.listed = listed
-        self.tokens = tokens
-        self.needs: dict[str, Need] = {}
-        self.evidence: dict[str, tuple] = {}   # lname -> (failure, request) of the first refusal
-
-
 def check(model):
     # One Allow-Headers list that lacks several headers is one finding naming
     # them all: the fix is one line, wherever that list answers.
-    missing: dict[Source, _Missing] = {}
+    missing: dict[Source, ListGap] = {}
     for route in preflight_routes(model):
         if not expects_preflight(route):
             continue
@@ -82,14 +69,7 @@ def check(model):
                 failure = list_failure(req, ans.response, engine.FailureKind.HEADER_NOT_ALLOWED)
                 if failure is None:
                     continue
-                where = list_location(ans, ACAH)
-                gap = missing.get(where)
-                if gap is None:
-                    listed = [v for _, v in sent(ans, ACAH)]
-                    tokens = [t for v in listed for t in engine.parse_header_list(v)[0]]
-                    gap = missing[where] = _Missing(route, pf, listed, tokens)
-                gap.needs.setdefault(need.lname, need)
-                gap.evidence.setdefault(need.lname, (failure, req))
+                list_gap(missing, route, pf, ACAH).add(need.lname, need, failure, req)
     for where, gap in missing.items():
         # the headers the config shows it needs first, the guesses after
         needs = sorted(gap.needs.values(), key=lambda n: n.level is not None)
@@ -98,7 +78,7 @@ def check(model):
         failure, req = gap.evidence[needs[0].lname]   # what the browser says about the first
         yield report(
             _message(names, gap.listed, gap.tokens, gap.pf.credentials, why,
-                     withheld=_withheld_on(gap.pf.answer, ACAH), many=len(needs) > 1),
+                     withheld=gap.withheld_status, many=len(needs) > 1),
             where, level=level, failure=failure, request=req, route=gap.route,
             related=[n.source for n in needs],
             intent=FixIntent(FIX, headers=tuple(n.name for n in needs)),
@@ -125,10 +105,3 @@ def _message(header: str, listed: list[str], tokens: list[str], credentials: boo
                 f"({why}).")
     return (f"Access-Control-Allow-Headers on the preflight answer ('{value}') lacks {header} "
             f"({why}).")
-
-
-def _withheld_on(ans, lname: str) -> int | None:
-    """The answer's status when it withholds its ``lname`` header on it."""
-    if any(h.lname == lname for h in ans.withheld):
-        return ans.response.status
-    return None
