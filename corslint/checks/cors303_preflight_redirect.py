@@ -92,10 +92,7 @@ def _moved_api_paths(model, expecting):
             continue   # the old path now points at files, or at nothing corslint can tell
         origin = preflight_origins(route)[0]
         req = intended_request(route, origin, method="POST", headers=(("Content-Type", "application/json"),))
-        ans = answer_branch(branch, origin, credentials=req.credentials, preflight=True, route=route)
-        if ans.auth_blocked or not ans.response.is_redirect:
-            continue
-        failure = engine.check_preflight(req, ans.response)
+        failure = _redirect_failure(branch, route, origin, req)
         if failure is None:
             continue
         seen.add(branch.outcome.source)
@@ -105,6 +102,16 @@ def _moved_api_paths(model, expecting):
             "(or a custom header, PUT or DELETE) needs a preflight, and browsers never follow a "
             "redirect for one.", branch.outcome.source, level="warning", failure=failure, request=req,
             route=route)
+
+
+def _redirect_failure(branch, route, origin: str, req):
+    """The browser's verdict on the preflight ``req`` when ``branch`` answers
+    it with a redirect (not an authentication refusal first); None when it
+    answers otherwise or the browser lets it pass."""
+    ans = answer_branch(branch, origin, credentials=req.credentials, preflight=True, route=route)
+    if ans.auth_blocked or not ans.response.is_redirect:
+        return None
+    return engine.check_preflight(req, ans.response)
 
 
 def _same_origin_redirect(route):
@@ -145,10 +152,7 @@ def _redirects_into(model, expecting):
             continue
         origin = preflight_origins(target)[0]
         req = dataclasses.replace(intended_request(target, origin), url=api_url(route))
-        ans = answer_branch(branch, origin, credentials=req.credentials, preflight=True, route=route)
-        if ans.auth_blocked or not ans.response.is_redirect:
-            continue
-        failure = engine.check_preflight(req, ans.response)
+        failure = _redirect_failure(branch, route, origin, req)
         if failure is None:
             continue
         asked = urlsplit(req.url).path
