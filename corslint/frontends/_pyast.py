@@ -128,6 +128,15 @@ def _short_text(node: ast.AST) -> str:
 
 # ---------------------------------------------------------------- reading files
 
+def head_matches(path: str, text: str | None, marker: "re.Pattern[str]") -> bool:
+    """A Python file whose start ``marker`` finds: how a library's frontend
+    recognises the files it reads."""
+    if not path.endswith(".py"):
+        return False
+    head = head_text(path, text)
+    return bool(head and marker.search(head))
+
+
 def head_text(path: str, text: str | None = None, limit: int = 262144) -> str | None:
     """The start of a file for recognising it (kept for the run by path and mtime)."""
     if text is not None:

@@ -81,10 +81,7 @@ _MARKER = re.compile(r"\baiohttp_cors\b")
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
-    if not path.endswith(".py"):
-        return False
-    head = _pyast.head_text(path, text)
-    return bool(head and _MARKER.search(head))
+    return _pyast.head_matches(path, text, _MARKER)
 
 
 def parse_files(paths: list[str], stdin: dict[str, str] | None = None,

@@ -118,8 +118,14 @@ _NEST_CORS = re.compile(r"""\.enableCors\s*\(|:\s*(?:cors\.)?CorsOptions\b|NestF
 _FASTIFY = re.compile(r"FastifyAdapter|@fastify/cors|fastify-cors")
 
 
+def js_source(path: str) -> bool:
+    """A JavaScript or TypeScript file someone wrote (not a minified bundle
+    or a type declaration)."""
+    return path.lower().endswith(JS_EXTENSIONS) and not path.endswith((".min.js", ".d.ts"))
+
+
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
-    if not path.lower().endswith(JS_EXTENSIONS) or path.endswith((".min.js", ".d.ts")):
+    if not js_source(path):
         return False
     head = _pyast.head_text(path, text)
     return bool(head and (_CORS_IMPORT.search(head) or _ACAO_TEXT.search(head) or _NEST_CORS.search(head)))

@@ -85,7 +85,7 @@ _HONO_IMPORT = re.compile(r"""['"]hono/cors['"]""")
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
-    if not path.lower().endswith(express.JS_EXTENSIONS) or path.endswith((".min.js", ".d.ts")):
+    if not express.js_source(path):
         return False
     head = _pyast.head_text(path, text)
     return bool(head and _HONO_IMPORT.search(head))
