@@ -151,13 +151,9 @@ def _exact_entries(route: Route, seen: set) -> Iterator:
                 meant = meant_origin(pattern)
                 if meant is None:
                     continue
-                ans = answer(route, "GET", meant)
-                if ans is None:
-                    continue
-                req = request(route, meant)
-                failure = engine.check_cors(req, ans.response)
+                failure, req = _refused(route, meant)
                 if failure is None:
-                    continue  # another entry lets the meant origin in
+                    continue  # another entry lets the meant origin in (or nothing answers)
                 seen.add(key)
                 yield report(
                     f"Origin allowlist entry '{m.pattern}' {problem}: no browser sends that Origin, "
@@ -181,6 +177,17 @@ def _why_no_origin(analysis: Analysis) -> tuple[str, str]:
     return "no text a browser sends as its Origin fits it", meant.origin if meant is not None else ""
 
 
+def _refused(route: Route, origin: str, complete: bool = False):
+    """(failure, request) of a GET from ``origin`` to ``route`` as the browser
+    judges the answer; (None, None) when no branch answers it (or, with
+    ``complete``, when the answer holds a value corslint cannot resolve)."""
+    ans = answer(route, "GET", origin)
+    if ans is None or (complete and not ans.complete):
+        return None, None
+    req = request(route, origin)
+    return engine.check_cors(req, ans.response), req
+
+
 def _dead_patterns(model) -> Iterator:
     """Regex allowlist entries that match no origin at all: one finding per
     entry, confirmed by a route's answer where one sends
@@ -196,11 +203,7 @@ def _dead_patterns(model) -> Iterator:
         failure = req = None
         level = "warning"
         if route is not None and not allowlist.judged_by_pattern(route, analysis) and meant:
-            ans = answer(route, "GET", meant)
-            if ans is None:
-                continue
-            req = request(route, meant)
-            failure = engine.check_cors(req, ans.response)
+            failure, req = _refused(route, meant)
             if failure is None:
                 continue  # another entry lets the meant origin in: this one is only dead weight
             level = "error"
@@ -243,11 +246,7 @@ def _star_entries(model) -> Iterator:
         level = "warning"
         if route is not None:
             for page in _ANY_SITE:
-                ans = answer(route, "GET", page)
-                if ans is None or not ans.complete:
-                    continue
-                req = request(route, page)
-                failure = engine.check_cors(req, ans.response)
+                failure, req = _refused(route, page, complete=True)
                 if failure is not None:
                     level = "error"
                     break
