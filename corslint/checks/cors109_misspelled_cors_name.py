@@ -24,7 +24,7 @@ from ..findings import FixIntent
 from ..model import Route
 from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, intended_origins, request
 from ._base import quote, reporter
-from ._preflight import SAFELISTED_HEADER_NAMES
+from ._preflight import SAFELISTED_HEADER_NAMES, is_options_branch
 
 CODE = "CORS109"
 NAME = "misspelled-cors-name"
@@ -123,8 +123,7 @@ _PREFLIGHT_ONLY = frozenset({"access-control-allow-methods", "access-control-all
 
 def _on_a_preflight(route: Route, h) -> bool:
     """Some answer to an OPTIONS request sends ``h``."""
-    return any(b.methods is None or "OPTIONS" in b.methods
-               for b in route.branches if any(e is h for e in b.headers))
+    return any(is_options_branch(b) for b in route.branches if any(e is h for e in b.headers))
 
 
 def _also_sent(route: Route, h, lname: str) -> bool:
