@@ -356,7 +356,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
     severity = severity.lower() if severity else None
 
     from . import lint as lint_mod
-    from .frontends import frontend_for
+    from .frontends import walk_frontend
 
     paths_list = list(paths)
     skipped_all = False
@@ -364,7 +364,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
         # Hooks pass every changed file their pattern catches; lint those that
         # look like a config (as a directory walk would) and pass over the rest.
         paths_list = [p for p in paths_list if p == "-" or not os.path.isfile(p)
-                      or frontend_for(p, named=False) is not None]
+                      or walk_frontend(p) is not None]
         skipped_all = not paths_list
     if not paths_list and not skipped_all:
         if stdin_filename:

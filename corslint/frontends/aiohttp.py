@@ -78,6 +78,8 @@ SEMANTICS = LibrarySemantics(
     preflight_order=(ORIGIN, CREDENTIALS, MAX_AGE, METHODS, ALLOW_HEADERS),
 )
 _MARKER = re.compile(r"\baiohttp_cors\b")
+WALK_SUFFIXES = (".py",)   # the walk's prefilter (frontends/__init__.py)
+WALK_MARKER = rb"aiohttp_cors"
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:

@@ -146,6 +146,11 @@ _DJANGO_ONLY = re.compile(
     re.M,
 )
 _APP_MARKERS = re.compile(r"\bCORSMiddleware\b|\bCORS\s*\(|\bcross_origin\b")
+# The byte-level prefilter of a directory walk (frontends/__init__.py): a
+# file recognised above names corsheaders or one of those CORS_ settings.
+WALK_SUFFIXES = (".py",)
+WALK_MARKER = rb"corsheaders|CORS_(?:ALLOW_ALL_ORIGINS|ORIGIN_ALLOW_ALL|ALLOWED_ORIGIN|ORIGIN_WHITELIST|" \
+    rb"ORIGIN_REGEX_WHITELIST|ALLOW_CREDENTIALS|PREFLIGHT_MAX_AGE|URLS_REGEX)"
 KNOWN_IMPORTS = {
     "corsheaders.defaults.default_headers": list(DEFAULT_HEADERS),
     "corsheaders.defaults.default_methods": list(DEFAULT_METHODS),

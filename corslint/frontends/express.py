@@ -116,6 +116,10 @@ _ACAO_TEXT = re.compile(r"""['"`]access-control-allow-origin['"`]""", re.I)
 _NEST_CORS = re.compile(r"""\.enableCors\s*\(|:\s*(?:cors\.)?CorsOptions\b|NestFactory\.create[\s\S]{0,400}?\bcors\s*:""")
 # NestJS's other HTTP adapter answers with @fastify/cors, not the cors package
 _FASTIFY = re.compile(r"FastifyAdapter|@fastify/cors|fastify-cors")
+# The walk's prefilter (frontends/__init__.py): every regex above needs
+# "cors" in some case, or the header's name.
+WALK_SUFFIXES = JS_EXTENSIONS
+WALK_MARKER = rb"(?i:cors|access-control-allow-origin)"
 
 
 def js_source(path: str) -> bool:

@@ -101,6 +101,9 @@ SEMANTICS = LibrarySemantics(
 )
 CONFIG_KEYS = tuple(names[1][len("CORS_"):] for names in SEMANTICS.setting_names.values())
 _MARKER = re.compile(r"\bCORS\s*\(|\bcross_origin\b|\bcors\w*\.init_app\s*\(")
+# The walk's prefilter (frontends/__init__.py): the words _MARKER needs.
+WALK_SUFFIXES = (".py",)
+WALK_MARKER = rb"CORS|cross_origin|init_app"
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:

@@ -82,6 +82,8 @@ SEMANTICS = LibrarySemantics(
 )
 
 _HONO_IMPORT = re.compile(r"""['"]hono/cors['"]""")
+WALK_SUFFIXES = express.WALK_SUFFIXES   # the walk's prefilter (frontends/__init__.py)
+WALK_MARKER = rb"hono/cors"
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:

@@ -87,6 +87,8 @@ SEMANTICS = LibrarySemantics(
     preflight_order=(PREFLIGHT_VARY, ORIGIN, METHODS, MAX_AGE, ALLOW_HEADERS, CREDENTIALS),
 )
 _MARKER = re.compile(r"\bCORSMiddleware\b")
+WALK_SUFFIXES = (".py",)   # the walk's prefilter (frontends/__init__.py)
+WALK_MARKER = rb"CORSMiddleware"
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:

@@ -15,7 +15,7 @@ import stat
 import subprocess
 from typing import Iterable
 
-from ..frontends import frontend_for
+from ..frontends import walk_frontend
 from ..model import ParseProblem
 from ..paths import is_within
 
@@ -174,7 +174,7 @@ def _walk(top: str, found: list[str], problems: list[ParseProblem], roots: list[
                 continue
             if not _regular_file_ok(full, problems):
                 continue
-            if frontend_for(full, named=False) is not None:
+            if walk_frontend(full) is not None:
                 found.append(full)
 
 
@@ -193,7 +193,7 @@ def _walk_all(top: str, found: list[str], problems: list[ParseProblem], roots: l
         for name in sorted(files):
             full = os.path.normpath(os.path.join(root, name))
             if (_file_link_ok(full, roots, problems) and _regular_file_ok(full, problems)
-                    and frontend_for(full, named=False) is not None):
+                    and walk_frontend(full) is not None):
                 found.append(full)
 
 
