@@ -75,7 +75,8 @@ SEMANTICS = LibrarySemantics(
     app_label="handler",
     app_reason="the route's handler",
     actual_order=(EXPOSE, ORIGIN, CREDENTIALS, VARY),
-    preflight_order=(ORIGIN, CREDENTIALS, MAX_AGE, METHODS, ALLOW_HEADERS),
+    # VARY: only the application's own (an on_response_prepare signal runs for preflight answers too)
+    preflight_order=(ORIGIN, CREDENTIALS, MAX_AGE, METHODS, ALLOW_HEADERS, VARY),
 )
 _MARKER = re.compile(r"\baiohttp_cors\b")
 

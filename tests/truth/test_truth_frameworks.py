@@ -22,7 +22,11 @@ of the framework (OriginProxy) and how a launcher is added.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
@@ -35,7 +39,7 @@ from .browsers import Browser
 from .cases import BROWSER_NAMES, SAMPLES, Case, Plan, cases
 from .compare import Exchange, disagreements, failures_to_pass
 from .frameworks import LAUNCHERS, OriginProxy, launcher
-from .harness import DEFAULT_PORTS, PageServer, UrlMap, split_origin
+from .harness import DEFAULT_PORTS, LOOPBACK, PageServer, SharedCache, UrlMap, free_port, split_origin
 
 SERVER_TIERS = {"nginx", "apache"}   # served by tests/truth/test_truth_{nginx,apache}.py
 CASES: list[Case] = [case for name in sorted(LAUNCHERS) for case in cases(name)]
@@ -88,20 +92,29 @@ def _real_url(predicted: str, url: str) -> str:
 @contextlib.contextmanager
 def _world(case: Case, variant: str, plan: Plan, page_server: PageServer) -> Iterator[UrlMap]:
     """The sample served by its framework, behind an OriginProxy on the
-    sample's API URL; yields the map from the sample's world to loopback."""
+    sample's API URL (and a shared cache when ``request.json`` asks for one);
+    yields the map from the sample's world to loopback."""
     urls = UrlMap()
     for spec in plan.requests:
         urls.pages[split_origin(spec.origin)] = page_server.port_for(split_origin(spec.origin)[0])
     api = urlsplit(plan.requests[0].url)
     scheme = api.scheme.lower()
-    with launcher(case.frontend)(getattr(case, variant)) as base:
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(launcher(case.frontend)(getattr(case, variant)))
+        if plan.shared_cache:
+            # between the origin proxy and the framework, so that it sees the
+            # origins (and stores the answers) as deployed
+            workdir = Path(tempfile.mkdtemp(prefix="corslint-truth-cache-"))
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+            os.chmod(workdir, 0o755)  # nginx's unprivileged worker writes the cache below it
+            public = free_port()
+            stack.callback(SharedCache({public: int(base.rsplit(":", 1)[1])}, workdir / "cache").stop)
+            base = f"http://{LOOPBACK}:{public}"
         origins = {urls.origin(s.origin): s.origin for s in plan.requests}
         proxy = OriginProxy(base, origins, page_server.tls if scheme == "https" else None)
-        try:
-            urls.listen[(scheme, api.port or DEFAULT_PORTS[scheme])] = proxy.port
-            yield urls
-        finally:
-            proxy.stop()
+        stack.callback(proxy.stop)
+        urls.listen[(scheme, api.port or DEFAULT_PORTS[scheme])] = proxy.port
+        yield urls
 
 
 def _run(browser: Browser, urls: UrlMap, page_server: PageServer, specs) -> list[Exchange]:

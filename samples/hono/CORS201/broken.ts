@@ -6,10 +6,7 @@ const app = new Hono()
 
 // Without `origin`, hono/cors sends 'Access-Control-Allow-Origin: *' even with
 // credentials: true, and browsers refuse every credentialed request.
-app.use('/api/*', cors({
-  credentials: true, // expect: CORS201
-  maxAge: 600,
-}))
+app.use('/api/*', cors({ credentials: true, maxAge: 600 })) // expect: CORS201
 
 app.get('/api/items', (c) => c.json({ items: [] }))
 
