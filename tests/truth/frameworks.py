@@ -20,6 +20,9 @@ module plugs in with one line in ``LAUNCHERS``, as ``"<file under tests/>:<funct
 
     "fastify": "test_fastify_truth.py:serve_fastify",
 
+(a launcher that needs node says so with ``serve_fastify.needs = ("node",)``,
+so that its runs skip, or fail under CORSLINT_REQUIRE, like the others).
+
 Launchers here: Express (the sample's ``module.exports = app`` under node,
 tests/framework_truth/express_harness.js), Hono (``export default app`` under
 @hono/node-server, hono_serve.mjs), and through tests/truth/framework_server.py
@@ -47,6 +50,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import http.server
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -139,10 +143,27 @@ def _python(framework: str) -> Launcher:
     return serve
 
 
+def _npm(*names: str) -> str:
+    return " + ".join(f"{n} {json.loads((NODE_MODULES / n / 'package.json').read_text())['version']}" for n in names)
+
+
+def _pypi(*names: str) -> str:
+    return " + ".join(f"{n} {importlib.metadata.version(n)}" for n in names)
+
+
+serve_express.needs = serve_hono.needs = ("node",)  # tests/external.py requirements
 serve_django = _python("django")
 serve_flask = _python("flask")
 serve_fastapi = _python("fastapi")
 serve_aiohttp = _python("aiohttp")
+
+# what the tier's summary names as the servers it ran (optional for a launcher)
+serve_express.versions = lambda: _npm("express", "cors")
+serve_hono.versions = lambda: _npm("hono", "@hono/node-server")
+serve_django.versions = lambda: _pypi("django", "django-cors-headers")
+serve_flask.versions = lambda: _pypi("flask", "flask-cors", "werkzeug")
+serve_fastapi.versions = lambda: _pypi("fastapi", "starlette", "uvicorn")
+serve_aiohttp.versions = lambda: _pypi("aiohttp", "aiohttp-cors")
 
 
 # samples/<name>/ -> its launcher (or "<file under tests/>:<function>")
@@ -162,7 +183,7 @@ def launcher(name: str) -> Launcher:
     if not isinstance(entry, str):
         return entry
     file, _, function = entry.partition(":")
-    spec = importlib.util.spec_from_file_location(f"corslint_truth_launcher_{name}", TESTS / file)
+    spec = importlib.util.spec_from_file_location(f"corslint_truth_launcher_{name}", TESTS / file)  # or absolute
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     found = getattr(module, function)

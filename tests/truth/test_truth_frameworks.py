@@ -43,7 +43,15 @@ from .harness import DEFAULT_PORTS, LOOPBACK, PageServer, SharedCache, UrlMap, f
 
 SERVER_TIERS = {"nginx", "apache"}   # served by tests/truth/test_truth_{nginx,apache}.py
 CASES: list[Case] = [case for name in sorted(LAUNCHERS) for case in cases(name)]
-RUNS = [pytest.param(case, variant, id=f"{case.frontend}/{case.code}/{variant}")
+
+
+def _needs(name: str) -> tuple:
+    """The external.py requirements of a launcher beyond the browsers and the
+    page server (``serve_x.needs = ("node",)``)."""
+    return tuple(getattr(pytest.mark, n) for n in getattr(launcher(name), "needs", ()))
+
+
+RUNS = [pytest.param(case, variant, id=f"{case.frontend}/{case.code}/{variant}", marks=_needs(case.frontend))
         for case in CASES for variant in ("broken", "fixed") if getattr(case, variant) is not None]
 
 # corslint's stand-in for the URL a framework is deployed at; it ends before a
@@ -127,11 +135,15 @@ def _run(browser: Browser, urls: UrlMap, page_server: PageServer, specs) -> list
 
 
 @pytest.mark.browser
+@pytest.mark.server   # openssl for the page server's certificate, nginx for a shared cache
 @pytest.mark.parametrize("case,variant", RUNS)
 def test_framework_sample_in_real_browsers(case, variant, browsers, page_server, truth_record):
     plan = case.plan()
     if variant == "broken":
         truth_record.expect_broken(case.frontend, case.code, list(BROWSER_NAMES))
+    versions = getattr(launcher(case.frontend), "versions", None)
+    if versions is not None and case.frontend not in truth_record.servers:
+        truth_record.servers[case.frontend] = f"({versions()})"
     problems: list[str] = []
     with _world(case, variant, plan, page_server) as urls:
         for name in BROWSER_NAMES:
@@ -186,3 +198,16 @@ def test_origin_proxy_moves_only_the_page_origins(tmp_path):
         proxy.stop()
         upstream.shutdown()
         upstream.server_close()
+
+
+def test_a_launcher_named_by_file_is_loaded_once(tmp_path, monkeypatch):
+    module = tmp_path / "elsewhere_truth.py"
+    module.write_text("import contextlib\n\n@contextlib.contextmanager\n"
+                      "def serve_elsewhere(path):\n    yield 'http://127.0.0.1:1'\n"
+                      "serve_elsewhere.needs = ('node',)\n")
+    monkeypatch.setitem(LAUNCHERS, "elsewhere", f"{module}:serve_elsewhere")
+    serve = launcher("elsewhere")
+    assert serve.__name__ == "serve_elsewhere" and LAUNCHERS["elsewhere"] is serve
+    assert launcher("elsewhere") is serve and _needs("elsewhere") == (pytest.mark.node,)
+    with serve(tmp_path / "app.js") as url:
+        assert url == "http://127.0.0.1:1"
