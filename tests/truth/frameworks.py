@@ -59,10 +59,17 @@ import ssl
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, ContextManager, Iterator, Union
 
-from .harness import LOOPBACK, ServerError, TlsPair, _Background, end_process_group, wait_for_port
+from .harness import (
+    LOOPBACK,
+    ServerError,
+    TlsPair,
+    _Background,
+    end_process_group,
+    wait_for_port,
+)
 
 TESTS = Path(__file__).resolve().parents[1]
 FRAMEWORK_TRUTH = TESTS / "framework_truth"
@@ -71,7 +78,7 @@ NODE_MODULES = NODE_DIR / "node_modules"
 PYTHON_SERVER = Path(__file__).resolve().parent / "framework_server.py"
 START_TIMEOUT = 60.0
 
-Launcher = Callable[[Path], ContextManager[str]]
+Launcher = Callable[[Path], contextlib.AbstractContextManager[str]]
 
 
 @contextlib.contextmanager
@@ -167,7 +174,7 @@ serve_aiohttp.versions = lambda: _pypi("aiohttp", "aiohttp-cors")
 
 
 # samples/<name>/ -> its launcher (or "<file under tests/>:<function>")
-LAUNCHERS: dict[str, Union[Launcher, str]] = {
+LAUNCHERS: dict[str, Launcher | str] = {
     "django": serve_django,
     "express": serve_express,
     "fastapi": serve_fastapi,

@@ -26,8 +26,8 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -39,7 +39,15 @@ from .browsers import Browser
 from .cases import BROWSER_NAMES, SAMPLES, Case, Plan, cases
 from .compare import Exchange, disagreements, failures_to_pass
 from .frameworks import LAUNCHERS, OriginProxy, launcher
-from .harness import DEFAULT_PORTS, LOOPBACK, PageServer, SharedCache, UrlMap, free_port, split_origin
+from .harness import (
+    DEFAULT_PORTS,
+    LOOPBACK,
+    PageServer,
+    SharedCache,
+    UrlMap,
+    free_port,
+    split_origin,
+)
 
 SERVER_TIERS = {"nginx", "apache"}   # served by tests/truth/test_truth_{nginx,apache}.py
 CASES: list[Case] = [case for name in sorted(LAUNCHERS) for case in cases(name)]
@@ -160,7 +168,7 @@ def test_framework_sample_in_real_browsers(case, variant, browsers, page_server,
     assert not problems, "\n".join(problems)
 
 
-def test_origin_proxy_moves_only_the_page_origins(tmp_path):
+def test_origin_proxy_moves_only_the_page_origins():
     """The proxy hands the framework the sample's origin and gives the page
     its own back; an origin it does not know passes untouched both ways."""
     import http.client
@@ -168,7 +176,7 @@ def test_origin_proxy_moves_only_the_page_origins(tmp_path):
     import threading
 
     class Echo(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin", ""))
             self.send_header("X-Seen-Origin", self.headers.get("Origin", ""))
