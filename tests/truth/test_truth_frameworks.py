@@ -219,3 +219,27 @@ def test_a_launcher_named_by_file_is_loaded_once(tmp_path, monkeypatch):
     assert launcher("elsewhere") is serve and _needs("elsewhere") == (pytest.mark.node,)
     with serve(tmp_path / "app.js") as url:
         assert url == "http://127.0.0.1:1"
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_wrong_prediction_or_a_blocked_exploit_fails_against_the_real_browsers(browsers, page_server):
+    """The comparison can fail: a prediction off by one character, and an
+    exploit the broken sample is said to let through but the fixed twin blocks."""
+    wrong_text = next(c for c in CASES if (c.frontend, c.code) == ("django", "CORS101"))
+    plan = wrong_text.plan()
+    with _world(wrong_text, "broken", plan, page_server) as urls:
+        for name in BROWSER_NAMES:
+            exchanges = _run(browsers(name), urls, page_server, plan.requests)
+            right = [_real_url(p, exchanges[0].url) for p in wrong_text.predicted(name)]
+            assert right and disagreements(name, right, exchanges, urls) == []
+            wrong = [t.replace("Access-Control-Allow-Origin", "Access-Control-Allow-0rigin") for t in right]
+            assert disagreements(name, wrong, exchanges, urls)
+    exploit = next(c for c in CASES if (c.frontend, c.code) == ("django", "CORS105"))
+    plan = exploit.plan()
+    with _world(exploit, "fixed", plan, page_server) as urls:
+        for name in BROWSER_NAMES:
+            exchanges = _run(browsers(name), urls, page_server, plan.requests)
+            assert failures_to_pass(name, exchanges) == []
+            # read as the broken sample's claim, the fixed twin's answers disagree
+            assert disagreements(name, [], exchanges, urls)
