@@ -35,6 +35,7 @@ fi
 if [ ! -f /etc/ssl/certs/ssl-cert-snakeoil.pem ]; then
     $SUDO make-ssl-cert generate-default-snakeoil --force-overwrite
 fi
-# The Express truth tests run the real `cors` package under node: the
-# versions are pinned by the committed package-lock.json.
+# The Express and Hono truth tests run the real `cors` and `hono` packages under
+# node (the browser tier serves Hono samples with @hono/node-server, which wants
+# node >= 20): the versions are pinned by the committed package-lock.json.
 (cd "$(dirname "$0")/framework_truth/node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

@@ -38,8 +38,7 @@ SUPPORTED: dict[str, frozenset[str]] = {
                         "CORS203", "CORS307", "CORS308", "CORS309"}),
     "starlette": frozenset({"CORS101", "CORS104", "CORS105", "CORS106", "CORS107", "CORS109",
                             "CORS203", "CORS307", "CORS308", "CORS309"}),
-    # aiohttp-cors never sends Vary, so CORS108 has no must-not-fire twin
-    "aiohttp": frozenset({"CORS105", "CORS109"}),
+    "aiohttp": frozenset({"CORS105", "CORS108", "CORS109"}),
     "express": frozenset({"CORS101", "CORS102", "CORS104", "CORS105", "CORS106", "CORS107", "CORS108", "CORS109",
                           "CORS201", "CORS202", "CORS203", "CORS305", "CORS307", "CORS308", "CORS309"}),
     "hono": frozenset({"CORS101", "CORS105", "CORS109", "CORS201"}),

@@ -187,11 +187,18 @@ def run_hono(path: Path, reqs: list[Req], request_headers: str = "") -> list[Rea
     return out
 
 
+def run_aiohttp(path: Path, reqs: list[Req]) -> list[Real]:
+    """aiohttp + aiohttp-cors on a loopback port (tests/test_aiohttp_truth.py)."""
+    from test_aiohttp_truth import serve
+
+    return serve(path, reqs)
+
+
 def run(framework: str, path: Path, reqs: list[Req]) -> list[Real]:
     if framework == "django":
         return run_django(path, reqs)[0]
     return {"flask": run_flask, "fastapi": run_starlette, "starlette": run_starlette,
-            "express": run_express, "hono": run_hono}[framework](path, reqs)
+            "express": run_express, "hono": run_hono, "aiohttp": run_aiohttp}[framework](path, reqs)
 
 
 # ---------------------------------------------------------------- corslint's prediction
@@ -250,8 +257,10 @@ def assert_agrees(framework: str, path: Path, extra: tuple[str, ...] = ()) -> li
 
 # ---------------------------------------------------------------- every sample agrees
 
+FRAMEWORKS = ("django", "flask", "fastapi", "express", "hono", "aiohttp")
+# broken.* and fixed.* (request.json beside them describes the browser tier's requests)
 FRAMEWORK_SAMPLES = sorted(
-    p for fw in ("django", "flask", "fastapi", "express") for p in (SAMPLES / fw).glob("*/*.*"))
+    p for fw in FRAMEWORKS for p in (SAMPLES / fw).glob("*/*.*") if p.stem in ("broken", "fixed"))
 ROW_FIXTURES = [
     ("django", FIXTURES / "django" / "CORS101" / "entries_never_match.py"),
     ("django", FIXTURES / "django" / "CORS104" / "no_scheme_entry.py"),
@@ -263,7 +272,7 @@ ROW_FIXTURES = [
 
 
 def test_every_framework_has_samples():
-    for fw in ("django", "flask", "fastapi", "express"):
+    for fw in FRAMEWORKS:
         codes = {p.parent.name for p in FRAMEWORK_SAMPLES if p.parent.parent.name == fw}
         assert len(codes) >= 2, fw
         for code in codes:
@@ -289,7 +298,7 @@ def test_fixture_headers_agree_with_the_real_framework(framework, path):
 
 
 def _marked(path: Path, code: str) -> set[int]:
-    marker = "//" if path.suffix == ".js" else "#"
+    marker = "//" if path.suffix in (".js", ".ts") else "#"
     out = set()
     for i, line in enumerate(path.read_text().splitlines(), 1):
         if f"{marker} expect: {code}" in line:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from corslint.frontends import aiohttp as frontend
 from corslint.frontends import frontend_for
 from corslint.lint import build_model, lint
-from corslint.model import Unknown
+from corslint.model import Unknown, Value
 
 SETUP = '''import aiohttp_cors
 from aiohttp import web
@@ -64,3 +64,35 @@ def test_setup_without_defaults_and_no_route_options_is_no_cors_route(tmp_path):
     _, model = model_of(tmp_path, SETUP.format(defaults="{}").replace(", defaults={}", ""))
     assert "aiohttp_cors.setup(app)" in (tmp_path / "app.py").read_text()
     assert not model.problems and model.files and model.routes == []
+
+
+LISTED = ('{"https://app.example.com": aiohttp_cors.ResourceOptions(), '
+          '"https://admin.example.com": aiohttp_cors.ResourceOptions()}')
+
+
+def _vary_codes(tmp_path, hook: str) -> list[tuple[str, int]]:
+    path = tmp_path / "app.py"
+    path.write_text(hook + SETUP.format(defaults=LISTED) + "\n")
+    return [(f.code, f.line) for f in lint([str(path)]).findings]
+
+
+def test_vary_added_by_an_on_response_prepare_handler_is_read(tmp_path):
+    hook = ("async def add_vary(request, response):\n"
+            "    response.headers.add('Vary', 'Origin')\n\n\n")
+    assert _vary_codes(tmp_path, hook) == [("CORS108", 9)]   # written, never hooked up
+    hooked = SETUP.format(defaults=LISTED) + "app.on_response_prepare.append(add_vary)\n"
+    path = tmp_path / "hooked.py"
+    path.write_text(hook + hooked)
+    assert lint([str(path)]).findings == []
+    [route] = [r for r in build_model([str(path)])[0].routes if r.is_cors()]
+    assert all(any(h.name == "Vary" and h.value == Value.literal("Origin") for h in b.headers)
+               for b in route.branches if b.headers), "the signal reaches preflight answers too"
+
+
+def test_an_on_response_prepare_handler_adding_another_header_is_no_vary(tmp_path):
+    hook = ("async def add_header(request, response):\n"
+            "    response.headers['X-Frame-Options'] = 'DENY'\n\n\n")
+    hooked = SETUP.format(defaults=LISTED) + "app.on_response_prepare.append(add_header)\n"
+    path = tmp_path / "app.py"
+    path.write_text(hook + hooked)
+    assert [f.code for f in lint([str(path)]).findings] == ["CORS108"]

@@ -75,7 +75,8 @@ SEMANTICS = LibrarySemantics(
     app_label="handler",
     app_reason="the route's handler",
     actual_order=(EXPOSE, ORIGIN, CREDENTIALS, VARY),
-    preflight_order=(ORIGIN, CREDENTIALS, MAX_AGE, METHODS, ALLOW_HEADERS),
+    # VARY: only the application's own (an on_response_prepare signal runs for preflight answers too)
+    preflight_order=(ORIGIN, CREDENTIALS, MAX_AGE, METHODS, ALLOW_HEADERS, VARY),
 )
 _MARKER = re.compile(r"\baiohttp_cors\b")
 WALK_SUFFIXES = (".py",)   # the walk's prefilter (frontends/__init__.py)
@@ -114,6 +115,25 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         return routes
 
     return _pyast.parse_each(paths, stdin, texts, routes_of)
+
+
+def vary_signal(path: str, module: _pyast.Module) -> Source | None:
+    """Where the application adds ``Vary: Origin`` to every response itself:
+    a function given to ``app.on_response_prepare.append(...)`` (aiohttp runs
+    that signal for every response, aiohttp-cors's preflight answers included)
+    whose body adds the header (``response.headers.add("Vary", "Origin")``,
+    ``response.headers["Vary"] = "Origin"``)."""
+    hooked = {call.args[0].id for call, _ in module.calls()
+              if _pyast.call_name(call).endswith("on_response_prepare.append")
+              and len(call.args) == 1 and isinstance(call.args[0], ast.Name)}
+    for node in module.tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name not in hooked:
+            continue
+        for inner in ast.walk(node):
+            text = _pyast.node_text(inner) if isinstance(inner, (ast.Call, ast.Assign)) else ""
+            if re.search(r"""['"]vary['"]""", text, re.I) and re.search(r"""['"]origin['"]""", text, re.I):
+                return _pyast.node_source(path, inner)
+    return None
 
 
 class OriginOptions:
@@ -159,6 +179,7 @@ class SetupCall:
         self.call = call
         self.env = _pyast.env_at(module, call, parents)
         self.anchor = _pyast.node_source(path, call)
+        self.vary_by_app = vary_signal(path, module)
         defaults = _pyast.kwarg(call, "defaults")
         # None: computed defaults, nothing the file alone proves
         self.defaults: list[OriginOptions] | None = [] if defaults is None else self.entries(defaults)
@@ -219,7 +240,8 @@ class SetupCall:
             allow_headers=self.listed(chosen, "allow_headers", None),
             max_age=self.max_age(chosen),
             echoes_request_headers=True,
-            several_origins=True)
+            several_origins=True,
+            vary_by_app=self.vary_by_app)
         route = library_route(SEMANTICS, settings, name=name, anchor=anchor)
         ignored = []
         for entry in written:   # each misspelling once, on the route whose call wrote it

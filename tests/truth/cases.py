@@ -21,7 +21,10 @@ The file may instead be an object ``{"requests": [...], "shared_cache":
 true}``: the requests then reach the server through a shared cache (nginx
 ``proxy_cache``) in order, as when one origin's answer is stored and served
 to another. A request with ``"expect": "pass"`` must get through even on the
-broken sample (it fills the cache, say).
+broken sample (it fills the cache, say). A request with ``"expect":
+"exploit"`` is the one a security finding (no console text of its own) is
+about: an origin the finding's message names, which the broken sample lets
+read the answer and the fixed twin blocks.
 
 The broken sample's other requests must each be blocked with a text corslint
 predicts; the fixed twin's requests must all get through.
@@ -68,7 +71,7 @@ class RequestSpec:
     api: str = "fetch"
     body: str | None = None
     upstream_status: int = 200
-    expect: str = "blocked"    # on the broken sample: "blocked" or "pass"
+    expect: str = "blocked"    # on the broken sample: "blocked", "pass" or "exploit"
 
     @classmethod
     def from_json(cls, data: object, where: str) -> "RequestSpec":
@@ -93,8 +96,8 @@ class RequestSpec:
             upstream_status=int(data.get("upstream_status", 200)),
             expect=data.get("expect", "blocked"),
         )
-        if spec.expect not in ("blocked", "pass"):
-            raise SampleError(f"{where}: 'expect' is 'blocked' or 'pass'")
+        if spec.expect not in ("blocked", "pass", "exploit"):
+            raise SampleError(f"{where}: 'expect' is 'blocked', 'pass' or 'exploit'")
         if spec.credentials not in _CREDENTIALS:
             raise SampleError(f"{where}: 'credentials' is one of {sorted(_CREDENTIALS)}")
         if spec.api not in ("fetch", "xhr"):

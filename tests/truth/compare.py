@@ -100,8 +100,8 @@ def disagreements(browser: str, predicted: list[str], exchanges: list[Exchange],
         filled = {fill(p, urls, ex.page_origin): p for p in predicted}
         obs = ex.observation
         where = f"{browser}, {ex.spec.describe()}"
-        if ex.spec.expect == "pass":
-            problems += failures_to_pass(browser, [ex])
+        if ex.spec.expect in ("pass", "exploit"):
+            problems += _not_through(browser, ex)
             continue
         if obs.primary is None:
             problems.append(f"{where}: no CORS error in the console ({obs.outcome}"
@@ -133,11 +133,23 @@ def assert_agrees(browser: str, predicted: list[str], exchanges: list[Exchange],
         raise Disagreement("\n".join(problems))
 
 
+def _not_through(browser: str, ex: Exchange) -> list[str]:
+    obs = ex.observation
+    if obs.outcome != "resolved" or obs.blocked or obs.cors_errors:
+        return [f"{browser}, {ex.spec.describe()}: expected to succeed\n{obs.describe()}"]
+    return []
+
+
 def failures_to_pass(browser: str, exchanges: list[Exchange]) -> list[str]:
-    """Every request of a fixed sample that did not get through."""
+    """Every request of a fixed sample that did not get through, and every
+    ``"expect": "exploit"`` request that did (the fix must keep that origin out)."""
     problems = []
     for ex in exchanges:
         obs = ex.observation
-        if obs.outcome != "resolved" or obs.blocked or obs.cors_errors:
-            problems.append(f"{browser}, {ex.spec.describe()}: expected to succeed\n{obs.describe()}")
+        if ex.spec.expect == "exploit":
+            if obs.primary is None:
+                problems.append(f"{browser}, {ex.spec.describe()}: the fixed twin must block this origin, "
+                                f"but the browser let the page read the answer\n{obs.describe()}")
+            continue
+        problems += _not_through(browser, ex)
     return problems

@@ -48,7 +48,8 @@ class TruthRecord:
         servers = ", ".join(f"{name} {version}" for name, version in sorted(self.servers.items()))
         out = [
             f"browser-checked samples: {len(broken) + len(fixed)} "
-            f"({len(broken)} broken whose predicted console text every browser printed, "
+            f"({len(broken)} broken whose predicted console text every browser printed "
+            f"(or whose exploit every browser let through), "
             f"{len(fixed)} fixed twins that every browser let through); "
             f"browser-checked codes: {len(codes)}",
             f"codes: {', '.join(codes) or '-'}",
