@@ -52,13 +52,14 @@ import json
 import os
 import re
 
-from ..model import Outcome, Route, Source, Unknown, Value
+from ..model import Branch, OriginTest, Outcome, Route, Source, Unknown, Value
 from ..paths import is_within
 from . import _pyast, express
 from ._appmodel import ACTUAL_METHODS, OriginPolicy
 from ._includes import linted_roots
 from ._library import (
     ALLOW_HEADERS,
+    ALLOWED_ORIGINS,
     CREDENTIALS,
     EVERY_ORIGIN,
     EXPOSE,
@@ -240,7 +241,6 @@ def _read(path: str) -> str | None:
         return None
 
 
-@functools.lru_cache(maxsize=256)
 def pinned_version(directory: str, roots: tuple[str, ...]) -> Pinned:
     """The version pinned for ``directory``'s project: a lockfile's exact
     version wins over a package.json range; the nearest directory first,
@@ -274,9 +274,13 @@ class FastifyFile(JsFile):
     """A JavaScript/TypeScript file that registers @fastify/cors, or a NestJS
     application on the Fastify adapter."""
 
-    def __init__(self, path: str, root, roots: tuple[str, ...] = ()):
+    def __init__(self, path: str, root, roots: tuple[str, ...] = (), pins: dict | None = None):
         super().__init__(path, root)
-        self.pinned = pinned_version(os.path.dirname(os.path.abspath(path)), roots)
+        directory = os.path.dirname(os.path.abspath(path))
+        pins = {} if pins is None else pins     # one run's answers, by directory
+        if directory not in pins:
+            pins[directory] = pinned_version(directory, roots)
+        self.pinned = pins[directory]
 
     def _cors_names(self) -> set[str]:
         names: set[str] = set()
@@ -402,7 +406,26 @@ def _is_plugin_require(js: JsFile, node) -> bool:
 def parse_files(paths, stdin=None, texts=None, roots=None):
     if roots is None:
         roots = linted_roots(paths, stdin or ())
-    return express.parse_files(paths, stdin, texts, roots, file_class=functools.partial(FastifyFile, roots=roots))
+    return express.parse_files(paths, stdin, texts, roots, file_class=functools.partial(FastifyFile, roots=roots, pins={}))
+
+
+def _refused_preflights_404(branches: list[Branch], policy: OriginPolicy) -> list[Branch]:
+    """The preflight branch split by origin: an origin the function admits gets
+    the hook's answer; any other falls through to @fastify/cors's catch-all
+    OPTIONS route, which calls the 404 handler (`reply.callNotFound()`)."""
+    out: list[Branch] = []
+    for branch in branches:
+        if branch.label != "preflight":
+            out.append(branch)
+            continue
+        for matcher in policy.matchers:
+            out.append(dataclasses.replace(branch, origin_tests=(OriginTest(matcher),)))
+        vary = tuple(h for h in branch.headers if h.lname == "vary" and h.value.render() == "Origin")
+        out.append(dataclasses.replace(
+            branch, headers=vary, label="preflight refused",
+            outcome=Outcome(404, branch.source, reason="the origin function refused this origin: CORS is off for "
+                                                       "the request and @fastify/cors's OPTIONS route answers 404")))
+    return out
 
 
 # Fastify's request lifecycle, in the order its hooks run.
@@ -518,8 +541,17 @@ class FastifyCors(express.CorsCall):
             methods=methods_written, allow_headers=allow_headers, echoes_request_headers=echoes, max_age=max_age,
             preflight_status=status.value if status is not None and status.kind == "num" else None,
             preflight_outcome=outcome)
-        route = library_route(self._vary_table(policy), settings, name=f"@fastify/cors at {self.path_line}",
+        origin = self.option("origin")
+        decided_per_request = origin is not None and origin.kind == "func" and policy.kind == "list"
+        table = self._vary_table(policy)
+        if decided_per_request:
+            # a function's refusal (`cb(null, false)`) switches CORS off for that request:
+            # addCorsHeadersHandler returns before adding any header but Vary
+            table = dataclasses.replace(table, headers_to=ALLOWED_ORIGINS)
+        route = library_route(table, settings, name=f"@fastify/cors at {self.path_line}",
                               anchor=self.anchor, path="/", declared=self.declared, app_methods=ACTUAL_METHODS)
+        if decided_per_request:
+            route.branches = _refused_preflights_404(route.branches, policy)
         # `{ ...defaultOptions, ...opts }`: a key the plugin does not know is never read
         # (checked with the real package: { origins: [...] } answers '*'); `prefix` is Fastify's own
         if self.options.kind == "object":

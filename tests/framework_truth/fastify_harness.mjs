@@ -3,7 +3,9 @@
 // its standard input, which ends the process. The sample exports the Fastify
 // instance (module.exports = app / export default app) or an async function
 // that returns a NestJS application. Its text is copied beside node_modules
-// (tests/framework_truth/node, npm ci) so that its imports resolve there.
+// (tests/framework_truth/node, npm ci) so that its imports resolve there;
+// FASTIFY_ALIASES (JSON, e.g. {"@fastify/cors": "fastify-cors-8"}) swaps the
+// packages it names for the old majors installed under npm aliases.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,7 +13,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node');
 const ext = path.extname(process.argv[2]) === '.mjs' ? '.mjs' : '.cjs';
 const copy = path.join(here, `.fastify-sample-${process.pid}${ext}`);
-fs.writeFileSync(copy, fs.readFileSync(process.argv[2], 'utf8'));
+let text = fs.readFileSync(process.argv[2], 'utf8');
+for (const [name, alias] of Object.entries(JSON.parse(process.env.FASTIFY_ALIASES || '{}'))) {
+  for (const quote of ["'", '"']) text = text.split(quote + name + quote).join(quote + alias + quote);
+}
+fs.writeFileSync(copy, text);
 let port;
 try {
   const loaded = await import(pathToFileURL(copy).href);
