@@ -51,9 +51,13 @@ def serve_fastify(path: Path, aliases: dict[str, str] | None = None) -> Iterator
     proc = subprocess.Popen([node, str(TRUTH / "fastify_harness.mjs"), str(path)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        line = proc.stdout.readline()
-        assert line, proc.stderr.read()
-        yield f"http://127.0.0.1:{json.loads(line)['port']}"
+        port = None
+        while port is None:
+            line = proc.stdout.readline()     # a sample's own logger may write to stdout first
+            assert line, proc.stderr.read()
+            with contextlib.suppress(ValueError):
+                port = json.loads(line).get("port")
+        yield f"http://127.0.0.1:{port}"
     finally:
         proc.stdin.close()
         try:
@@ -126,6 +130,26 @@ SERVED = sorted(p for p in list(FIXTURES.glob("*/*.*")) + list(SAMPLES.glob("*/*
 @pytest.mark.parametrize("path", SERVED, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
 def test_model_agrees_with_the_real_fastify(path):
     agrees(path)
+
+
+def test_every_main_code_has_a_sample_pair():
+    assert {p.parent.name for p in SAMPLES.glob("*/broken.*")} >= {"CORS105", "CORS106", "CORS201", "CORS305"}
+    for code_dir in SAMPLES.iterdir():
+        assert len(list(code_dir.glob("broken.*"))) == 1 and len(list(code_dir.glob("fixed.*"))) == 1
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*/*.*")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_broken_sample_reports_its_code_on_the_marked_line_and_fixed_is_clean(path):
+    result = lint([str(path)])
+    assert not result.problems
+    if path.stem == "broken":
+        code = path.parent.name
+        want = {i for i, line in enumerate(path.read_text().splitlines(), 1) if f"// expect: {code}" in line}
+        assert want and {f.line for f in result.findings if f.code == code} == want, \
+            [f"{f.code}:{f.line} {f.message}" for f in result.findings]
+        assert all(f.frontend == "fastify" and "fastify.register(cors, {" in f.fix for f in result.findings)
+    else:
+        assert not result.findings, [f"{f.code}:{f.line} {f.message}" for f in result.findings]
 
 
 # ---------------------------------------------------------------- the facts, one at a time

@@ -54,8 +54,8 @@ WORDING = {
         "'*' for every site; to let every origin in, say origin: '*' without credentials."),
     "anchor-origin-pattern": (
         "Anchor the origin RegExp at both ends (@fastify/cors calls RegExp.test, which searches "
-        r"anywhere), escape every dot and fix the scheme, e.g. origin: /^https:\/\/(app|admin)\.example\.com$/; "
-        "prefer an array of exact origins."),
+        r"anywhere), escape every dot and fix the scheme, e.g. fastify.register(cors, { origin: "
+        r"/^https:\/\/(app|admin)\.example\.com$/ }); prefer an array of exact origins."),
     "simplify-origin-pattern": (
         "Rewrite the origin RegExp without nested or overlapping quantifiers (e.g. "
         r"/^https:\/\/([a-z0-9-]+\.)?example\.com$/), or use an array of exact origins."),
