@@ -72,6 +72,9 @@ def serve_fastify(path: Path, aliases: dict[str, str] | None = None) -> Iterator
 def send(base: str, req: Req, request_method: str = "GET", request_headers: str = "",
          path: str = "/api/items") -> Real:
     headers = {"Origin": req.origin}
+    if not req.preflight:
+        # a credentialed request as the page's script sends it (the model is asked with credentials)
+        headers["Authorization"] = "Bearer token"
     if req.preflight:
         headers["Access-Control-Request-Method"] = request_method
         if request_headers:
@@ -231,8 +234,9 @@ def test_preflight_is_answered_before_the_applications_onrequest_hooks(tmp_path)
         "module.exports = fastify\n")
     pre, get = run(app, [Req("https://app.example.com", True), Req("https://app.example.com")])
     assert pre.status == 204 and pre.get("access-control-allow-origin") == ["https://app.example.com"]
-    assert get.status == 401 and get.get("access-control-allow-origin") == ["https://app.example.com"]
-    assert [b.outcome.status for b in cors_route(app).branches if b.label == "preflight"] == [204]
+    assert get.status == 200 and get.get("access-control-allow-origin") == ["https://app.example.com"]
+    [branch] = [b for b in cors_route(app).branches if b.label == "preflight"]
+    assert branch.outcome.status == 204 and branch.auth is None
     # hook: 'preHandler' runs after that hook: the preflight meets the 401 first
     later = tmp_path / "later.js"
     later.write_text(app.read_text().replace("['https://app.example.com'] }", "['https://app.example.com'], "
@@ -240,6 +244,14 @@ def test_preflight_is_answered_before_the_applications_onrequest_hooks(tmp_path)
     [pre] = run(later, [Req("https://app.example.com", True)])
     assert pre.status == 401 and pre.get("access-control-allow-origin") == []
     [branch] = [b for b in cors_route(later).branches if b.label == "preflight"]
+    assert branch.auth.line == 3 and "onRequest hook" in branch.auth_what and branch.headers == ()
+    # a hook that does not authenticate, seen first: what it does with OPTIONS decides
+    logged = tmp_path / "logged.js"
+    logged.write_text(later.read_text().replace("if (!req.headers.authorization) return reply.code(401).send("
+                                                "{ error: 'login' })", "req.log.info('in')"))
+    [pre] = run(logged, [Req("https://app.example.com", True)])
+    assert pre.status == 204
+    [branch] = [b for b in cors_route(logged).branches if b.label == "preflight"]
     assert branch.outcome.status is None and "onRequest hook (line 3)" in branch.outcome.reason
 
 

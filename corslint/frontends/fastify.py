@@ -17,8 +17,10 @@ tests/test_fastify_truth.py; 8.5.0 under an npm alias for the old majors):
   ', ') go to every answer; ``Vary: Origin`` on every answer when ``origin`` is
   not a string (from 9.0; 8.x and older add it to every answer);
 * the preflight (any OPTIONS request the hook sees) is answered in the
-  ``onRequest`` hook -- before any hook the application adds later, so before
-  authentication -- with ``optionsSuccessStatus`` (204) and
+  ``onRequest`` hook -- Fastify runs the hooks of a stage in the order they are
+  added, so before any hook the application adds after the plugin; an
+  application hook that authenticates (its text names Authorization, a 401,
+  jwtVerify...) and runs first answers the preflight itself (CORS302) -- with ``optionsSuccessStatus`` (204) and
   ``Access-Control-Allow-Methods`` (default ``GET,HEAD,POST`` from 11.0;
   ``GET,HEAD,PUT,PATCH,POST,DELETE`` before), ``allowedHeaders`` (default: the
   requested headers echoed, with ``Vary: Access-Control-Request-Headers``) and
@@ -350,11 +352,11 @@ class FastifyFile(JsFile):
                 routes.append(FastifyCors(self, n, argv[1] if len(argv) > 1 else None, *context).route())
             elif nest and prop == "enableCors":
                 # NestJS: FastifyAdapter.enableCors(options) -> @fastify/cors with the options as given
-                routes.append(FastifyCors(self, n, argv[0] if argv else None, *context).route())
+                routes.append(FastifyCors(self, n, argv[0] if argv else None, *context, nest=True).route())
             elif nest and _node_text(function).endswith("NestFactory.create"):
                 # NestApplication: `cors: true` is enableCors(), an object is enableCors(options)
                 for option in express._nest_cors_options(n):
-                    routes.append(FastifyCors(self, n, option, *context).route())
+                    routes.append(FastifyCors(self, n, option, *context, nest=True).route())
         routes.sort(key=lambda r: (r.source.line, r.source.column))
         return routes
 
@@ -374,8 +376,8 @@ class FastifyFile(JsFile):
                 return self.source_of(n)
         return None
 
-    def _hooks(self) -> list[tuple[str, Source]]:
-        """The application's own hooks: (hook name, where added)."""
+    def _hooks(self) -> list[Hook]:
+        """The application's own hooks, in the order of the text."""
         out = []
         for n in _walk(self.root):
             if n.type != "call_expression":
@@ -387,8 +389,24 @@ class FastifyFile(JsFile):
             if _node_text(function.child_by_field_name("property")) == "addHook":
                 name = self.eval(args.named_children[0])
                 if name.kind == "str":
-                    out.append((name.value, self.source_of(n)))
-        return out
+                    out.append(Hook(name.value, self.source_of(n), n.start_byte,
+                                    bool(_AUTH_WORDS.search(_node_text(args)))))
+        return sorted(out, key=lambda h: h.at)
+
+
+@dataclasses.dataclass(frozen=True)
+class Hook:
+    """One ``addHook(name, fn)`` of the application."""
+
+    name: str
+    source: Source
+    at: int             # byte offset: Fastify runs hooks of one stage in the order they are added
+    authenticates: bool  # its text says so (Authorization, jwtVerify, authenticate, 401...)
+
+
+# Words that make a hook an authentication step, as written in Fastify apps.
+_AUTH_WORDS = re.compile(r"authori[sz]|authenticat|jwtVerify|verifyJWT|\b401\b|Unauthori[sz]ed|apiKey|api-key|"
+                         r"x-api-key|bearer|session", re.I)
 
 
 def _is_plugin_require(js: JsFile, node) -> bool:
@@ -448,8 +466,9 @@ class FastifyCors(express.CorsCall):
     """One registration of @fastify/cors (``register(cors, options)``,
     ``enableCors(options)`` or ``NestFactory.create``'s ``cors``)."""
 
-    def __init__(self, js: FastifyFile, call, options_node, declared, own_options, hooks):
+    def __init__(self, js: FastifyFile, call, options_node, declared, own_options, hooks, nest=False):
         super().__init__(js, call, declared, options_node=options_node)
+        self.nest = nest
         if options_node is None:
             self.options = JsValue("object", {}, None)
         self.own_options = own_options
@@ -552,6 +571,12 @@ class FastifyCors(express.CorsCall):
                               anchor=self.anchor, path="/", declared=self.declared, app_methods=ACTUAL_METHODS)
         if decided_per_request:
             route.branches = _refused_preflights_404(route.branches, policy)
+        auth = self._auth_first()
+        if auth is not None:
+            # the hook answers the preflight (no credentials on it) before @fastify/cors's hook runs
+            route.branches = [dataclasses.replace(b, auth=auth.source, headers=(),
+                                                  auth_what=f"the application's {auth.name} hook (it runs before @fastify/cors's)")
+                              if b.label == "preflight" else b for b in route.branches]
         # `{ ...defaultOptions, ...opts }`: a key the plugin does not know is never read
         # (checked with the real package: { origins: [...] } answers '*'); `prefix` is Fastify's own
         if self.options.kind == "object":
@@ -564,6 +589,22 @@ class FastifyCors(express.CorsCall):
         if policy.kind in ("star", "fixed") and not vary_always(self.pinned.major):
             return dataclasses.replace(self.table, vary_origin=VARY_NEVER)
         return self.table
+
+    def _stage(self) -> str:
+        hook = self.option("hook")
+        return hook.value if hook is not None and hook.kind == "str" and hook.value in HOOK_ORDER else "onRequest"
+
+    def _earlier_hooks(self) -> list[Hook]:
+        """The application's hooks that see a request before @fastify/cors's:
+        those of an earlier stage, and those of its stage added before it.
+        NestJS runs the plugin's onRequest hook in one the adapter adds first."""
+        stage = HOOK_ORDER.index(self._stage())
+        nest_first = self.nest and stage == 0
+        return [h for h in self.hooks if h.name in HOOK_ORDER and not nest_first and
+                (HOOK_ORDER.index(h.name) < stage or (h.name == HOOK_ORDER[stage] and h.at < self.call.start_byte))]
+
+    def _auth_first(self) -> Hook | None:
+        return next((h for h in self._earlier_hooks() if h.authenticates), None)
 
     def _preflight_outcome(self) -> Outcome | None:
         """Who answers a preflight when the hook does not (None: the hook does)."""
@@ -580,11 +621,10 @@ class FastifyCors(express.CorsCall):
             return Outcome(200, self.where(cont),
                            reason="preflightContinue passes OPTIONS on to @fastify/cors's catch-all route (200)")
         hook = self.option("hook")
-        if hook is not None and hook.kind == "str" and hook.value in HOOK_ORDER[1:]:
-            earlier = [(name, src) for name, src in self.hooks if name in HOOK_ORDER[:HOOK_ORDER.index(hook.value)]]
-            if earlier:
-                name, src = earlier[0]
-                return Outcome(None, self.where(hook), delegate="app",
-                               reason=f"hook: '{hook.value}' answers preflights after the application's "
-                                      f"{name} hook (line {src.line}), which sees them first")
+        earlier = [h for h in self._earlier_hooks() if not h.authenticates]
+        if self._stage() != "onRequest" and earlier and self._auth_first() is None:
+            # a later stage: what the earlier hooks do with an OPTIONS request decides
+            return Outcome(None, self.where(hook), delegate="app",
+                           reason=f"hook: '{self._stage()}' answers preflights after the application's "
+                                  f"{earlier[0].name} hook (line {earlier[0].source.line}), which sees them first")
         return None
