@@ -513,6 +513,10 @@ class FastifyCors(express.CorsCall):
             return OriginPolicy("list", src, matchers=matchers, partial="; ".join(partial))
         if origin.kind == "func":
             return express.callback_policy(self.js, origin.value, src)
+        if origin.kind in ("null", "undef"):
+            # resolved to a falsy value: the hook fails the request ('Invalid CORS origin option')
+            return OriginPolicy("unknown", src, what=f"origin: {_node_text(origin.node) or 'null'} (@fastify/cors "
+                                                     "then fails every request with 'Invalid CORS origin option')")
         return OriginPolicy("unknown", src, what=f"origin ({origin.value})")
 
     def _default(self, name: str) -> Written:
