@@ -20,14 +20,22 @@ import shutil
 import subprocess
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from test_framework_truth import (
+    NODE_MODULES,
+    TRUTH,
+    Real,
+    Req,
+    cors_route,
+    predicted,
+    requests_for,
+)
 
 from corslint.frontends import fastify as frontend
 from corslint.lint import lint
-from test_framework_truth import NODE_MODULES, TRUTH, Real, Req, cors_route, predicted, requests_for
 
 pytestmark = pytest.mark.node
 
@@ -85,7 +93,7 @@ def send(base: str, req: Req, request_method: str = "GET", request_headers: str 
             status, msg = resp.status, resp.headers
     except urllib.error.HTTPError as err:
         status, msg = err.code, err.headers
-    return Real(status, {n: msg.get_all(n) or [] for n in {k.lower() for k in msg.keys()}})
+    return Real(status, {n: msg.get_all(n) or [] for n in {k.lower() for k in msg}})
 
 
 def run(path: Path, reqs: list[Req], aliases: dict[str, str] | None = None, **kw) -> list[Real]:
@@ -330,7 +338,7 @@ def test_newest_major_lacks_put_and_the_finding_names_the_version(tmp_path):
 
 
 def test_lockfile_wins_over_the_package_json_range(tmp_path):
-    app = _put_app(tmp_path / "service")
+    _put_app(tmp_path / "service")
     (tmp_path / "service" / "package.json").write_text(json.dumps({"dependencies": {"@fastify/cors": "*"}}))
     (tmp_path / "package-lock.json").write_text(json.dumps(
         {"lockfileVersion": 3, "packages": {"node_modules/@fastify/cors": {"version": "9.0.1"}}}))

@@ -37,11 +37,11 @@ def sent(route, origin: str, header: str = "access-control-allow-origin", prefli
     ("g.js", "app.register(import('@fastify/cors'), { origin: true })\n"),
     ("h.ts", "import cors = require('@fastify/cors')\napp.register(cors, { origin: true })\n"),
     ("i.js", "const cors = require('fastify-cors')\nfastify.register(cors, { origin: true })\n"),
-    ("j.ts", "import { FastifyAdapter } from '@nestjs/platform-fastify'\n"
-             "const app = await NestFactory.create(AppModule, new FastifyAdapter())\n"
-             "app.enableCors({ origin: true })\n"),
-    ("k.ts", "import { FastifyAdapter } from '@nestjs/platform-fastify'\n"
-             "const app = await NestFactory.create(AppModule, new FastifyAdapter(), { cors: { origin: true } })\n"),
+    ("j.ts", ("import { FastifyAdapter } from '@nestjs/platform-fastify'\n"
+              "const app = await NestFactory.create(AppModule, new FastifyAdapter())\n"
+              "app.enableCors({ origin: true })\n")),
+    ("k.ts", ("import { FastifyAdapter } from '@nestjs/platform-fastify'\n"
+              "const app = await NestFactory.create(AppModule, new FastifyAdapter(), { cors: { origin: true } })\n")),
 ])
 def test_every_way_of_registering_the_plugin_is_read(tmp_path, name, text):
     path = tmp_path / name

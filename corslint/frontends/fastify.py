@@ -78,11 +78,22 @@ from ._library import (
     ignored_names,
     library_route,
 )
-from .express import JS_UNKNOWN, JsFile, JsValue, _flattened, _matcher_for, _node_text, _unwrap, _walk
+from .express import (
+    JS_UNKNOWN,
+    JsFile,
+    JsValue,
+    _flattened,
+    _matcher_for,
+    _node_text,
+    _unwrap,
+    _walk,
+)
 
 NAME = "fastify"
 
-# The plugin's import (either package name), or NestJS's Fastify adapter.
+# The walk's prefilter (frontends/__init__.py): the plugin's import (either
+# package name), or NestJS's Fastify adapter.
+WALK_SUFFIXES = express.JS_EXTENSIONS
 WALK_MARKER = rb"@fastify/cors|fastify-cors|FastifyAdapter"
 
 NEWEST_MAJOR = 11
@@ -199,7 +210,7 @@ def _from_package_lock(text: str) -> tuple[str, str] | None:
 def _from_yarn_lock(text: str) -> tuple[str, str] | None:
     for package in _PACKAGES:
         m = re.search(r'^"?' + re.escape(package) + r'@[^\n]*:\n(?:[ \t]+[^\n]*\n)*?[ \t]+version:?\s+"?([^"\s]+)',
-                      text, re.M)
+                      text, re.MULTILINE)
         if m:
             return package, m.group(1)
     return None
@@ -207,9 +218,9 @@ def _from_yarn_lock(text: str) -> tuple[str, str] | None:
 
 def _from_pnpm_lock(text: str) -> tuple[str, str] | None:
     for package in _PACKAGES:
-        m = re.search(r"""^\s+['"]?/?""" + re.escape(package) + r"""[@/](\d[^'"(:\s]*)""", text, re.M) or \
+        m = re.search(r"""^\s+['"]?/?""" + re.escape(package) + r"""[@/](\d[^'"(:\s]*)""", text, re.MULTILINE) or \
             re.search(r"^\s+['\"]?" + re.escape(package) + r"['\"]?:\s*\n\s+specifier:[^\n]*\n\s+version:\s*([\d.]+)",
-                      text, re.M)
+                      text, re.MULTILINE)
         if m:
             return package, m.group(1)
     return None
@@ -372,7 +383,7 @@ class FastifyFile(JsFile):
             prop = _node_text(function.child_by_field_name("property"))
             if prop in ("options", "all"):
                 return self.source_of(n)
-            if prop == "route" and re.search(r"""method\s*:[^}]*['"]OPTIONS['"]""", _node_text(n), re.I):
+            if prop == "route" and re.search(r"""method\s*:[^}]*['"]OPTIONS['"]""", _node_text(n), re.IGNORECASE):
                 return self.source_of(n)
         return None
 
@@ -406,7 +417,7 @@ class Hook:
 
 # Words that make a hook an authentication step, as written in Fastify apps.
 _AUTH_WORDS = re.compile(r"authori[sz]|authenticat|jwtVerify|verifyJWT|\b401\b|Unauthori[sz]ed|apiKey|api-key|"
-                         r"x-api-key|bearer|session", re.I)
+                         r"x-api-key|bearer|session", re.IGNORECASE)
 
 
 def _is_plugin_require(js: JsFile, node) -> bool:
@@ -580,7 +591,7 @@ class FastifyCors(express.CorsCall):
             # the hook answers the preflight (no credentials on it) before @fastify/cors's hook runs
             route.branches = [dataclasses.replace(b, auth=auth.source, headers=(),
                                                   auth_what=f"the application's {auth.name} hook (it runs before @fastify/cors's)")
-                              if b.label == "preflight" else b for b in route.branches]
+                              if b.label in ("preflight", "preflight refused") else b for b in route.branches]
         # `{ ...defaultOptions, ...opts }`: a key the plugin does not know is never read
         # (checked with the real package: { origins: [...] } answers '*'); `prefix` is Fastify's own
         if self.options.kind == "object":

@@ -4,8 +4,8 @@
 // instance (module.exports = app / export default app) or an async function
 // that returns a NestJS application. Its text is copied beside node_modules
 // (tests/framework_truth/node, npm ci) so that its imports resolve there;
-// FASTIFY_ALIASES (JSON, e.g. {"@fastify/cors": "fastify-cors-8"}) swaps the
-// packages it names for the old majors installed under npm aliases.
+// FASTIFY_ALIASES (JSON: package name -> npm alias, as test_fastify_truth.py's
+// OLD_MAJOR) swaps the packages it names for the old majors installed there.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
