@@ -271,6 +271,26 @@ def test_preflight_continue_and_preflight_off():
     assert finding.line == 7
 
 
+@pytest.mark.parametrize("options,status", [
+    ("preflightContinue: true", 200),     # the plugin's catch-all OPTIONS route: reply.send()
+    ("optionsSuccessStatus: 200", 200),
+    ("origin: false", None),              # CORS off: no CORS answer at all
+])
+def test_who_answers_the_preflight_agrees_with_the_model(tmp_path, options, status):
+    app = tmp_path / "app.js"
+    app.write_text("const fastify = require('fastify')()\n"
+                   f"fastify.register(require('@fastify/cors'), {{ origin: ['https://app.example.com'], {options} }})\n"
+                   "fastify.get('/api/items', async () => ({ items: [] }))\n"
+                   "module.exports = fastify\n")
+    model_routes = [r for r in frontend.parse_files([str(app)]).routes if r.is_cors()]
+    [pre] = run(app, [Req("https://app.example.com", True)])
+    if status is None:
+        assert not model_routes and pre.status == 404 and pre.get("access-control-allow-origin") == []
+        return
+    assert pre.status == status
+    agrees(app)
+
+
 def test_strict_preflight_refuses_an_options_request_without_request_method(tmp_path):
     # no browser preflight lacks Access-Control-Request-Method: nothing for the model to say
     path = FIXTURES / "CORS104" / "exact_origins_fp.js"
