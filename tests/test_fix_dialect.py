@@ -39,13 +39,18 @@ MARKERS = {
     "express": ("Express", "cors(", "cors({", "res.set", "res.vary", "app.use", "allowedHeaders",
                 "exposedHeaders", "maxAge", "preflightContinue", "credentials: true"),
     "hono": ("Hono", "hono/cors", "allowHeaders", "exposeHeaders", "allowMethods"),
+    "fastify": ("@fastify/cors", "fastify.register", "enableCors"),
     "aiohttp": ("aiohttp_cors", "ResourceOptions", "cors.add", "on_response_prepare",
                 "allow_credentials", "allow_methods"),
 }
 # Words two dialects both own: Hono's cors() takes an options object of the
 # shape Express's cors takes; Starlette and aiohttp-cors share keyword names.
 SHARED = {frozenset({"express", "hono"}): ("cors(", "cors({", "app.use", "maxAge", "credentials: true"),
-          frozenset({"starlette", "aiohttp"}): ("allow_credentials", "allow_methods")}
+          frozenset({"starlette", "aiohttp"}): ("allow_credentials", "allow_methods"),
+          # @fastify/cors took the cors package's option names
+          frozenset({"express", "fastify"}): ("allowedHeaders", "exposedHeaders", "maxAge", "preflightContinue",
+                                              "credentials: true"),
+          frozenset({"hono", "fastify"}): ("credentials: true",)}
 DIALECTS = tuple(MARKERS)
 
 
@@ -246,6 +251,7 @@ def test_every_sample_and_fixture_finding_has_a_fix_and_a_known_frontend(linted)
     ("samples/flask/CORS105", "CORS(app, origins="),
     ("samples/fastapi/CORS105", "app.add_middleware(CORSMiddleware"),
     ("samples/express/CORS201", "cors({ origin: ["),
+    ("samples/fastify/CORS201", "fastify.register(cors, { origin: ["),
 ])
 def test_a_samples_fix_is_written_in_its_servers_syntax(sample, snippet):
     findings = [f for f in lint([str(ROOT / sample)]).findings if re.search(r"/broken\.", f.file)]

@@ -42,6 +42,9 @@ SUPPORTED: dict[str, frozenset[str]] = {
     "express": frozenset({"CORS101", "CORS102", "CORS104", "CORS105", "CORS106", "CORS107", "CORS108", "CORS109",
                           "CORS201", "CORS202", "CORS203", "CORS305", "CORS307", "CORS308", "CORS309"}),
     "hono": frozenset({"CORS101", "CORS105", "CORS109", "CORS201"}),
+    # @fastify/cors (and NestJS on Fastify) always adds Vary: Origin where it is needed
+    "fastify": frozenset({"CORS101", "CORS102", "CORS104", "CORS105", "CORS106", "CORS107", "CORS109", "CORS201",
+                          "CORS203", "CORS301", "CORS302", "CORS305", "CORS307", "CORS308", "CORS309"}),
 }
 
 ON_DISK = rule_fixtures()

@@ -91,6 +91,10 @@ FLASK = "from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__n
 STARLETTE = ("from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\n"
              "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['*'])\n")
 EXPRESS = "const cors = require('cors');\napp.use(cors());\n"
+FASTIFY = ("const fp = require('fastify-plugin');\n"
+           "module.exports = fp(async (fastify) => fastify.register(require('@fastify/cors'), { origin: true }));\n")
+NEST_FASTIFY = ("import { FastifyAdapter } from '@nestjs/platform-fastify';\n"
+                "const app = await NestFactory.create(AppModule, new FastifyAdapter());\napp.enableCors();\n")
 
 # One or more file names for every name the pattern catches, with the kind of
 # config such a file holds. Each must be caught by the pattern and taken by a
@@ -104,6 +108,7 @@ PROMISED = {
     "main.py": STARLETTE, "asgi.py": STARLETTE, "app.py": FLASK, "wsgi.py": FLASK,
     "application.py": FLASK, "api.py": FLASK, "src/server.js": EXPRESS, "index.mjs": EXPRESS,
     "app.cjs": EXPRESS, "api/index.ts": EXPRESS, "main.js": EXPRESS,
+    "plugins/cors.js": FASTIFY, "src/plugins/cors.ts": FASTIFY, "src/main.ts": NEST_FASTIFY,
 }
 
 

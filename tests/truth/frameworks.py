@@ -181,6 +181,7 @@ LAUNCHERS: dict[str, Launcher | str] = {
     "flask": serve_flask,
     "hono": serve_hono,
     "aiohttp": serve_aiohttp,
+    "fastify": "test_fastify_truth.py:serve_fastify",
 }
 
 
