@@ -369,9 +369,10 @@ def _function_policy(js: JsFile, func, src, credentials: bool | None) -> OriginP
     params = _params(func)
     unknown = OriginPolicy("unknown", src, what="origin function")
     body = express._unwrap(func.child_by_field_name("body"))
-    if not params or not params[0] or body is None:
+    if body is None or (params and not params[0]):
         return unknown
-    ctx_origin = re.compile(_CTX_ORIGIN.format(ctx=re.escape(params[0])), re.I)
+    # `() => '*'` reads no request: no text stands for its Origin
+    ctx_origin = re.compile(_CTX_ORIGIN.format(ctx=re.escape(params[0])) if params else r"(?!)", re.I)
     names: set[str] = set()      # texts that stand for the request's Origin
 
     def origin_node(node) -> bool:
