@@ -89,8 +89,10 @@ def send(base: str, req: Req, request_headers: str = REQUESTED_HEADERS, path: st
         conn.close()
 
 
-def serve(path: Path, reqs: list[Req], request_headers: str = REQUESTED_HEADERS) -> list[Real]:
-    with serve_koa(path) as base:
+def serve(path: Path, reqs: list[Req], request_headers: str = REQUESTED_HEADERS, serving=None) -> list[Real]:
+    """The answers of the app ``path`` (served by ``serving``, default
+    serve_koa) to ``reqs``."""
+    with (serving or serve_koa)(path) as base:
         return [send(base, r, request_headers) for r in reqs]
 
 
@@ -121,10 +123,12 @@ def prediction(route, req: Req) -> dict[str, object]:
     return out
 
 
-def agrees(path: Path, request_headers: str = REQUESTED_HEADERS) -> list[tuple[Req, Real]]:
+def agrees(path: Path, request_headers: str = REQUESTED_HEADERS, serving=None) -> list[tuple[Req, Real]]:
+    """Every answer of the real app (``serving``: default serve_koa) is the
+    one the model predicts."""
     route = cors_route(path)
     reqs = requests_for(route)
-    reals = serve(path, reqs, request_headers)
+    reals = serve(path, reqs, request_headers, serving)
     problems = []
     for req, real in zip(reqs, reals):
         want = prediction(route, req)
