@@ -113,7 +113,7 @@ _CORS_IMPORT = re.compile(r"""require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]"
 _ACAO_TEXT = re.compile(r"""['"`]access-control-allow-origin['"`]""", re.I)
 # NestJS: app.enableCors(options), NestFactory.create(AppModule, { cors: ... }),
 # and an options object typed CorsOptions (from 'cors' or @nestjs/common)
-_NEST_CORS = re.compile(r"""\.enableCors\s*\(|:\s*(?:cors\.)?CorsOptions\b|NestFactory\.create[\s\S]{0,400}?\bcors\s*:""")
+_NEST_CORS = re.compile(r"""\.enableCors\s*\(|:\s*(?:cors\.)?CorsOptions\b|NestFactory\.create[\s\S]{0,400}?\bcors\s*[:,}]""")
 # NestJS's other HTTP adapter answers with @fastify/cors, not the cors package
 _FASTIFY = re.compile(r"FastifyAdapter|@fastify/cors|fastify-cors")
 
@@ -687,6 +687,8 @@ def _nest_cors_options(create) -> list:
             if pair.type == "pair" and _node_text(pair.child_by_field_name("key")).strip("'\"") == "cors":
                 value = _unwrap(pair.child_by_field_name("value"))
                 return [] if value is None or value.type in ("false", "null", "undefined") else [value]
+            if pair.type == "shorthand_property_identifier" and _node_text(pair) == "cors":
+                return [pair]   # `{ cors }`: the variable's value (CorsCall evaluates it)
     return []
 
 
@@ -712,9 +714,12 @@ class CorsCall:
         else:
             first = options_node
         self.options_node = first
-        self.options = js.eval(first) if first is not None else JsValue("object", {}, None)
-        if first is not None and first.type == "true":   # NestFactory.create(..., { cors: true })
-            self.options = JsValue("object", {}, None)
+        if first is not None and first.type == "shorthand_property_identifier":   # { cors }
+            self.options = js.eval_ident(first, 0, None)
+        else:
+            self.options = js.eval(first) if first is not None else JsValue("object", {}, None)
+        if first is not None and (first.type == "true" or (self.options.kind == "bool" and self.options.value)):
+            self.options = JsValue("object", {}, None)   # NestFactory.create(..., { cors: true }): enableCors()
 
     def option(self, name: str) -> JsValue | None:
         if self.options.kind != "object":
