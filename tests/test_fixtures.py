@@ -44,7 +44,8 @@ SUPPORTED: dict[str, frozenset[str]] = {
                           "CORS201", "CORS202", "CORS203", "CORS305", "CORS307", "CORS308", "CORS309"}),
     "hono": frozenset({"CORS101", "CORS105", "CORS109", "CORS201"}),
     # @koa/cors never sends '*' with credentials (it echoes the Origin instead) and always adds Vary
-    "koa": frozenset({"CORS101", "CORS102", "CORS104", "CORS105", "CORS106", "CORS109", "CORS203", "CORS309"}),
+    "koa": frozenset({"CORS101", "CORS102", "CORS104", "CORS105", "CORS106", "CORS109", "CORS203", "CORS301",
+                      "CORS304", "CORS305", "CORS309"}),
 }
 
 ON_DISK = rule_fixtures()

@@ -141,3 +141,24 @@ def test_unparseable_manifests_are_no_version(tmp_path):
     assert koa.pinned_major(str(app), (str(tmp_path),)) == (None, "")
     [finding] = [f for f in lint([str(tmp_path)]).findings if f.code == "CORS105"]
     assert "no @koa/cors version found" in finding.message
+
+
+@pytest.mark.parametrize("head,mount,status", [
+    ("import Router from '@koa/router';\nconst router = new Router();\n", "router.use(cors())", 404),
+    ("const KoaRouter = require('koa-router');\nconst api = new KoaRouter({ prefix: '/api' });\n",
+     "api.get('/items', cors(), list)", 404),
+    ("import Router from '@koa/router';\nconst router = new Router();\napp.use(router.allowedMethods());\n",
+     "router.use(cors())", 200),
+    ("import Router from '@koa/router';\nconst router = new Router();\nrouter.all('/api/(.*)', ok);\n",
+     "router.use(cors())", 204),
+    ("const router = makeRouter();\n", "router.use(cors())", 204),
+])
+def test_cors_on_a_router_answers_no_preflight(tmp_path, head, mount, status):
+    from corslint.scenarios import answer
+    path = tmp_path / "app.mjs"
+    path.write_text(f"import Koa from 'koa';\nimport cors from '@koa/cors';\nconst app = new Koa();\n{head}{mount};\n")
+    model, _ = build_model([str(path)])
+    [route] = [r for r in model.routes if r.is_cors()]
+    pre = answer(route, "OPTIONS", "https://app.example.com", preflight=True).response
+    assert pre.status == status
+    assert (pre.get_all("access-control-allow-origin") == ["*"]) == (status == 204)

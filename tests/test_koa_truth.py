@@ -262,3 +262,27 @@ def test_table_is_the_installed_package():
     version = json.loads((NODE_MODULES / "@koa" / "cors" / "package.json").read_text())["version"]
     assert koa.SEMANTICS.library == f"@koa/cors {version}"
     assert koa.NEWEST_MAJOR == int(version.split(".")[0])
+
+
+@pytest.mark.parametrize("name,status,allow", [
+    ("CORS301/router_use_cors.js", 404, None),
+    ("CORS304/router_allowed_methods.js", 200, "HEAD, GET"),
+])
+def test_cors_on_a_koa_router_never_sees_a_preflight(name, status, allow):
+    """@koa/router runs router.use() middleware only when a route of the
+    request's method matches the path: a preflight's OPTIONS matches none."""
+    path = FIXTURES / name
+    actual, pre = serve(path, [Req("https://app.example.com"), Req("https://app.example.com", True)])
+    assert actual.get("access-control-allow-origin") == ["https://app.example.com"]
+    assert pre.status == status and pre.get("access-control-allow-origin") == []
+    assert pre.get("allow") == ([allow] if allow else [])
+    predicted = prediction(cors_route(path), Req("https://app.example.com", True))
+    assert predicted["status"] == status and predicted["access-control-allow-origin"] is None
+    code = path.parent.name
+    assert [f.line for f in lint([str(path)]).findings if f.code == code] == [9]
+
+
+def test_an_options_route_on_the_router_lets_cors_answer():
+    path = FIXTURES / "CORS304" / "router_options_route_fp.js"
+    [pre] = serve(path, [Req("https://app.example.com", True)])
+    assert pre.status == 204 and pre.get("access-control-allow-origin") == ["https://app.example.com"]

@@ -30,6 +30,12 @@ def _allow_header(intent: FixIntent) -> str:
             f"{js_list(joined(('Content-Type',), headers))} }}) from @koa/cors.")
 
 
+# cors() on an @koa/router Router runs only where a route of the request's
+# method matches, and no route matches OPTIONS.
+_ON_THE_APP = ("mount cors() on the Koa app, app.use(cors(options)) before app.use(router.routes()), not "
+               "with router.use() or on one route: @koa/router runs a path's middleware only when a route "
+               "of the request's method matches, and none matches a preflight's OPTIONS")
+
 WORDING = {
     "send-origin-as-browsers-send-it": (
         "Write each origin exactly as browsers send the Origin header: lowercase "
@@ -63,6 +69,10 @@ WORDING = {
     "list-exposed-headers-not-wildcard": (
         "List the response headers scripts need by name: "
         "cors({ exposeHeaders: ['X-Total-Count', 'Content-Disposition'] })."),
+    "answer-preflight-before-handlers": f"Let @koa/cors answer preflights: {_ON_THE_APP}.",
+    "send-allow-origin-on-preflight": (
+        f"Let @koa/cors answer preflights with its headers: {_ON_THE_APP} (router.allowedMethods() "
+        "answers OPTIONS with Allow only)."),
     "allow-method-on-preflight": _allow_method,
     "allow-request-header-on-preflight": _allow_header,
     "spell-methods-as-tokens": (

@@ -25,6 +25,12 @@ tests/test_koa_truth.py), and where 4.x differs:
   (when truthy), Allow-Methods (default GET,HEAD,PUT,POST,DELETE,PATCH) and
   Allow-Headers (default: the requested headers echoed, with no Vary for them);
   an OPTIONS request without it goes to the next middleware;
+* mounted on an @koa/router Router (``router.use(cors())``, ``router.get(path,
+  cors(), ...)``), it never sees a preflight: the router runs a path's
+  middleware only when a route of the request's method matches, and none
+  matches OPTIONS (unless the router has an ``options``/``all`` route), so
+  ``router.allowedMethods()`` answers 200 with Allow only, or Koa 404s
+  (@koa/router 15.7.0, checked by the truth tests);
 * ``keepHeadersOnError`` (default on) copies these headers onto thrown errors'
   answers; ``secureContext`` adds COOP/COEP; ``privateNetworkAccess`` answers
   Access-Control-Request-Private-Network. Options it does not know are
@@ -33,11 +39,12 @@ tests/test_koa_truth.py), and where 4.x differs:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 
-from ..model import Route, Unknown, Value
+from ..model import Outcome, Route, Unknown, Value
 from . import _pyast, express
 from ._appmodel import ACTUAL_METHODS, OriginPolicy
 from ._includes import is_within
@@ -193,10 +200,52 @@ def pinned_major(path: str, roots: tuple[str, ...] | None) -> tuple[int | None, 
 # ---------------------------------------------------------------- the reader
 
 
+ROUTER_PACKAGES = ("@koa/router", "koa-router")
+
+
 class KoaFile(JsFile):
     """A JavaScript/TypeScript file that imports @koa/cors."""
 
     version: tuple[int | None, str] = (None, "")
+
+    def router_classes(self) -> set[str]:
+        """The names @koa/router (or koa-router) is imported under."""
+        names: set[str] = set()
+        for n in _walk(self.root):
+            if n.type == "import_statement":
+                source = n.child_by_field_name("source")
+                if source is not None and self.eval(source).value in ROUTER_PACKAGES:
+                    for clause in _walk(n):
+                        if clause.type == "import_clause":
+                            names.update(_node_text(d) for d in clause.named_children if d.type == "identifier")
+                        elif clause.type == "import_specifier":
+                            alias = clause.child_by_field_name("alias")
+                            names.add(_node_text(alias if alias is not None else clause.child_by_field_name("name")))
+            elif n.type == "variable_declarator":
+                value = express._unwrap(n.child_by_field_name("value"))
+                name = n.child_by_field_name("name")
+                if value is not None and value.type == "call_expression" and name is not None and \
+                        name.type == "identifier" and _node_text(value.child_by_field_name("function")) == "require":
+                    args = value.child_by_field_name("arguments")
+                    if args is not None and args.named_children and \
+                            self.eval(args.named_children[0]).value in ROUTER_PACKAGES:
+                        names.add(_node_text(name))
+        return names
+
+    def is_router(self, node) -> bool:
+        """``node`` names an object made with ``new Router()`` of @koa/router."""
+        node = express._unwrap(node)
+        if node is None or node.type != "identifier":
+            return False
+        value = express._unwrap(self.resolve(node))
+        if value is None or value.type != "new_expression":
+            return False
+        return _node_text(value.child_by_field_name("constructor")) in self.router_classes()
+
+    def mentions(self, method: str) -> bool:
+        """A call of ``.method(`` anywhere in the file."""
+        return any(n.type == "member_expression" and _node_text(n.child_by_field_name("property")) == method
+                   for n in _walk(self.root))
 
     def _cors_names(self) -> set[str]:
         names: set[str] = set()
@@ -254,6 +303,27 @@ class KoaCors(express.CorsCall):
     def __init__(self, js: KoaFile, call):
         super().__init__(js, call, ())
         self.major, self.pinned_at = js.version
+
+    def _router_preflight(self) -> Outcome | None:
+        """cors() mounted on an @koa/router Router (``router.use(cors())`` or
+        ``router.get(path, cors(), ...)``): the router runs a path's
+        middleware only when a route of the request's method matches, so an
+        OPTIONS preflight never reaches cors() unless the router has an
+        OPTIONS (or ``all``) route; ``router.allowedMethods()`` then answers
+        it 200 with Allow and no CORS header, else nothing does (Koa's 404)."""
+        args = self.call.parent
+        mount = args.parent if args is not None and args.type == "arguments" else None
+        func = mount.child_by_field_name("function") if mount is not None else None
+        if func is None or func.type != "member_expression" or \
+                not self.js.is_router(func.child_by_field_name("object")):
+            return None
+        if self.js.mentions("options") or self.js.mentions("all"):
+            return None
+        if self.js.mentions("allowedMethods"):
+            return Outcome(200, self.anchor, reason="@koa/router's allowedMethods() answers OPTIONS with Allow "
+                                                    "and no CORS header: cors() on the router never sees a preflight")
+        return Outcome(404, self.anchor, reason="no @koa/router route answers OPTIONS, so cors() on the router "
+                                                "never sees a preflight and Koa answers 404")
 
     def _credentials(self) -> bool | None:
         """`!!options.credentials` (None: a function, or not known)."""
@@ -345,8 +415,13 @@ class KoaCors(express.CorsCall):
             origin=policy, origin_note=policy.note, credentials=credentials, expose=expose_header,
             methods=acam, allow_headers=allow_headers, echoes_request_headers=echoes, max_age=max_age,
             vary_at=self.anchor)
+        # the methods the app's routes accept (router.put('/items/:id', ...)): they need preflights
         route = library_route(SEMANTICS, settings, name=f"cors() at {self.path_line}", anchor=self.anchor,
-                              path=path, app_methods=ACTUAL_METHODS)
+                              path=path, declared=self.js._declared_methods(), app_methods=ACTUAL_METHODS)
+        router_answer = self._router_preflight()
+        if router_answer is not None:
+            route.branches[0] = dataclasses.replace(route.branches[0], outcome=router_answer, headers=(),
+                                                    label="@koa/router")
         # `options = { ...defaults, ...options }`: a key it does not know is never read
         if self.options.kind == "object":
             written = [(key, self.where(value)) for key, value in self.options.value.items() if key != "..."]
