@@ -131,8 +131,29 @@ def _read(path: str) -> str | None:
         return None
 
 
+_FOUND: dict[tuple, tuple[int | None, str] | None] = {}
+
+
 def _lock_major(directory: str) -> tuple[int, str] | None:
-    """The major of @koa/cors a lockfile in ``directory`` installs."""
+    """The major of @koa/cors a lockfile in ``directory`` installs (each
+    lockfile read once while it is unchanged: a monorepo's one lockfile
+    serves every file under it)."""
+    key = ("lock", directory) + tuple(_stamp(os.path.join(directory, name))
+                                      for name in ("package-lock.json", "yarn.lock", "pnpm-lock.yaml"))
+    if key not in _FOUND:
+        _FOUND[key] = _read_lock_major(directory)
+    return _FOUND[key]
+
+
+def _stamp(path: str) -> tuple:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _read_lock_major(directory: str) -> tuple[int, str] | None:
     text = _read(os.path.join(directory, "package-lock.json"))
     if text is not None:
         try:
