@@ -117,3 +117,22 @@ def test_origin_list_is_exact_and_regexp_test():
     assert upper.get("access-control-allow-origin") == [] and evil.get("access-control-allow-origin") == []
     # cors sends credentials to every origin, allowed or not
     assert evil.get("access-control-allow-credentials") == ["true"]
+
+
+def test_enable_cors_after_init_reaches_no_route(tmp_path):
+    """NestApplication.use() after init() (listen() runs it) mounts cors
+    behind the routes: corslint reads no CORS there and says why."""
+    text = (FIXTURES / "CORS105" / "nest_origin_true_credentials.js").read_text()
+    late = tmp_path / "main.js"
+    late.write_text(text.replace("  app.enableCors({ origin: true, credentials: true }); // expect: CORS105\n",
+                                 "  await app.init();\n  app.enableCors({ origin: true, credentials: true });\n"))
+    actual, pre = serve(late, [Req("https://evil.example"), Req("https://evil.example", True)], serving=serve_nest)
+    assert actual.status == 200 and actual.get("access-control-allow-origin") == []
+    assert pre.status == 404 and pre.get("access-control-allow-origin") == []
+    result = lint([str(late)])
+    assert not result.findings
+    [notice] = [p for p in result.problems if not p.fatal]
+    assert notice.line == 21 and "after listen()/init()" in notice.message
+    # before init(), the same call is read as cors(options)
+    assert [f.line for f in lint([str(FIXTURES / "CORS105" / "nest_origin_true_credentials.js")]).findings
+            if f.code == "CORS105"] == [20]

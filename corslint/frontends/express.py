@@ -217,6 +217,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         model.routes.extend(routes)
         if js.bound_met is not None:
             model.problems.append(js.bound_met)
+        model.problems.extend(js.notices)
     return model
 
 
@@ -319,6 +320,7 @@ class JsFile:
         self.root = root
         self.steps = 0                               # expressions evaluated so far
         self.bound_met: ParseProblem | None = None   # the first bound met: the notice to give
+        self.notices: list[ParseProblem] = []        # what the file does that corslint says, not judges
         self.decls: dict[str, list] = {}
         for n in _walk(root):
             if n.type == "variable_declarator":
@@ -543,6 +545,15 @@ class JsFile:
                 # applyOptions calls enableCors(options), or enableCors() for `true`
                 for option in _nest_cors_options(n):
                     routes.append(CorsCall(self, n, declared, options_node=option).route())
+            if enable_cors and _after_init(n):
+                # NestApplication.use() after init() (which listen() runs) mounts cors behind the
+                # routes, which answer first: no route answer ever gets its headers (checked with
+                # @nestjs/core 12.5.1: GET gets no CORS header, a preflight 404)
+                self.notices.append(ParseProblem(
+                    self.path, n.start_point[0] + 1,
+                    "enableCors() is called after listen()/init(), so NestJS mounts cors behind the routes "
+                    "and no route answer carries its headers: call it before listen()", fatal=False))
+                continue
             if _node_text(function) in self.cors_names or enable_cors:
                 routes.append(CorsCall(self, n, declared).route())
                 args = n.child_by_field_name("arguments")
@@ -604,6 +615,27 @@ class JsFile:
                     path = fv.value
             out.append((verb, path))
         return out
+
+
+def _after_init(call) -> bool:
+    """``app.enableCors(...)`` after ``await app.listen(...)`` or ``app.init()``
+    on the same object, earlier in the same block."""
+    function = call.child_by_field_name("function")
+    target = _node_text(function.child_by_field_name("object"))
+    statement = call
+    while statement.parent is not None and statement.parent.type not in ("statement_block", "program"):
+        statement = statement.parent
+    sibling = statement.prev_named_sibling
+    while sibling is not None:
+        for n in _walk(sibling):
+            if n.type == "call_expression":
+                f = n.child_by_field_name("function")
+                if f is not None and f.type == "member_expression" and \
+                        _node_text(f.child_by_field_name("property")) in ("listen", "init") and \
+                        _node_text(f.child_by_field_name("object")) == target:
+                    return True
+        sibling = sibling.prev_named_sibling
+    return False
 
 
 def _flattened(items: list[JsValue]) -> list[JsValue]:
