@@ -296,10 +296,20 @@ class KoaFile(JsFile):
                         names.add(_node_text(name))
         return names
 
+    def _required_here(self, function) -> bool:
+        """``require('@koa/cors')(options)``: called where it is required."""
+        function = express._unwrap(function)
+        if function is None or function.type != "call_expression" or \
+                _node_text(function.child_by_field_name("function")) != "require":
+            return False
+        args = function.child_by_field_name("arguments")
+        return bool(args is not None and args.named_children and self.eval(args.named_children[0]).value == PACKAGE)
+
     def routes(self) -> list[Route]:
         routes = []
         for n in _walk(self.root):
-            if n.type == "call_expression" and _node_text(n.child_by_field_name("function")) in self.cors_names:
+            if n.type == "call_expression" and (_node_text(n.child_by_field_name("function")) in self.cors_names
+                                                or self._required_here(n.child_by_field_name("function"))):
                 routes.append(KoaCors(self, n).route())
         routes.sort(key=lambda r: (r.source.line, r.source.column))
         return routes
