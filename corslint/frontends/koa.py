@@ -70,7 +70,8 @@ from .express import JS_UNKNOWN, JsFile, _list_text, _node_text, _params, _walk
 NAME = "koa"
 PACKAGE = "@koa/cors"
 NEWEST_MAJOR = 5
-# Bytes every file recognises() accepts hold (the discovery prefilter).
+# The walk's prefilter: the file names and the bytes every file recognises() accepts hold.
+WALK_SUFFIXES = express.JS_EXTENSIONS
 WALK_MARKER = rb"""['"]@koa/cors['"]"""
 
 # @koa/cors 5.0.0, index.js (the version tests/framework_truth/node/package-lock.json
