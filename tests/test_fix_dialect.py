@@ -40,17 +40,22 @@ MARKERS = {
                 "exposedHeaders", "maxAge", "preflightContinue", "credentials: true"),
     "hono": ("Hono", "hono/cors", "allowHeaders", "exposeHeaders", "allowMethods"),
     "fastify": ("@fastify/cors", "fastify.register", "enableCors"),
+    "koa": ("Koa", "@koa/cors", "ctx.get("),
     "aiohttp": ("aiohttp_cors", "ResourceOptions", "cors.add", "on_response_prepare",
                 "allow_credentials", "allow_methods"),
 }
-# Words two dialects both own: Hono's cors() takes an options object of the
-# shape Express's cors takes; Starlette and aiohttp-cors share keyword names.
+# Words two dialects both own: Hono's and @koa/cors's cors() take an options
+# object of the shape Express's cors takes (@koa/cors's names are Hono's);
+# Starlette and aiohttp-cors share keyword names.
 SHARED = {frozenset({"express", "hono"}): ("cors(", "cors({", "app.use", "maxAge", "credentials: true"),
+          frozenset({"express", "koa"}): ("cors(", "cors({", "app.use", "maxAge", "credentials: true"),
+          frozenset({"hono", "koa"}): ("allowHeaders", "exposeHeaders", "allowMethods"),
           frozenset({"starlette", "aiohttp"}): ("allow_credentials", "allow_methods"),
           # @fastify/cors took the cors package's option names
           frozenset({"express", "fastify"}): ("allowedHeaders", "exposedHeaders", "maxAge", "preflightContinue",
                                               "credentials: true"),
-          frozenset({"hono", "fastify"}): ("credentials: true",)}
+          frozenset({"hono", "fastify"}): ("credentials: true",),
+          frozenset({"koa", "fastify"}): ("maxAge", "credentials: true")}
 DIALECTS = tuple(MARKERS)
 
 

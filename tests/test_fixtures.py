@@ -45,6 +45,9 @@ SUPPORTED: dict[str, frozenset[str]] = {
     # @fastify/cors (and NestJS on Fastify) always adds Vary: Origin where it is needed
     "fastify": frozenset({"CORS101", "CORS102", "CORS104", "CORS105", "CORS106", "CORS107", "CORS109", "CORS201",
                           "CORS203", "CORS301", "CORS302", "CORS305", "CORS307", "CORS308", "CORS309"}),
+    # @koa/cors never sends '*' with credentials (it echoes the Origin instead) and always adds Vary
+    "koa": frozenset({"CORS101", "CORS102", "CORS103", "CORS104", "CORS105", "CORS106", "CORS109", "CORS203", "CORS301",
+                      "CORS304", "CORS305", "CORS309"}),
 }
 
 ON_DISK = rule_fixtures()

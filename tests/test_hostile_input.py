@@ -881,7 +881,7 @@ def test_a_nul_byte_in_an_nginx_directive_name_is_refused_as_nginx_refuses_it(tm
 
 # Every frontend's samples, as written (LF, UTF-8 with a non-ASCII comment), with
 # CRLF line ends, and in Latin-1: the same findings at the same lines and columns.
-TWIN_SAMPLES = ("nginx", "apache", "django", "flask", "fastapi", "express")
+TWIN_SAMPLES = ("nginx", "apache", "django", "flask", "fastapi", "express", "koa", "nestjs")
 
 
 def _twin_tree(root: Path, frontend: str, convert) -> Path:

@@ -82,6 +82,16 @@ def check(model):
                     first = sent[0][0]
                     failure, req = _judge(route, branch, origin, ans.response)
                     again = [h for h, _ in sent[1:] if h.source != first.source]
+                    # one setting that sends the header once per entry of a list
+                    fields = [first] + [h for h, _ in sent[1:] if h.source == first.source and h.raw != first.raw]
+                    if len(fields) > 1 and not again:
+                        yield report(
+                            f"Access-Control-Allow-Origin is sent {len(fields)} times on one answer, "
+                            f"one field per value ({', '.join(repr(h.raw) for h in fields)}): browsers "
+                            "refuse a response with two." + (f" ({first.note})" if first.note else ""),
+                            first.source, failure=failure, request=req, route=route,
+                        )
+                        break
                     if len(again) > MAX_EACH:
                         yield _many(first, again, failure, req, route)
                         break

@@ -113,7 +113,7 @@ _CORS_IMPORT = re.compile(r"""require\(\s*['"]cors['"]\s*\)|from\s+['"]cors['"]"
 _ACAO_TEXT = re.compile(r"""['"`]access-control-allow-origin['"`]""", re.I)
 # NestJS: app.enableCors(options), NestFactory.create(AppModule, { cors: ... }),
 # and an options object typed CorsOptions (from 'cors' or @nestjs/common)
-_NEST_CORS = re.compile(r"""\.enableCors\s*\(|:\s*(?:cors\.)?CorsOptions\b|NestFactory\.create[\s\S]{0,400}?\bcors\s*:""")
+_NEST_CORS = re.compile(r"""\.enableCors\s*\(|:\s*(?:cors\.)?CorsOptions\b|NestFactory\.create[\s\S]{0,400}?\bcors\s*[:,}]""")
 # NestJS's other HTTP adapter answers with @fastify/cors, not the cors package
 _FASTIFY = re.compile(r"FastifyAdapter|@fastify/cors|fastify-cors")
 # The walk's prefilter (frontends/__init__.py): every regex above needs
@@ -221,6 +221,7 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         model.routes.extend(routes)
         if js.bound_met is not None:
             model.problems.append(js.bound_met)
+        model.problems.extend(js.notices)
     return model
 
 
@@ -323,6 +324,7 @@ class JsFile:
         self.root = root
         self.steps = 0                               # expressions evaluated so far
         self.bound_met: ParseProblem | None = None   # the first bound met: the notice to give
+        self.notices: list[ParseProblem] = []        # what the file does that corslint says, not judges
         self.decls: dict[str, list] = {}
         for n in _walk(root):
             if n.type == "variable_declarator":
@@ -547,6 +549,15 @@ class JsFile:
                 # applyOptions calls enableCors(options), or enableCors() for `true`
                 for option in _nest_cors_options(n):
                     routes.append(CorsCall(self, n, declared, options_node=option).route())
+            if enable_cors and _after_init(n):
+                # NestApplication.use() after init() (which listen() runs) mounts cors behind the
+                # routes, which answer first: no route answer ever gets its headers (checked with
+                # @nestjs/core 12.5.1: GET gets no CORS header, a preflight 404)
+                self.notices.append(ParseProblem(
+                    self.path, n.start_point[0] + 1,
+                    "enableCors() is called after listen()/init(), so NestJS mounts cors behind the routes "
+                    "and no route answer carries its headers: call it before listen()", fatal=False))
+                continue
             if _node_text(function) in self.cors_names or enable_cors:
                 routes.append(CorsCall(self, n, declared).route())
                 args = n.child_by_field_name("arguments")
@@ -608,6 +619,27 @@ class JsFile:
                     path = fv.value
             out.append((verb, path))
         return out
+
+
+def _after_init(call) -> bool:
+    """``app.enableCors(...)`` after ``await app.listen(...)`` or ``app.init()``
+    on the same object, earlier in the same block."""
+    function = call.child_by_field_name("function")
+    target = _node_text(function.child_by_field_name("object"))
+    statement = call
+    while statement.parent is not None and statement.parent.type not in ("statement_block", "program"):
+        statement = statement.parent
+    sibling = statement.prev_named_sibling
+    while sibling is not None:
+        for n in _walk(sibling):
+            if n.type == "call_expression":
+                f = n.child_by_field_name("function")
+                if f is not None and f.type == "member_expression" and \
+                        _node_text(f.child_by_field_name("property")) in ("listen", "init") and \
+                        _node_text(f.child_by_field_name("object")) == target:
+                    return True
+        sibling = sibling.prev_named_sibling
+    return False
 
 
 def _flattened(items: list[JsValue]) -> list[JsValue]:
@@ -691,6 +723,8 @@ def _nest_cors_options(create) -> list:
             if pair.type == "pair" and _node_text(pair.child_by_field_name("key")).strip("'\"") == "cors":
                 value = _unwrap(pair.child_by_field_name("value"))
                 return [] if value is None or value.type in ("false", "null", "undefined") else [value]
+            if pair.type == "shorthand_property_identifier" and _node_text(pair) == "cors":
+                return [pair]   # `{ cors }`: the variable's value (CorsCall evaluates it)
     return []
 
 
@@ -716,9 +750,12 @@ class CorsCall:
         else:
             first = options_node
         self.options_node = first
-        self.options = js.eval(first) if first is not None else JsValue("object", {}, None)
-        if first is not None and first.type == "true":   # NestFactory.create(..., { cors: true })
-            self.options = JsValue("object", {}, None)
+        if first is not None and first.type == "shorthand_property_identifier":   # { cors }
+            self.options = js.eval_ident(first, 0, None)
+        else:
+            self.options = js.eval(first) if first is not None else JsValue("object", {}, None)
+        if first is not None and (first.type == "true" or (self.options.kind == "bool" and self.options.value)):
+            self.options = JsValue("object", {}, None)   # NestFactory.create(..., { cors: true }): enableCors()
 
     def option(self, name: str) -> JsValue | None:
         if self.options.kind != "object":

@@ -182,6 +182,8 @@ LAUNCHERS: dict[str, Launcher | str] = {
     "hono": serve_hono,
     "aiohttp": serve_aiohttp,
     "fastify": "test_fastify_truth.py:serve_fastify",
+    "koa": "test_koa_truth.py:serve_koa",
+    "nestjs": "test_nest_truth.py:serve_nest",
 }
 
 
