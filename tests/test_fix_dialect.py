@@ -41,11 +41,17 @@ MARKERS = {
     "hono": ("Hono", "hono/cors", "allowHeaders", "exposeHeaders", "allowMethods"),
     "aiohttp": ("aiohttp_cors", "ResourceOptions", "cors.add", "on_response_prepare",
                 "allow_credentials", "allow_methods"),
+    "litestar": ("Litestar", "CORSConfig", "cors_config", "allow_origins", "allow_origin_regex",
+                 "allow_credentials", "allow_methods"),
 }
 # Words two dialects both own: Hono's cors() takes an options object of the
 # shape Express's cors takes; Starlette and aiohttp-cors share keyword names.
 SHARED = {frozenset({"express", "hono"}): ("cors(", "cors({", "app.use", "maxAge", "credentials: true"),
-          frozenset({"starlette", "aiohttp"}): ("allow_credentials", "allow_methods")}
+          frozenset({"starlette", "aiohttp"}): ("allow_credentials", "allow_methods"),
+          # Litestar's CORSConfig takes Starlette's keyword names
+          frozenset({"starlette", "litestar"}): ("allow_origins", "allow_origin_regex", "allow_credentials",
+                                                 "allow_methods"),
+          frozenset({"aiohttp", "litestar"}): ("allow_credentials", "allow_methods")}
 DIALECTS = tuple(MARKERS)
 
 
@@ -146,6 +152,9 @@ RENDERED = [
     ("aiohttp", "reflect-only-allowlisted-origins", ('defaults={"https://app.example.com": '
                                                      "aiohttp_cors.ResourceOptions(allow_credentials=True)}",)),
     ("aiohttp", "vary-on-origin", ("app.on_response_prepare.append(add_vary)",)),
+    ("litestar", "reflect-only-allowlisted-origins", ('CORSConfig(allow_origins=["https://app.example.com"], '
+                                                      "allow_credentials=True)",)),
+    ("litestar", "anchor-origin-pattern", ("Litestar turns '*' into '.*'",)),
 ]
 
 

@@ -43,6 +43,8 @@ SUPPORTED: dict[str, frozenset[str]] = {
     "express": frozenset({"CORS101", "CORS102", "CORS104", "CORS105", "CORS106", "CORS107", "CORS108", "CORS109",
                           "CORS201", "CORS202", "CORS203", "CORS305", "CORS307", "CORS308", "CORS309"}),
     "hono": frozenset({"CORS101", "CORS105", "CORS109", "CORS201"}),
+    "litestar": frozenset({"CORS101", "CORS104", "CORS105", "CORS106", "CORS107", "CORS108", "CORS109",
+                           "CORS203", "CORS307", "CORS308", "CORS309"}),
 }
 
 ON_DISK = rule_fixtures()
