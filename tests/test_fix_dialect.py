@@ -43,6 +43,8 @@ MARKERS = {
                 "allow_credentials", "allow_methods"),
     "litestar": ("Litestar", "CORSConfig", "cors_config", "allow_origins", "allow_origin_regex",
                  "allow_credentials", "allow_methods"),
+    "quart": ("Quart", "quart_cors", "route_cors", "cors(app", "send_origin_wildcard", "allow_origin=",
+              "allow_credentials", "allow_methods"),
 }
 # Words two dialects both own: Hono's cors() takes an options object of the
 # shape Express's cors takes; Starlette and aiohttp-cors share keyword names.
@@ -51,7 +53,18 @@ SHARED = {frozenset({"express", "hono"}): ("cors(", "cors({", "app.use", "maxAge
           # Litestar's CORSConfig takes Starlette's keyword names
           frozenset({"starlette", "litestar"}): ("allow_origins", "allow_origin_regex", "allow_credentials",
                                                  "allow_methods"),
-          frozenset({"aiohttp", "litestar"}): ("allow_credentials", "allow_methods")}
+          frozenset({"aiohttp", "litestar"}): ("allow_credentials", "allow_methods"),
+          # Quart-CORS's keywords are Starlette's, bar allow_origin
+          **{frozenset({"quart", other}): ("allow_credentials", "allow_methods")
+             for other in ("starlette", "aiohttp", "litestar")},
+          # Starlette's and Litestar's allow_origins is the likeliest misspelling of Quart-CORS's
+          # allow_origin: CORS109's fix quotes what the user wrote
+          **{frozenset({"quart", other}): ("allow_credentials", "allow_methods", "allow_origins")
+             for other in ("starlette", "litestar")},
+          # Quart-CORS's extension is a function named as Express's package
+          frozenset({"quart", "express"}): ("cors(",), frozenset({"quart", "hono"}): ("cors(",),
+          # Quart has Flask's API (after_request, automatic OPTIONS answers)
+          frozenset({"quart", "flask"}): ("after_request", "automatic_options")}
 DIALECTS = tuple(MARKERS)
 
 
@@ -155,6 +168,9 @@ RENDERED = [
     ("litestar", "reflect-only-allowlisted-origins", ('CORSConfig(allow_origins=["https://app.example.com"], '
                                                       "allow_credentials=True)",)),
     ("litestar", "anchor-origin-pattern", ("Litestar turns '*' into '.*'",)),
+    ("quart", "anchor-origin-pattern", (r're.compile(r"https://(app|admin)\.example\.com$")',)),
+    ("quart", "reflect-only-allowlisted-origins", ('app = cors(app, allow_origin=["https://app.example.com"], '
+                                                   "allow_credentials=True)",)),
 ]
 
 

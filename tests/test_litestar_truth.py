@@ -13,11 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-import http.client
 import runpy
-import socket
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -27,6 +23,7 @@ import pytest
 from corslint.frontends import litestar as litestar_frontend
 from corslint.lint import lint
 from corslint.scenarios import answer
+from asgi_loopback import fetch, serve_asgi
 from test_framework_truth import SAMPLES, Real, cors_route, requests_for
 
 litestar = pytest.importorskip("litestar")
@@ -43,26 +40,8 @@ COOKIE = "session=signed-in"
 def serve_litestar(path: Path) -> Iterator[str]:
     """Serve the app of the Litestar module at ``path`` (its CORS route at
     /api/items) with uvicorn on a loopback port; yields its base URL."""
-    app = runpy.run_path(str(path))["app"]
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    try:
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not start {path}")
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(20)
-        sock.close()
+    with serve_asgi(runpy.run_path(str(path))["app"], str(path)) as base:
+        yield base
 
 
 @dataclass(frozen=True)
@@ -79,7 +58,6 @@ class Ask:
 
 
 def send(base: str, asks: list[Ask]) -> list[Real]:
-    host, port = base.rsplit("/", 1)[1].split(":")
     out = []
     for ask in asks:
         headers = {"Origin": ask.origin}
@@ -89,17 +67,7 @@ def send(base: str, asks: list[Ask]) -> list[Real]:
             headers["Access-Control-Request-Method"] = ask.request_method
             if ask.request_headers:
                 headers["Access-Control-Request-Headers"] = ask.request_headers
-        conn = http.client.HTTPConnection(host, int(port), timeout=20)
-        try:
-            conn.request(ask.method, "/api/items", headers=headers)
-            resp = conn.getresponse()
-            resp.read()
-            found: dict[str, list[str]] = {}
-            for name, value in resp.getheaders():
-                found.setdefault(name.lower(), []).append(value)
-            out.append(Real(resp.status, found))
-        finally:
-            conn.close()
+        out.append(fetch(base, ask.method, "/api/items", headers))
     return out
 
 
@@ -320,13 +288,7 @@ def test_the_vary_fix_reaches_every_answer():
     refused, allowed = serve(path, [Ask("https://evil.example"), Ask("https://app.example.com")])
     assert refused.get("vary") == ["Origin"] and allowed.get("vary") == ["Origin"]
     with serve_litestar(path) as base:
-        host, port = base.rsplit("/", 1)[1].split(":")
-        conn = http.client.HTTPConnection(host, int(port), timeout=20)
-        conn.request("GET", "/api/items")
-        resp = conn.getresponse()
-        resp.read()
-        assert resp.getheader("Vary") == "Origin"   # no Origin at all
-        conn.close()
+        assert fetch(base, "GET", "/api/items", {}).get("vary") == ["Origin"]   # no Origin at all
 
 
 def test_recognised_by_content_and_neighbours_keep_their_files(tmp_path):
