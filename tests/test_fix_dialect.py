@@ -45,6 +45,7 @@ MARKERS = {
                  "allow_credentials", "allow_methods"),
     "quart": ("Quart", "quart_cors", "route_cors", "cors(app", "send_origin_wildcard", "allow_origin=",
               "allow_credentials", "allow_methods"),
+    "sanic": ("Sanic", "sanic_cors", "@app.on_response"),
 }
 # Words two dialects both own: Hono's cors() takes an options object of the
 # shape Express's cors takes; Starlette and aiohttp-cors share keyword names.
@@ -64,7 +65,10 @@ SHARED = {frozenset({"express", "hono"}): ("cors(", "cors({", "app.use", "maxAge
           # Quart-CORS's extension is a function named as Express's package
           frozenset({"quart", "express"}): ("cors(",), frozenset({"quart", "hono"}): ("cors(",),
           # Quart has Flask's API (after_request, automatic OPTIONS answers)
-          frozenset({"quart", "flask"}): ("after_request", "automatic_options")}
+          frozenset({"quart", "flask"}): ("after_request", "automatic_options"),
+          # Sanic-CORS is a fork of Flask-CORS: same call and option names
+          frozenset({"sanic", "flask"}): ("CORS(app", "supports_credentials", "send_wildcard", "cross_origin",
+                                          "intercept_exceptions", "automatic_options")}
 DIALECTS = tuple(MARKERS)
 
 
@@ -169,6 +173,7 @@ RENDERED = [
                                                       "allow_credentials=True)",)),
     ("litestar", "anchor-origin-pattern", ("Litestar turns '*' into '.*'",)),
     ("quart", "anchor-origin-pattern", (r're.compile(r"https://(app|admin)\.example\.com$")',)),
+    ("sanic", "anchor-origin-pattern", ("CVE-2026-37737", r'origins=[r"^https://(app|admin)\.example\.com$"]')),
     ("quart", "reflect-only-allowlisted-origins", ('app = cors(app, allow_origin=["https://app.example.com"], '
                                                    "allow_credentials=True)",)),
 ]

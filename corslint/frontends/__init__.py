@@ -20,7 +20,7 @@ import importlib
 from types import ModuleType
 
 # Tried in order; the first that recognises a file takes it.
-FRONTENDS = ("django", "starlette", "litestar", "quart", "flask", "aiohttp", "hono", "express", "apache", "nginx")
+FRONTENDS = ("django", "starlette", "litestar", "quart", "sanic", "flask", "aiohttp", "hono", "express", "apache", "nginx")
 
 
 def _load(name: str) -> ModuleType:
