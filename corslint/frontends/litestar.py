@@ -93,7 +93,7 @@ SEMANTICS = LibrarySemantics(
 _MARKER = re.compile(r"\bCORSConfig\b")
 _IMPORT = re.compile(r"^\s*(from\s+litestar[\w.]*\s+import|import\s+litestar)\b", re.M)
 # every file recognises() accepts starts with this (discovery's byte prefilter)
-WALK_MARKER = rb"(from|import)[ \t]+litestar"
+WALK_MARKER = rb"(from|import)\s+litestar"
 _COOKIE_ECHO = ("Litestar's CORS middleware answers '*' but echoes the Origin to a request that "
                 "carries a Cookie header")
 
