@@ -330,3 +330,23 @@ def test_syntax_error_gives_file_line_and_exit_2(tmp_path):
     run = subprocess.run([sys.executable, "-m", "corslint", str(path)], capture_output=True, text=True)
     assert run.returncode == 2, run
     assert f"{path}:4" in run.stdout + run.stderr
+
+
+def test_litestar_test_client_answers_as_the_loopback_server():
+    from litestar.testing import TestClient
+
+    path = SAMPLES / "litestar" / "CORS105" / "broken.py"
+    asks = [Ask("https://evil.example"), Ask("https://evil.example", cookie=True),
+            Ask("https://evil.example", preflight=True)]
+    served = serve(path, asks)
+    names = NAMES + PREFLIGHT_NAMES + ("vary",)
+    with TestClient(runpy.run_path(str(path))["app"]) as client:
+        for ask, real in zip(asks, served):
+            headers = {"Origin": ask.origin}
+            if ask.cookie:
+                headers["Cookie"] = COOKIE
+            if ask.preflight:
+                headers["Access-Control-Request-Method"] = ask.request_method
+            resp = client.request(ask.method, "/api/items", headers=headers)
+            assert resp.status_code == real.status
+            assert {n: resp.headers.get_list(n) for n in names} == {n: real.get(n) for n in names}

@@ -211,3 +211,28 @@ def test_recognised_by_content_and_neighbours_keep_their_files(tmp_path):
     assert frontend_for(str(SAMPLES / "litestar" / "CORS105" / "broken.py"), named=False).NAME == "litestar"
     found = lint([str(tmp_path)])
     assert [(Path(f.file).name, f.code) for f in found.findings] == [("service.py", "CORS106")]
+
+
+def test_quart_test_client_answers_as_the_loopback_server():
+    import asyncio
+
+    path = SAMPLES / "quart" / "CORS106" / "broken.py"
+    reqs = [Req("https://app.example.com.evil.example"), Req("https://app.example.com.evil.example", True),
+            Req("https://evil.example")]
+    served = serve(path, reqs)
+    names = ("access-control-allow-origin", "access-control-allow-credentials", "access-control-allow-methods",
+             "access-control-max-age", "vary")
+
+    async def through_test_client():
+        client = runpy.run_path(str(path))["app"].test_client()
+        out = []
+        for r in reqs:
+            headers = {"Origin": r.origin}
+            if r.preflight:
+                headers["Access-Control-Request-Method"] = "GET"
+            resp = await client.open("/api/items", method=r.method, headers=headers)
+            out.append((resp.status_code, {n: resp.headers.getlist(n) for n in names}))
+        return out
+
+    for (status, headers), real in zip(asyncio.run(through_test_client()), served):
+        assert status == real.status and headers == {n: real.get(n) for n in names}
