@@ -92,6 +92,7 @@ SEMANTICS = LibrarySemantics(
 )
 _MARKER = re.compile(r"\bCORSConfig\b")
 _IMPORT = re.compile(r"^\s*(from\s+litestar[\w.]*\s+import|import\s+litestar)\b", re.M)
+WALK_SUFFIXES = (".py",)   # the walk's prefilter (frontends/__init__.py on main)
 # every file recognises() accepts starts with this (discovery's byte prefilter)
 WALK_MARKER = rb"(from|import)\s+litestar"
 _COOKIE_ECHO = ("Litestar's CORS middleware answers '*' but echoes the Origin to a request that "

@@ -80,6 +80,7 @@ SEMANTICS = LibrarySemantics(
     preflight_order=(ORIGIN, CREDENTIALS, EXPOSE, ALLOW_HEADERS, METHODS, MAX_AGE, VARY),
 )
 _MARKER = re.compile(r"\bquart_cors\b")
+WALK_SUFFIXES = (".py",)   # the walk's prefilter (frontends/__init__.py on main)
 # every file recognises() accepts contains this (discovery's byte prefilter)
 WALK_MARKER = rb"quart_cors"
 _REFUSED = "{call} takes only its own keyword arguments: a TypeError when the module is imported, so the app does not start"

@@ -82,6 +82,7 @@ SEMANTICS = LibrarySemantics(
 # core.py probably_regex: common_regex_chars
 REGEX_CHARS = ("*", "\\", "]", "?")
 _MARKER = re.compile(r"\bsanic_cors\b")
+WALK_SUFFIXES = (".py",)   # the walk's prefilter (frontends/__init__.py on main)
 # every file recognises() accepts contains this (discovery's byte prefilter)
 WALK_MARKER = rb"sanic_cors"
 PIN_FILES = ("requirements.txt", "requirements-prod.txt", "requirements/base.txt", "requirements/prod.txt",
