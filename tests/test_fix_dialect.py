@@ -43,6 +43,11 @@ MARKERS = {
     "koa": ("Koa", "@koa/cors", "ctx.get("),
     "aiohttp": ("aiohttp_cors", "ResourceOptions", "cors.add", "on_response_prepare",
                 "allow_credentials", "allow_methods"),
+    "litestar": ("Litestar", "CORSConfig", "cors_config", "allow_origins", "allow_origin_regex",
+                 "allow_credentials", "allow_methods"),
+    "quart": ("Quart", "quart_cors", "route_cors", "cors(app", "send_origin_wildcard", "allow_origin=",
+              "allow_credentials", "allow_methods"),
+    "sanic": ("Sanic", "sanic_cors", "@app.on_response"),
 }
 # Words two dialects both own: Hono's and @koa/cors's cors() take an options
 # object of the shape Express's cors takes (@koa/cors's names are Hono's);
@@ -55,7 +60,25 @@ SHARED = {frozenset({"express", "hono"}): ("cors(", "cors({", "app.use", "maxAge
           frozenset({"express", "fastify"}): ("allowedHeaders", "exposedHeaders", "maxAge", "preflightContinue",
                                               "credentials: true"),
           frozenset({"hono", "fastify"}): ("credentials: true",),
-          frozenset({"koa", "fastify"}): ("maxAge", "credentials: true")}
+          frozenset({"koa", "fastify"}): ("maxAge", "credentials: true"),
+          # Litestar's CORSConfig takes Starlette's keyword names
+          frozenset({"starlette", "litestar"}): ("allow_origins", "allow_origin_regex", "allow_credentials",
+                                                 "allow_methods"),
+          frozenset({"aiohttp", "litestar"}): ("allow_credentials", "allow_methods"),
+          # Quart-CORS's keywords are Starlette's, bar allow_origin
+          **{frozenset({"quart", other}): ("allow_credentials", "allow_methods")
+             for other in ("starlette", "aiohttp", "litestar")},
+          # Starlette's and Litestar's allow_origins is the likeliest misspelling of Quart-CORS's
+          # allow_origin: CORS109's fix quotes what the user wrote
+          **{frozenset({"quart", other}): ("allow_credentials", "allow_methods", "allow_origins")
+             for other in ("starlette", "litestar")},
+          # Quart-CORS's extension is a function named as Express's package
+          frozenset({"quart", "express"}): ("cors(",), frozenset({"quart", "hono"}): ("cors(",),
+          # Quart has Flask's API (after_request, automatic OPTIONS answers)
+          frozenset({"quart", "flask"}): ("after_request", "automatic_options"),
+          # Sanic-CORS is a fork of Flask-CORS: same call and option names
+          frozenset({"sanic", "flask"}): ("CORS(app", "supports_credentials", "send_wildcard", "cross_origin",
+                                          "intercept_exceptions", "automatic_options")}
 DIALECTS = tuple(MARKERS)
 
 
@@ -156,6 +179,13 @@ RENDERED = [
     ("aiohttp", "reflect-only-allowlisted-origins", ('defaults={"https://app.example.com": '
                                                      "aiohttp_cors.ResourceOptions(allow_credentials=True)}",)),
     ("aiohttp", "vary-on-origin", ("app.on_response_prepare.append(add_vary)",)),
+    ("litestar", "reflect-only-allowlisted-origins", ('CORSConfig(allow_origins=["https://app.example.com"], '
+                                                      "allow_credentials=True)",)),
+    ("litestar", "anchor-origin-pattern", ("Litestar turns '*' into '.*'",)),
+    ("quart", "anchor-origin-pattern", (r're.compile(r"https://(app|admin)\.example\.com$")',)),
+    ("sanic", "anchor-origin-pattern", ("CVE-2026-37737", r'origins=[r"^https://(app|admin)\.example\.com$"]')),
+    ("quart", "reflect-only-allowlisted-origins", ('app = cors(app, allow_origin=["https://app.example.com"], '
+                                                   "allow_credentials=True)",)),
 ]
 
 

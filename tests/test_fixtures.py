@@ -48,6 +48,13 @@ SUPPORTED: dict[str, frozenset[str]] = {
     # @koa/cors never sends '*' with credentials (it echoes the Origin instead) and always adds Vary
     "koa": frozenset({"CORS101", "CORS102", "CORS103", "CORS104", "CORS105", "CORS106", "CORS109", "CORS203", "CORS301",
                       "CORS304", "CORS305", "CORS309"}),
+    "litestar": frozenset({"CORS101", "CORS104", "CORS105", "CORS106", "CORS107", "CORS108", "CORS109",
+                           "CORS203", "CORS307", "CORS308", "CORS309"}),
+    # Quart-CORS refuses '*' with credentials (a 500) and sends Vary wherever Allow-Origin is not '*'
+    "quart": frozenset({"CORS101", "CORS104", "CORS106", "CORS107", "CORS109", "CORS203", "CORS307", "CORS308",
+                        "CORS309"}),
+    "sanic": frozenset({"CORS101", "CORS104", "CORS105", "CORS106", "CORS107", "CORS108", "CORS109",
+                        "CORS203", "CORS307", "CORS309"}),
 }
 
 ON_DISK = rule_fixtures()

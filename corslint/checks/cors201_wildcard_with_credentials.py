@@ -37,9 +37,22 @@ def check(model):
                 req = request(route, origin, method=method, credentials=True)
                 failure = engine.check_cors(req, ans.response)
             where = acao[0][0]
+            if method == "OPTIONS" and _echoed_elsewhere(route, where):
+                continue
             yield report(
                 "Access-Control-Allow-Origin is '*' while Access-Control-Allow-Credentials is "
                 "'true': browsers block every request made with credentials.",
                 where.source, failure=failure, request=req, route=route,
                 related=[h.source for h, _ in acac],
             )
+
+
+def _echoed_elsewhere(route, star) -> bool:
+    """The setting that answers the preflight with '*' echoes the Origin
+    unchecked on the route's other answers (Litestar's ``"*"`` with
+    credentials echoes it to requests carrying cookies): one mistake, which
+    CORS105 names where the harm is, reading the answers."""
+    return any(h is not star and h.lname == "access-control-allow-origin" and h.source == star.source
+               and h.value.reflects_unchecked
+               for branch in route.branches if branch.methods is None or branch.methods - {"OPTIONS"}
+               for h in branch.headers)

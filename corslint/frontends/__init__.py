@@ -30,7 +30,8 @@ import re
 from types import ModuleType
 
 # Tried in order; the first that recognises a file takes it.
-FRONTENDS = ("django", "starlette", "flask", "aiohttp", "hono", "fastify", "koa", "express", "apache", "nginx")
+FRONTENDS = ("django", "starlette", "litestar", "quart", "sanic", "flask", "aiohttp", "hono", "fastify", "koa",
+             "express", "apache", "nginx")
 
 
 # How much of a file a walk reads to decide whether a frontend may want it:

@@ -99,7 +99,6 @@ SEMANTICS = LibrarySemantics(
     actual_order=(ORIGIN, CREDENTIALS, EXPOSE, VARY),
     preflight_order=(ORIGIN, CREDENTIALS, EXPOSE, VARY, METHODS, ALLOW_HEADERS, MAX_AGE),
 )
-CONFIG_KEYS = tuple(names[1][len("CORS_"):] for names in SEMANTICS.setting_names.values())
 _MARKER = re.compile(r"\bCORS\s*\(|\bcross_origin\b|\bcors\w*\.init_app\s*\(")
 # The walk's prefilter (frontends/__init__.py): the words _MARKER needs.
 WALK_SUFFIXES = (".py",)
@@ -167,10 +166,6 @@ class HandSetOrigin:
         return any(w.name.lower() == ACAO and not w.conditional for w in self.writes)
 
 
-def probably_regex(pattern: str) -> bool:
-    return any(c in pattern for c in REGEX_CHARS)
-
-
 class Option:
     """One resolved option: value, where it was written, provenance note."""
 
@@ -181,6 +176,22 @@ class Option:
 
 
 class FlaskFile:
+    """One module's Flask-CORS configuration. Sanic-CORS, a fork of an older
+    Flask-CORS, reads its options the same way: sanic.py subclasses this with
+    its own table, regex hint characters and default Max-Age."""
+
+    semantics = SEMANTICS
+    regex_chars = REGEX_CHARS
+    label = "Flask-CORS"
+    response_hooks: tuple[str, ...] = ("after_request",)   # decorators of functions that see every answer
+
+    def probably_regex(self, pattern: str) -> bool:
+        return any(c in pattern for c in self.regex_chars)
+
+    def default_max_age(self, anchor: Source) -> Written | None:
+        """The Max-Age a preflight gets when max_age is not set (none)."""
+        return None
+
     def __init__(self, path: str, module: _pyast.Module):
         self.path = path
         self.module = module
@@ -274,7 +285,7 @@ class FlaskFile:
         for node in ast.walk(self.module.tree):
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            if not any(_pyast.node_text(d).endswith("after_request") for d in node.decorator_list):
+            if not any(_pyast.node_text(d).endswith(self.response_hooks) for d in node.decorator_list):
                 continue
             for inner in ast.walk(node):
                 if isinstance(inner, ast.Call):
@@ -307,7 +318,7 @@ class FlaskFile:
                         found[k.arg[5:].lower()] = Option(setting, _pyast.node_source(self.path, k.value),
                                                           _note(k.arg, setting))
         # CORS_* constants in a config module (app.config.from_object(__name__) style)
-        for key in CONFIG_KEYS:
+        for key in (names[1][len("CORS_"):] for names in self.semantics.setting_names.values()):
             setting = self.module.get("CORS_" + key)
             stmt = self.module.statement("CORS_" + key)
             if setting is not None and stmt is not None and key.lower() not in found:
@@ -348,7 +359,7 @@ class FlaskFile:
                 written += [(k.arg, _pyast.node_source(self.path, k)) for k in call.keywords if k.arg]
         # app.config['CORS_<OPTION>'] keys (the config reader keeps the option part)
         written += [(f"CORS_{key.upper()}", option.source) for key, option in self.config.items()]
-        return ignored_names(SEMANTICS, written)
+        return ignored_names(self.semantics, written)
 
     def _beside_hooks(self, route: Route, extension: ast.Call | None, parents: list[ast.AST]) -> Route:
         """The route with the hand-set Allow-Origin of every after_request hook
@@ -427,7 +438,7 @@ class FlaskFile:
         if name not in self.module.imports or "cors" not in name.lower():
             return False
         names = [k.arg for k in call.keywords]
-        return bool(names) and all(n in SEMANTICS.setting_names for n in names)
+        return bool(names) and all(n in self.semantics.setting_names for n in names)
 
     def _external_config(self) -> ast.Call | None:
         """The first ``app.config.from_object(...)`` (``from_pyfile``,
@@ -455,7 +466,7 @@ class FlaskFile:
             # there (an assignment here may only fill in a default)
             where = _pyast.node_source(self.path, loaded)
             passed = {k.arg for k in call.keywords if k.arg}
-            for meaning, names in SEMANTICS.setting_names.items():
+            for meaning, names in self.semantics.setting_names.items():
                 if meaning not in passed:
                     what = f"{names[1]} from the configuration {_pyast.node_text(loaded)} loads"
                     options[meaning] = Option(_pyast.unknown(loaded, what), where,
@@ -518,7 +529,7 @@ class FlaskFile:
         def option_or_default(name: str) -> Option:
             o = options.get(name)
             if o is None:
-                default = SEMANTICS.defaults[name]
+                default = self.semantics.defaults[name]
                 return Option(_pyast.wrap_value(list(default) if isinstance(default, tuple) else default,
                                                 anchor.line, anchor.column, ""), anchor, "")
             return o
@@ -546,12 +557,12 @@ class FlaskFile:
         names = allow_headers.value
         listed = [names] if names.known and isinstance(names.value, str) else names.items() if names.is_list else None
         if listed is not None and all(i.known and isinstance(i.value, str) for i in listed) and \
-                not any(probably_regex(i.value) for i in listed):
+                not any(self.probably_regex(i.value) for i in listed):
             acah: Value | str = ", ".join(sorted(i.value for i in listed))
         else:
             acah = Value((Unknown("the requested headers that allow_headers admits (Flask-CORS echoes them)"),))
         age = options.get("max_age")
-        max_age = None
+        max_age = self.default_max_age(anchor)
         if age is not None and age.value.value is not None:
             if isinstance(age.value.value, bool):
                 age_value: Value | str = Value((Unknown("max_age"),))  # True/False is not a number of seconds
@@ -575,7 +586,7 @@ class FlaskFile:
             app_methods = frozenset(m for m in view_methods if m != "OPTIONS") | (
                 {"HEAD"} if "GET" in view_methods else set())
             declared = tuple(sorted((m, anchor) for m in view_methods if m not in ("OPTIONS", "GET", "HEAD", "POST")))
-        return library_route(SEMANTICS, settings, name=f"Flask-CORS at {self.path}:{anchor.line} {path}",
+        return library_route(self.semantics, settings, name=f"{self.label} at {self.path}:{anchor.line} {path}",
                              anchor=anchor, path=path, declared=declared, app_methods=app_methods)
 
     def _origin_policy(self, origins: Option, send_wildcard: bool | None) -> tuple[OriginPolicy, bool]:
@@ -587,12 +598,12 @@ class FlaskFile:
             return OriginPolicy("unknown", origins.source, what=f"origins ({value.what})"), True
         wildcard = next((i for i in items if i.known and i.value in ("*", ".*")), None)
         several = len(items) > 1 or any(
-            (i.known and isinstance(i.value, str) and probably_regex(i.value)) or isinstance(i.value, _pyast.Regex)
+            (i.known and isinstance(i.value, str) and self.probably_regex(i.value)) or isinstance(i.value, _pyast.Regex)
             for i in items)
         if wildcard is not None:
             src = Source(self.path, wildcard.line, wildcard.column) if value.is_list else origins.source
             echo = None if send_wildcard is None else not send_wildcard
-            return SEMANTICS.wildcard_policy(src, echo=echo, unknown_what="'*' or the Origin (send_wildcard unknown)",
+            return self.semantics.wildcard_policy(src, echo=echo, unknown_what="'*' or the Origin (send_wildcard unknown)",
                                              note=origins.note), several
         matchers: list[OriginMatcher] = []
         partial: list[str] = []
@@ -600,12 +611,12 @@ class FlaskFile:
             where = Source(self.path, item.line, item.column) if value.is_list else origins.source
             note = join_notes(origins.note, item.note)
             if item.known and isinstance(item.value, _pyast.Regex):
-                matchers.append(SEMANTICS.regex(item.value.pattern, item.value.ignore_case, where, note))
+                matchers.append(self.semantics.regex(item.value.pattern, item.value.ignore_case, where, note))
             elif item.known and isinstance(item.value, str):
-                if probably_regex(item.value):
-                    matchers.append(SEMANTICS.regex(item.value, True, where, note))
+                if self.probably_regex(item.value):
+                    matchers.append(self.semantics.regex(item.value, True, where, note))
                 else:
-                    matchers.append(SEMANTICS.exact(item.value, where, note))
+                    matchers.append(self.semantics.exact(item.value, where, note))
             else:
                 partial.append(f"an origins entry ({item.what or 'not a string'})")
         return OriginPolicy("list", origins.source, matchers=matchers, partial="; ".join(partial)), several

@@ -26,6 +26,13 @@ broken sample (it fills the cache, say). A request with ``"expect":
 about: an origin the finding's message names, which the broken sample lets
 read the answer and the fixed twin blocks.
 
+``"session_cookie": "name=value"`` (frameworks only) stands for the cookie
+a signed-in visitor's browser holds for the API (the browsers' contexts
+start with none): the origin proxy in front of the framework adds it to
+every request but preflights, which carry no cookies. Every request of such
+a plan is credentialed (``"credentials": "include"``), as a browser sends a
+cross-site cookie on those only.
+
 The broken sample's other requests must each be blocked with a text corslint
 predicts; the fixed twin's requests must all get through.
 """
@@ -51,7 +58,7 @@ BROWSER_NAMES = ("chromium", "firefox")
 
 _KEYS = {"url", "origin", "method", "headers", "credentials", "api", "body", "upstream_status", "expect",
          "note"}
-_PLAN_KEYS = {"requests", "shared_cache", "note"}
+_PLAN_KEYS = {"requests", "shared_cache", "session_cookie", "note"}
 _CREDENTIALS = {"omit", "same-origin", "include"}
 
 
@@ -125,6 +132,7 @@ class Plan:
 
     requests: tuple[RequestSpec, ...]
     shared_cache: bool = False
+    session_cookie: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,18 +187,22 @@ class Case:
             data = json.loads(self.request_file.read_text(encoding="utf-8"))
         except ValueError as e:
             raise SampleError(f"{rel}: not JSON: {e}") from None
-        shared_cache = False
+        shared_cache, cookie = False, ""
         if isinstance(data, dict) and "requests" in data:
             unknown = set(data) - _PLAN_KEYS
             if unknown:
                 raise SampleError(f"{rel}: unknown keys {sorted(unknown)} (known: {sorted(_PLAN_KEYS)})")
             shared_cache = bool(data.get("shared_cache", False))
+            cookie = str(data.get("session_cookie", ""))
             data = data["requests"]
         items = data if isinstance(data, list) else [data]
         if not items:
             raise SampleError(f"{rel}: no request described")
         specs = tuple(RequestSpec.from_json(item, f"{rel}[{i}]") for i, item in enumerate(items))
-        return Plan(specs, shared_cache)
+        if cookie and any(s.credentials != "include" for s in specs):
+            raise SampleError(f"{rel}: with a session_cookie every request is credentialed "
+                              "(\"credentials\": \"include\")")
+        return Plan(specs, shared_cache, cookie)
 
     @cached_property
     def predictions(self) -> tuple[Prediction, ...]:

@@ -184,6 +184,9 @@ LAUNCHERS: dict[str, Launcher | str] = {
     "fastify": "test_fastify_truth.py:serve_fastify",
     "koa": "test_koa_truth.py:serve_koa",
     "nestjs": "test_nest_truth.py:serve_nest",
+    "litestar": "test_litestar_truth.py:serve_litestar",
+    "quart": "test_quart_truth.py:serve_quart",
+    "sanic": "test_sanic_truth.py:serve_sanic",
 }
 
 
@@ -195,6 +198,7 @@ def launcher(name: str) -> Launcher:
     file, _, function = entry.partition(":")
     spec = importlib.util.spec_from_file_location(f"corslint_truth_launcher_{name}", TESTS / file)  # or absolute
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module   # a dataclass in the module looks its module up there
     spec.loader.exec_module(module)
     found = getattr(module, function)
     LAUNCHERS[name] = found
@@ -224,6 +228,8 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
                 if name.lower() == "origin":
                     value = owner.to_sample.get(value, value)
                 conn.putheader(name, value)
+            if owner.session_cookie and self.command != "OPTIONS":
+                conn.putheader("Cookie", owner.session_cookie)
             if body is not None:
                 conn.putheader("Content-Length", str(len(body)))
             conn.endheaders(body)
@@ -257,18 +263,21 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
 class OriginProxy(_Background):
     """Forwards everything to the framework at ``base`` (http://127.0.0.1:N),
     moving the page origins of ``origins`` ({origin the browser sends: origin
-    the sample names}) between the two worlds; TLS when ``tls`` is given.
+    the sample names}) between the two worlds; TLS when ``tls`` is given;
+    ``session_cookie`` added to every request but preflights (cases.py).
     ``seen`` lists (method, path, request headers, status, response headers)."""
 
     handler = _ProxyHandler
 
-    def __init__(self, base: str, origins: dict[str, str], tls: TlsPair | None = None) -> None:
+    def __init__(self, base: str, origins: dict[str, str], tls: TlsPair | None = None,
+                 session_cookie: str = "") -> None:
         rest = base.split("://", 1)[1]
         self.upstream_host, _, port = rest.partition(":")
         self.upstream_port = int(port)
         self.to_sample = dict(origins)
         self.to_page = {sample: page for page, sample in origins.items()}
         self.seen: list[tuple] = []
+        self.session_cookie = session_cookie   # the signed-in visitor's cookie (cases.py)
         self._tls = tls
         super().__init__()
 

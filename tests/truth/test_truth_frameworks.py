@@ -127,7 +127,8 @@ def _world(case: Case, variant: str, plan: Plan, page_server: PageServer) -> Ite
             stack.callback(SharedCache({public: int(base.rsplit(":", 1)[1])}, workdir / "cache").stop)
             base = f"http://{LOOPBACK}:{public}"
         origins = {urls.origin(s.origin): s.origin for s in plan.requests}
-        proxy = OriginProxy(base, origins, page_server.tls if scheme == "https" else None)
+        proxy = OriginProxy(base, origins, page_server.tls if scheme == "https" else None,
+                            session_cookie=plan.session_cookie)
         stack.callback(proxy.stop)
         urls.listen[(scheme, api.port or DEFAULT_PORTS[scheme])] = proxy.port
         yield urls
