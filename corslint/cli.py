@@ -381,7 +381,8 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
 
     try:
         result = lint_mod.lint(paths_list, stdin_text=stdin_text, stdin_filename=stdin_filename, named=named,
-                               codes=None if all_selected else codes, limits=cfg.read_limits())
+                               codes=None if all_selected else codes, limits=cfg.read_limits(),
+                               upstreams=cfg.upstream_entries())
     except Exception as exc:  # a crash must not look like "findings" (exit 1)
         click.echo(traceback.format_exc().rstrip(), err=True)
         click.echo(f"corslint: internal error: {exc}", err=True)

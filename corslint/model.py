@@ -823,6 +823,7 @@ class Link:
 
     proxy: Source
     target: str
+    directive: str                  # the proxy's words ("proxy_pass http://api:3000")
     app: str
     app_routes: tuple[str, ...]
     app_files: tuple[str, ...]

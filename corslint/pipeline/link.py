@@ -104,7 +104,7 @@ class _Tree:
                     seen += 1
                     if seen > MAX_WALKED:
                         return
-                    path = os.path.join(folder, name)
+                    path = os.path.normpath(os.path.join(folder, name))
                     if os.path.islink(path):
                         continue
                     low = name.lower()
@@ -178,7 +178,7 @@ def link(model: PolicyModel, named_dirs: Iterable[str], upstreams: Iterable[Upst
         branches[at:at + 1] = _compose(branch, chosen)
         if not any(lk.proxy == outcome.source and lk.app == app for lk in model.links):
             model.links.append(Link(
-                proxy=outcome.source, target=outcome.target, app=app,
+                proxy=outcome.source, target=outcome.target, directive=outcome.reason, app=app,
                 app_routes=tuple(r.name for r in app_routes[:5]),
                 app_files=tuple(dict.fromkeys(r.source.file for r in app_routes)),
                 evidence=evidence, app_sends_none=sends_none))
@@ -453,9 +453,12 @@ def upstream_entries(upstreams: Mapping[str, str], config_path: str | None) -> l
                 lines = fh.read().splitlines()
         except OSError:
             lines = []
+    shown = config_path or "<config>"
+    if config_path and not os.path.relpath(config_path).startswith(".."):
+        shown = os.path.relpath(config_path)   # named as the findings name the files under the cwd
     out = []
     for target, app in upstreams.items():
         line = next((i + 1 for i, text in enumerate(lines) if target in text), 1)
         out.append(UpstreamEntry(target, os.path.normpath(os.path.join(base, app)),
-                                 Source(config_path or "<config>", line), app))
+                                 Source(shown, line), app))
     return out
