@@ -350,3 +350,24 @@ def test_json_and_sarif_carry_the_links(monkeypatch):
     assert slk["proxy"]["artifactLocation"] == {"uri": "deploy/nginx.conf", "uriBaseId": "%SRCROOT%"}
     assert slk["proxy"]["region"]["startLine"] == 14
     assert slk["evidence"][0]["artifactLocation"]["uri"] == "compose.yaml"
+
+
+def test_in_a_tree_of_repositories_the_proxys_own_compose_file_links(tmp_path):
+    app = ("const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"
+           "app.use(cors({ origin: 'https://app.example.com' }));\napp.listen(3000);\n")
+    conf = ("server {\n    listen 80;\n    location / {\n"
+            "        add_header Access-Control-Allow-Origin https://app.example.com always;\n"
+            "        proxy_pass http://api:3000;\n    }\n}\n")
+    _write(tmp_path, {
+        "one/docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+        "one/nginx.conf": conf,
+        "one/api/server.js": app,
+        "two/docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+        "two/nginx.conf": conf,
+        "two/api/server.js": "const app = require('express')();\napp.listen(3000);\n",
+    })
+    result = lint([str(tmp_path)])
+    assert sorted((os.path.relpath(lk.proxy.file, tmp_path), os.path.relpath(lk.app, tmp_path))
+                  for lk in result.model.links) == [("one/nginx.conf", "one/api"), ("two/nginx.conf", "two/api")]
+    assert [(os.path.relpath(f.file, tmp_path), f.severity) for f in result.findings] == [
+        ("one/nginx.conf", "error")]

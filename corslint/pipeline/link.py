@@ -90,7 +90,7 @@ class _Tree:
     sources: list[str] = field(default_factory=list)
     walked: bool = False
     heads: dict[str, bytes] = field(default_factory=dict)
-    services: dict[str, "_Service"] | None = None
+    services: dict[str, list["_Service"]] | None = None
 
     def walk(self) -> None:
         if self.walked:
@@ -124,13 +124,14 @@ class _Tree:
                 self.heads[path] = b""
         return self.heads[path]
 
-    def compose_services(self) -> dict[str, "_Service"]:
+    def compose_services(self) -> dict[str, list["_Service"]]:
+        """Services by name; a monorepo may define one name in several files."""
         if self.services is None:
             self.walk()
             self.services = {}
             for path in self.compose:
                 for service in _read_compose(path):
-                    self.services.setdefault(service.name, service)
+                    self.services.setdefault(service.name, []).append(service)
         return self.services
 
 
@@ -158,7 +159,7 @@ def link(model: PolicyModel, named_dirs: Iterable[str], upstreams: Iterable[Upst
     composed: dict[int, list[Branch]] = {}
     for route, branch in proxied:
         outcome = branch.outcome
-        key = (outcome.target, outcome.target_servers)
+        key = (outcome.target, outcome.target_servers, os.path.dirname(outcome.source.file))
         if key not in resolved:
             resolved[key] = _resolve(outcome, tree, upstreams)
         found = resolved[key]
@@ -233,13 +234,30 @@ def _resolve(outcome: Outcome, tree: _Tree,
             for app, evidence in _by_port(port, tree):
                 found.setdefault(app, extra + evidence)
             continue
-        service = tree.compose_services().get(host)
-        if service is not None and service.build:
-            found.setdefault(service.build, extra + (
-                (service.source, f"service {service.name}, build {service.build_written}"),))
-    if len(found) != 1:
+        for service in tree.compose_services().get(host, []):
+            if service.build:
+                found.setdefault(service.build, extra + (
+                    (service.source, f"service {service.name}, build {service.build_written}"),))
+    nearest = _nearest(found, outcome.source.file)
+    return (nearest, found[nearest]) if nearest is not None else None
+
+
+def _nearest(found: Mapping[str, tuple[tuple[Source, str], ...]], proxy_file: str) -> str | None:
+    """The app among ``found`` whose evidence lies nearest the proxy's file
+    (the longest directory both share: in a tree of several repositories,
+    the proxy's own); None when none is, or two are equally near."""
+    if not found:
         return None
-    return next(iter(found.items()))
+    proxy_dir = os.path.dirname(os.path.realpath(proxy_file))
+
+    def shared(app: str) -> int:
+        where = os.path.dirname(os.path.realpath(found[app][-1][0].file))
+        return len(os.path.commonpath([proxy_dir, where]))
+
+    ranked = sorted(found, key=shared, reverse=True)
+    if len(ranked) > 1 and shared(ranked[0]) == shared(ranked[1]):
+        return None
+    return ranked[0]
 
 
 def _same_target(written: str, target: str) -> bool:
@@ -265,7 +283,7 @@ def _by_port(port: str, tree: _Tree) -> list[tuple[str, tuple[tuple[Source, str]
             app = path if is_source else os.path.dirname(path)
             out.setdefault(app, ((Source(path, line), text),))
             break
-    for service in tree.compose_services().values():
+    for service in (svc for named in tree.compose_services().values() for svc in named):
         for published, source in service.ports:
             if published == port and service.build:
                 out.setdefault(service.build, ((source, f"service {service.name} publishes {port}, "
