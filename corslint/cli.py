@@ -477,7 +477,7 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
     if code is not None:
         click.echo(rule_doc(code).rstrip("\n"))
         if config_paths:
-            report = explain_mod.lint_responsible(config_paths, [code])
+            report = explain_mod.lint_responsible(config_paths, [code], upstreams=_upstreams())
             click.echo("\n" + log_lines(explain_mod.render_config(report)))
             ctx.exit(_explain_exit(report))
         return
@@ -497,7 +497,7 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
     report = None
     if config_paths:
         report = explain_mod.lint_responsible(
-            config_paths, explanation.codes, [d.hit for d in explanation.diagnoses])
+            config_paths, explanation.codes, [d.hit for d in explanation.diagnoses], _upstreams())
         for problem in report.problems:
             click.echo(problem_line(problem), err=True)
     if output_format == "json":
@@ -507,6 +507,15 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
     else:
         click.echo(log_lines(explain_mod.render_text(explanation, report)))
     ctx.exit(_explain_exit(report) if report is not None else EXIT_CLEAN)
+
+
+def _upstreams() -> list:
+    """The config's ``upstreams`` map for explain --config (the check
+    command reports a config error; here the map is only a help)."""
+    try:
+        return config_mod.discover_config().upstream_entries()
+    except config_mod.ConfigError:
+        return []
 
 
 def _explain_exit(report) -> int:

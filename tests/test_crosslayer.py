@@ -371,3 +371,24 @@ def test_in_a_tree_of_repositories_the_proxys_own_compose_file_links(tmp_path):
                   for lk in result.model.links) == [("one/nginx.conf", "one/api"), ("two/nginx.conf", "two/api")]
     assert [(os.path.relpath(f.file, tmp_path), f.severity) for f in result.findings] == [
         ("one/nginx.conf", "error")]
+
+
+MULTIPLE = ("Access to fetch at 'http://app.example.com/api/items' from origin 'https://app.example.com' has been "
+            "blocked by CORS policy: The 'Access-Control-Allow-Origin' header contains multiple values "
+            "'https://app.example.com, https://app.example.com', but only one is allowed. Have the server send "
+            "the header with a valid value.")
+
+
+def test_explain_with_config_points_at_the_proxy_line_and_the_app_line(monkeypatch):
+    monkeypatch.chdir(SAMPLES / "compose-both-add-acao")
+    out = _cli("explain", MULTIPLE, "--config", ".")
+    assert ("  link: deploy/nginx.conf:8 proxy_pass http://api:3000 -> api/server.js "
+            "(docker-compose.yml:8 service api, build ./api)\n") in out
+    assert ("  deploy/nginx.conf:7:9: CORS103 Access-Control-Allow-Origin 'https://app.example.com' is added "
+            "to the answers of the app behind this proxy") in out
+    assert "      also: api/server.js:6:24\n" in out
+    data = json.loads(_cli("explain", MULTIPLE, "--config", ".", "--format", "json"))
+    (finding,) = data["config"]["findings"]
+    assert (finding["file"], finding["line"], finding["severity"]) == ("deploy/nginx.conf", 7, "error")
+    assert finding["related"] == [{"file": "api/server.js", "line": 6, "column": 24}]
+    assert data["config"]["links"][0]["app_files"] == ["api/server.js"]
