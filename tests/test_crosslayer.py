@@ -21,6 +21,7 @@ from corslint.lint import lint
 from corslint.pipeline import link as link_step
 from corslint.scenarios import answer
 from ruletools import expected
+from test_sarif import assert_github_requirements, schema_errors
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "cross-layer"
@@ -345,7 +346,10 @@ def test_json_and_sarif_carry_the_links(monkeypatch):
     assert lk["app"] == "backend" and lk["app_sends_cors"] is False
     assert lk["evidence"] == [{"file": "compose.yaml", "line": 6, "column": 3,
                                "says": "service backend, build ./backend"}]
-    run = json.loads(_cli("--format", "sarif", "."))["runs"][0]
+    log = json.loads(_cli("--format", "sarif", "."))
+    assert schema_errors(log) == []
+    assert_github_requirements(log, SAMPLES / "proxy-adds-app-sends-none")
+    run = log["runs"][0]
     (slk,) = run["properties"]["links"]
     assert slk["proxy"]["artifactLocation"] == {"uri": "deploy/nginx.conf", "uriBaseId": "%SRCROOT%"}
     assert slk["proxy"]["region"]["startLine"] == 14

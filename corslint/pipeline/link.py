@@ -148,12 +148,14 @@ def link(model: PolicyModel, named_dirs: Iterable[str], upstreams: Iterable[Upst
     """Link every proxied branch of ``model`` whose target the tree (the
     directories ``named_dirs``) or the ``upstreams`` map resolves to an app,
     compose those branches, and record the links in ``model.links``."""
+    named_dirs, upstreams = list(named_dirs), tuple(upstreams)
+    if not named_dirs and not upstreams:
+        return   # nothing could say which app is behind a proxy: no link to look for
     proxied = [(route, branch) for route in model.routes for branch in route.branches
                if branch.outcome.delegate == "upstream" and branch.outcome.target]
     if not proxied:
         return
     tree = _Tree(tuple(os.path.normpath(d) for d in named_dirs))
-    upstreams = tuple(upstreams)
     apps = [r for r in model.routes if not any(b.outcome.delegate == "upstream" for b in r.branches)]
     resolved: dict[tuple, tuple[str, tuple[tuple[Source, str], ...]] | None] = {}
     composed: dict[int, list[Branch]] = {}
