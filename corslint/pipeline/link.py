@@ -89,7 +89,8 @@ class _Tree:
     dockerfiles: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     walked: bool = False
-    heads: dict[str, bytes] = field(default_factory=dict)
+    read: dict[str, "_FileFacts"] = field(default_factory=dict)
+    source_set: set[str] = field(default_factory=set)
     services: dict[str, list["_Service"]] | None = None
 
     def walk(self) -> None:
@@ -114,15 +115,22 @@ class _Tree:
                         self.dockerfiles.append(path)
                     elif low.endswith(SOURCE_SUFFIXES):
                         self.sources.append(path)
+                        self.source_set.add(path)
 
-    def head(self, path: str) -> bytes:
-        if path not in self.heads:
+    def facts(self, path: str) -> "_FileFacts":
+        """What linking asks of a file, read once: the ports it listens on
+        (or exposes) with the line saying so, and whether it may send a CORS
+        header. Only these are kept, not the file's bytes."""
+        known = self.read.get(path)
+        if known is None:
             try:
                 with open(path, "rb") as fh:
-                    self.heads[path] = fh.read(HEAD_BYTES)
+                    head = fh.read(HEAD_BYTES)
             except OSError:
-                self.heads[path] = b""
-        return self.heads[path]
+                head = b""
+            known = self.read[path] = _FileFacts(_listening(head, expose=path not in self.source_set),
+                                                 _MAY_SEND_CORS.search(head) is not None)
+        return known
 
     def compose_services(self) -> dict[str, list["_Service"]]:
         """Services by name; a monorepo may define one name in several files."""
@@ -133,6 +141,12 @@ class _Tree:
                 for service in _read_compose(path):
                     self.services.setdefault(service.name, []).append(service)
         return self.services
+
+
+@dataclass(frozen=True)
+class _FileFacts:
+    listens: dict[str, tuple[int, str]]   # port -> (line, the line's text)
+    may_send_cors: bool
 
 
 @dataclass(frozen=True)
@@ -277,14 +291,10 @@ def _by_port(port: str, tree: _Tree) -> list[tuple[str, tuple[tuple[Source, str]
     tree.walk()
     out: dict[str, tuple[tuple[Source, str], ...]] = {}
     for path in tree.sources + tree.dockerfiles:
-        head = tree.head(path)
-        if port.encode() not in head:
-            continue
-        is_source = path in tree.sources
-        for line, text in _listening_lines(head, port, expose=not is_source):
-            app = path if is_source else os.path.dirname(path)
-            out.setdefault(app, ((Source(path, line), text),))
-            break
+        said = tree.facts(path).listens.get(port)
+        if said is not None:
+            app = path if path in tree.source_set else os.path.dirname(path)
+            out.setdefault(app, ((Source(path, said[0]), said[1]),))
     for service in (svc for named in tree.compose_services().values() for svc in named):
         for published, source in service.ports:
             if published == port and service.build:
@@ -293,16 +303,18 @@ def _by_port(port: str, tree: _Tree) -> list[tuple[str, tuple[tuple[Source, str]
     return list(out.items())
 
 
-def _listening_lines(head: bytes, port: str, expose: bool) -> Iterable[tuple[int, str]]:
+def _listening(head: bytes, expose: bool) -> dict[str, tuple[int, str]]:
+    """Each port ``head`` listens on (a Dockerfile's or Procfile's also
+    those it EXPOSEs), with the first line saying so."""
+    out: dict[str, tuple[int, str]] = {}
     for rx in _LISTENS:
         for m in rx.finditer(head):
-            if m.group(1).decode() == port:
-                yield _line_at(head, m.start())
+            out.setdefault(m.group(1).decode(), _line_at(head, m.start()))
     if expose:
         for m in _EXPOSE.finditer(head):
-            ports = {p.split(b"/")[0].decode(errors="replace") for p in m.group(1).split()}
-            if port in ports:
-                yield _line_at(head, m.start())
+            for word in m.group(1).split():
+                out.setdefault(word.split(b"/")[0].decode(errors="replace"), _line_at(head, m.start()))
+    return out
 
 
 def _line_at(head: bytes, offset: int) -> tuple[int, str]:
@@ -321,7 +333,7 @@ def _sends_no_cors(app: str, tree: _Tree) -> bool:
     exist and none mentions a CORS library or header: it sends none."""
     tree.walk()
     files = [app] if os.path.isfile(app) else [p for p in tree.sources if _under(p, app)]
-    return bool(files) and not any(_MAY_SEND_CORS.search(tree.head(p)) for p in files)
+    return bool(files) and not any(tree.facts(p).may_send_cors for p in files)
 
 
 # ---------------------------------------------------------------- composing the answer
