@@ -396,3 +396,41 @@ def test_explain_with_config_points_at_the_proxy_line_and_the_app_line(monkeypat
     assert (finding["file"], finding["line"], finding["severity"]) == ("deploy/nginx.conf", 7, "error")
     assert finding["related"] == [{"file": "api/server.js", "line": 6, "column": 24}]
     assert data["config"]["links"][0]["app_files"] == ["api/server.js"]
+
+
+def test_compose_command_port_links_a_loopback_target(tmp_path):
+    # a host nginx in front of a container whose command binds the port
+    _write(tmp_path, {
+        "docker-compose.yml": ("services:\n  web:\n    build: ./web\n"
+                               "    command: gunicorn --bind 0.0.0.0:8000 app:app\n"),
+        "nginx.conf": ("server {\n    listen 80;\n    location / {\n"
+                       "        add_header Access-Control-Allow-Origin https://app.example.com always;\n"
+                       "        proxy_pass http://127.0.0.1:8000;\n    }\n}\n"),
+        "web/app.py": ("from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+                       "CORS(app, origins=['https://app.example.com'])\n"),
+    })
+    result = lint([str(tmp_path)])
+    (lk,) = result.model.links
+    assert lk.app == str(tmp_path / "web")
+    assert [(os.path.basename(s.file), s.line, w) for s, w in lk.evidence] == [
+        ("docker-compose.yml", 4, "service web listens on 8000, build ./web")]
+    assert [(f.code, f.severity, f.line) for f in result.findings if f.code == "CORS103"] == [
+        ("CORS103", "error", 4)]
+
+
+def test_static_files_under_the_build_context_are_not_the_app(tmp_path):
+    # build context "." holds the proxy's own config and a static location
+    _write(tmp_path, {
+        "docker-compose.yml": "services:\n  api:\n    build: .\n",
+        "nginx.conf": ("server {\n    listen 80;\n"
+                       "    location /static/ {\n        add_header Access-Control-Allow-Origin * always;\n"
+                       "        root /srv;\n    }\n"
+                       "    location /api/ {\n"
+                       "        add_header Access-Control-Allow-Origin https://app.example.com always;\n"
+                       "        proxy_pass http://api:3000;\n    }\n}\n"),
+        "server.js": "const app = require('express')();\napp.listen(3000);\n",
+    })
+    result = lint([str(tmp_path)])
+    (lk,) = result.model.links
+    assert lk.app_sends_none and lk.app_routes == ()
+    assert result.findings == []

@@ -170,7 +170,11 @@ def link(model: PolicyModel, named_dirs: Iterable[str], upstreams: Iterable[Upst
     if not proxied:
         return
     tree = _Tree(tuple(os.path.normpath(d) for d in named_dirs))
-    apps = [r for r in model.routes if not any(b.outcome.delegate == "upstream" for b in r.branches)]
+    # An app's routes: answered by the app's own code, not proxied nor files
+    # (a tree whose build context is its root holds the proxy's config too).
+    apps = [r for r in model.routes
+            if any(b.outcome.delegate == "app" for b in r.branches)
+            and not any(b.outcome.delegate in ("upstream", "files") for b in r.branches)]
     resolved: dict[tuple, tuple[str, tuple[tuple[Source, str], ...]] | None] = {}
     composed: dict[int, list[Branch]] = {}
     for route, branch in proxied:
@@ -298,7 +302,7 @@ def _by_port(port: str, tree: _Tree) -> list[tuple[str, tuple[tuple[Source, str]
     for service in (svc for named in tree.compose_services().values() for svc in named):
         for published, source in service.ports:
             if published == port and service.build:
-                out.setdefault(service.build, ((source, f"service {service.name} publishes {port}, "
+                out.setdefault(service.build, ((source, f"service {service.name} listens on {port}, "
                                                         f"build {service.build_written}"),))
     return list(out.items())
 
@@ -444,6 +448,13 @@ def _read_compose(path: str) -> list[_Service]:
             if not os.path.isdir(build):
                 build = ""
         ports = []
+        command = _get(node, "command")
+        words = command.value if command is not None else None
+        if isinstance(words, list):   # the exec form: a list of words
+            words = " ".join(w.value for w in words if isinstance(getattr(w, "value", None), str))
+        if isinstance(words, str):
+            for port in _listening(words.encode(), expose=False):
+                ports.append((port, Source(path, command.start_mark.line + 1, command.start_mark.column + 1)))
         for name in ("ports", "expose"):
             seq = _get(node, name)
             for item in (seq.value if seq is not None and isinstance(seq.value, list) else []):
