@@ -189,3 +189,39 @@ def test_proxy_adds_app_sends_none_real_nginx_sends_one(tmp_path):
     want_pre_status, want_pre = predicted(sample, preflight=True)
     assert pre_status == want_pre_status == 204
     assert _comparable(pre) == _comparable(want_pre)
+
+
+EXPRESS_CORS = ("const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"
+                "app.use(cors({ origin: 'https://app.example.com' }));\n"
+                "app.get('/api/items', (req, res) => res.json({ items: [] }));\n"
+                "module.exports = app;\n")
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("how, copies", [("set", 1), ("always set", 2)])
+def test_apache_header_on_a_proxied_answer_real_httpd_agrees(how, copies, tmp_path):
+    """mod_headers' `Header set` replaces the Express app's ACAO (the
+    onsuccess table holds the backend's headers); `Header always set` sends
+    a second one: the composed model says the same as Debian's httpd."""
+    from test_apache_live import Httpd
+
+    tree = tmp_path / "repo"
+    site = ("<VirtualHost *:80>\n    ServerName app.example.com\n"
+            f"    Header {how} Access-Control-Allow-Origin \"https://app.example.com\"\n"
+            "    ProxyPass \"/\" \"http://api:3000/\"\n</VirtualHost>\n")
+    for name, text in {"docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+                       "apache/site.conf": site, "api/server.js": EXPRESS_CORS}.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text(text)
+    result = lint([str(tree)])
+    assert len(result.model.links) == 1
+    route = next(r for r in result.model.routes if any(b.outcome.upstream_known for b in r.branches))
+    want = [v for n, v in answer(route, "GET", ORIGIN).response.headers
+            if n.lower() == "access-control-allow-origin"]
+    assert len(want) == copies
+    with serve_express(tree / "api" / "server.js") as app:
+        live = site.replace("*:80", "127.0.0.1:@PORT@").replace("http://api:3000/", app + "/")
+        with Httpd(tmp_path / "httpd", live) as httpd:
+            status, got = httpd.fetch("GET", "/api/items", ORIGIN, "app.example.com")
+    assert status == 200
+    assert [v for n, v in got if n == "access-control-allow-origin"] == want
