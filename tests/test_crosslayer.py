@@ -434,3 +434,19 @@ def test_static_files_under_the_build_context_are_not_the_app(tmp_path):
     (lk,) = result.model.links
     assert lk.app_sends_none and lk.app_routes == ()
     assert result.findings == []
+
+
+def test_app_routes_elsewhere_than_the_proxied_path_keep_the_condition(tmp_path):
+    _write(tmp_path, {
+        "docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+        "nginx.conf": ("server {\n    listen 80;\n    location /api/ {\n"
+                       "        add_header Access-Control-Allow-Origin https://app.example.com always;\n"
+                       "        proxy_pass http://api:3000;\n    }\n}\n"),
+        "api/app.py": ("from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+                       "CORS(app, resources={r'/public/*': {'origins': '*'}})\n"),
+    })
+    result = lint([str(tmp_path)])
+    routes = [r.path for r in result.model.routes if r.source.file.endswith("app.py")]
+    assert routes and all(not p.startswith("/api") and not "/api/".startswith(p) for p in routes), routes
+    assert result.model.links == []
+    assert [(f.code, f.severity) for f in result.findings if f.code == "CORS103"] == [("CORS103", "info")]

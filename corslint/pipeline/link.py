@@ -193,9 +193,10 @@ def link(model: PolicyModel, named_dirs: Iterable[str], upstreams: Iterable[Upst
             if not sends_none:
                 continue   # the app may send CORS headers corslint did not read: the condition stays
         chosen = _answering_route(app_routes, _forwarded_path(route.path, outcome.target))
-        composed.setdefault(id(route), list(route.branches))
-        branches = composed[id(route)]
-        at = branches.index(branch)
+        if app_routes and chosen is None:
+            continue   # none of the app's routes is the one answering this path: not modelled
+        branches = composed.setdefault(id(route), list(route.branches))
+        at = next(i for i, b in enumerate(branches) if b is branch)
         branches[at:at + 1] = _compose(branch, chosen)
         if not any(lk.proxy == outcome.source and lk.app == app for lk in model.links):
             model.links.append(Link(
