@@ -450,3 +450,17 @@ def test_app_routes_elsewhere_than_the_proxied_path_keep_the_condition(tmp_path)
     assert routes and all(not p.startswith("/api") and not "/api/".startswith(p) for p in routes), routes
     assert result.model.links == []
     assert [(f.code, f.severity) for f in result.findings if f.code == "CORS103"] == [("CORS103", "info")]
+
+
+def test_dockerfile_beside_the_listening_source_is_one_app(tmp_path):
+    _write(tmp_path, {
+        "nginx.conf": ("server {\n    listen 80;\n    location / {\n"
+                       "        add_header Access-Control-Allow-Origin https://app.example.com always;\n"
+                       "        proxy_pass http://127.0.0.1:5000;\n    }\n}\n"),
+        "app/Dockerfile": "FROM python:3.12\nEXPOSE 5000\n",
+        "app/app.py": ("from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n"
+                       "CORS(app, origins=['https://app.example.com'])\napp.run(port=5000)\n"),
+    })
+    (lk,) = lint([str(tmp_path)]).model.links
+    assert lk.app == str(tmp_path / "app" / "app.py")
+    assert sorted((os.path.basename(s.file), s.line) for s, _ in lk.evidence) == [("Dockerfile", 2), ("app.py", 5)]

@@ -259,6 +259,13 @@ def _resolve(outcome: Outcome, tree: _Tree,
             if service.build:
                 found.setdefault(service.build, extra + (
                     (service.source, f"service {service.name}, build {service.build_written}"),))
+    # a directory that holds another of the apps found (a Dockerfile's beside
+    # the source that listens) is that app: the narrower one stands, with both
+    # pieces of evidence
+    for wide in [a for a in found if any(b != a and _under(b, a) for b in found)]:
+        narrow = next(b for b in found if b != wide and _under(b, wide))
+        found[narrow] = found[narrow] + tuple(e for e in found[wide] if e not in found[narrow])
+        del found[wide]
     nearest = _nearest(found, outcome.source.file)
     return (nearest, found[nearest]) if nearest is not None else None
 
