@@ -417,9 +417,6 @@ def _compose(proxy: Branch, app: Route | None) -> list[Branch]:
     return out
 
 
-__all__ = ["link", "UpstreamEntry", "COMPOSE_NAMES"]
-
-
 # ---------------------------------------------------------------- compose files
 
 
@@ -513,3 +510,6 @@ def upstream_entries(upstreams: Mapping[str, str], config_path: str | None) -> l
         out.append(UpstreamEntry(target, os.path.normpath(os.path.join(base, app)),
                                  Source(shown, line), app))
     return out
+
+
+__all__ = ["link", "upstream_entries", "UpstreamEntry", "COMPOSE_NAMES"]
