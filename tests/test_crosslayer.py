@@ -308,7 +308,7 @@ def test_no_walk_and_no_compose_read_without_a_proxy_target(tmp_path, monkeypatc
     })
     walked = []
     monkeypatch.setattr(link_step._Tree, "walk", lambda self: walked.append(self))
-    monkeypatch.setattr(link_step, "_read_compose", lambda path: walked.append(path) or [])
+    monkeypatch.setattr(link_step, "_read_compose", lambda path, within: walked.append(path) or [])
     lint([str(tmp_path)])
     assert walked == []
 
@@ -464,3 +464,20 @@ def test_dockerfile_beside_the_listening_source_is_one_app(tmp_path):
     (lk,) = lint([str(tmp_path)]).model.links
     assert lk.app == str(tmp_path / "app" / "app.py")
     assert sorted((os.path.basename(s.file), s.line) for s, _ in lk.evidence) == [("Dockerfile", 2), ("app.py", 5)]
+
+
+def test_a_build_context_outside_the_linted_tree_is_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    _write(outside, {"server.js": "const app = require('express')();\napp.listen(3000);\n"})
+    _write(tmp_path / "repo", {
+        "docker-compose.yml": "services:\n  api:\n    build: ../outside\n",
+        "nginx.conf": ("server {\n    listen 80;\n    location / {\n"
+                       "        add_header Access-Control-Allow-Origin https://app.example.com always;\n"
+                       "        proxy_pass http://api:3000;\n    }\n}\n"),
+    })
+    (service,) = link_step._read_compose(str(tmp_path / "repo" / "docker-compose.yml"),
+                                         (os.path.realpath(tmp_path / "repo"),))
+    assert (service.name, service.build_written, service.build) == ("api", "../outside", "")
+    result = lint([str(tmp_path / "repo")])
+    assert result.model.links == []
+    assert [(f.code, f.severity) for f in result.findings] == [("CORS103", "info")]

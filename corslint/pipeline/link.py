@@ -137,8 +137,9 @@ class _Tree:
         if self.services is None:
             self.walk()
             self.services = {}
+            within = tuple(os.path.realpath(r) for r in self.roots)
             for path in self.compose:
-                for service in _read_compose(path):
+                for service in _read_compose(path, within):
                     self.services.setdefault(service.name, []).append(service)
         return self.services
 
@@ -420,9 +421,11 @@ def _compose(proxy: Branch, app: Route | None) -> list[Branch]:
 # ---------------------------------------------------------------- compose files
 
 
-def _read_compose(path: str) -> list[_Service]:
+def _read_compose(path: str, within: tuple[str, ...]) -> list[_Service]:
     """The services of a compose file, read as YAML data with their lines;
-    nothing when it is not one (too large, not YAML, no `services`)."""
+    nothing when it is not one (too large, not YAML, no `services`). A build
+    context outside the directories ``within`` (the linted tree) is not
+    looked at: the service has none."""
     try:
         if os.path.getsize(path) > MAX_COMPOSE_BYTES:
             return []
@@ -450,7 +453,7 @@ def _read_compose(path: str) -> list[_Service]:
             written = c.value if c is not None and isinstance(c.value, str) else ""
         if written and "://" not in written and "$" not in written:
             build = os.path.normpath(os.path.join(base, written))
-            if not os.path.isdir(build):
+            if not is_within(os.path.realpath(build), within) or not os.path.isdir(build):
                 build = ""
         ports = []
         command = _get(node, "command")
