@@ -224,3 +224,28 @@ def test_apache_header_on_a_proxied_answer_real_httpd_agrees(how, copies, tmp_pa
             status, got = httpd.fetch("GET", "/api/items", ORIGIN, "app.example.com")
     assert status == 200
     assert [v for n, v in got if n == "access-control-allow-origin"] == want
+
+
+@pytest.mark.node
+def test_credentials_from_both_layers_real_nginx_sends_true_twice(tmp_path):
+    tree = tmp_path / "repo"
+    files = {
+        "compose.yaml": "services:\n  api:\n    build:\n      context: ./api\n",
+        "deploy/nginx.conf": (
+            "server {\n    listen 80;\n    location /api/ {\n"
+            "        proxy_hide_header Access-Control-Allow-Origin;\n"
+            "        add_header Access-Control-Allow-Origin https://app.example.com always;\n"
+            "        add_header Access-Control-Allow-Credentials true always;\n"
+            "        proxy_pass http://api:3000;\n    }\n}\n"),
+        "api/server.js": EXPRESS_CORS.replace("origin: 'https://app.example.com' }",
+                                              "origin: 'https://app.example.com', credentials: true }"),
+    }
+    for name, text in files.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text(text)
+    assert [(f.code, f.line) for f in lint([str(tree)]).findings if f.code == "CORS202"] == [("CORS202", 6)]
+    with serve_express(tree / "api" / "server.js") as app, \
+            serve_nginx(tree / "deploy" / "nginx.conf", "http://api:3000", app, tmp_path / "nginx") as proxy:
+        status, got = fetch(proxy, "/api/items")
+    assert [v for n, v in got if n == "access-control-allow-credentials"] == ["true", "true"]
+    assert status == 200 and _comparable(got) == _comparable(predicted(tree)[1])
