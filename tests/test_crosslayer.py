@@ -481,3 +481,28 @@ def test_a_build_context_outside_the_linted_tree_is_not_followed(tmp_path):
     result = lint([str(tmp_path / "repo")])
     assert result.model.links == []
     assert [(f.code, f.severity) for f in result.findings] == [("CORS103", "info")]
+
+
+@pytest.mark.parametrize("name, source, line, words", [
+    ("main.py", ("from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n"
+                 "import uvicorn\napp = FastAPI()\n"
+                 "app.add_middleware(CORSMiddleware, allow_origins=['https://app.example.com'])\n"
+                 "if __name__ == '__main__':\n    uvicorn.run(app, host='127.0.0.1', port=8000)\n"),
+     7, "uvicorn.run(app, host='127.0.0.1', port=8000)"),
+    ("server.js", ("const express = require('express');\nconst cors = require('cors');\n"
+                   "const app = express();\napp.use(cors({ origin: 'https://app.example.com' }));\n"
+                   "app.listen(process.env.PORT || 8000);\n"),
+     5, "app.listen(process.env.PORT || 8000);"),
+])
+def test_loopback_port_links_the_source_that_listens_on_it(tmp_path, name, source, line, words):
+    _write(tmp_path, {
+        "nginx.conf": ("server {\n    listen 80;\n    location / {\n"
+                       "        add_header Access-Control-Allow-Origin https://app.example.com always;\n"
+                       "        proxy_pass http://localhost:8000;\n    }\n}\n"),
+        f"svc/{name}": source,
+    })
+    result = lint([str(tmp_path)])
+    (lk,) = result.model.links
+    assert [(os.path.basename(s.file), s.line, w) for s, w in lk.evidence] == [(name, line, words)]
+    assert [(f.code, f.severity, f.line) for f in result.findings if f.code == "CORS103"] == [
+        ("CORS103", "error", 4)]
