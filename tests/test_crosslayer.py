@@ -506,3 +506,22 @@ def test_loopback_port_links_the_source_that_listens_on_it(tmp_path, name, sourc
     assert [(os.path.basename(s.file), s.line, w) for s, w in lk.evidence] == [(name, line, words)]
     assert [(f.code, f.severity, f.line) for f in result.findings if f.code == "CORS103"] == [
         ("CORS103", "error", 4)]
+
+
+def test_apache_rewrite_proxy_flag_is_linked_too(tmp_path):
+    _write(tmp_path, {
+        "docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+        "apache/site.conf": (
+            "<VirtualHost *:80>\n    ServerName app.example.com\n    RewriteEngine On\n"
+            "    Header always set Access-Control-Allow-Origin \"https://app.example.com\"\n"
+            "    RewriteRule \"^/api/(.*)$\" \"http://api:3000/api/$1\" [P]\n</VirtualHost>\n"),
+        "api/server.js": ("const express = require('express');\nconst cors = require('cors');\n"
+                          "const app = express();\napp.use(cors({ origin: 'https://app.example.com' }));\n"
+                          "app.listen(3000);\n"),
+    })
+    result = lint([str(tmp_path)])
+    (lk,) = result.model.links
+    assert lk.target == "http://api:3000/api/$1" and (lk.proxy.line, os.path.basename(lk.proxy.file)) == (
+        5, "site.conf")
+    assert [(f.code, f.severity, f.line) for f in result.findings if f.code == "CORS103"] == [
+        ("CORS103", "error", 4)]
