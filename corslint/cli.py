@@ -381,7 +381,8 @@ def check(paths: tuple[str, ...], output_format: str | None, output: str | None,
 
     try:
         result = lint_mod.lint(paths_list, stdin_text=stdin_text, stdin_filename=stdin_filename, named=named,
-                               codes=None if all_selected else codes, limits=cfg.read_limits())
+                               codes=None if all_selected else codes, limits=cfg.read_limits(),
+                               upstreams=cfg.upstream_entries())
     except Exception as exc:  # a crash must not look like "findings" (exit 1)
         click.echo(traceback.format_exc().rstrip(), err=True)
         click.echo(f"corslint: internal error: {exc}", err=True)
@@ -476,7 +477,7 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
     if code is not None:
         click.echo(rule_doc(code).rstrip("\n"))
         if config_paths:
-            report = explain_mod.lint_responsible(config_paths, [code])
+            report = explain_mod.lint_responsible(config_paths, [code], upstreams=_upstreams())
             click.echo("\n" + log_lines(explain_mod.render_config(report)))
             ctx.exit(_explain_exit(report))
         return
@@ -496,7 +497,7 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
     report = None
     if config_paths:
         report = explain_mod.lint_responsible(
-            config_paths, explanation.codes, [d.hit for d in explanation.diagnoses])
+            config_paths, explanation.codes, [d.hit for d in explanation.diagnoses], _upstreams())
         for problem in report.problems:
             click.echo(problem_line(problem), err=True)
     if output_format == "json":
@@ -506,6 +507,15 @@ def explain(query: tuple[str, ...], config_paths: tuple[str, ...], output_format
     else:
         click.echo(log_lines(explain_mod.render_text(explanation, report)))
     ctx.exit(_explain_exit(report) if report is not None else EXIT_CLEAN)
+
+
+def _upstreams() -> list:
+    """The config's ``upstreams`` map for explain --config (the check
+    command reports a config error; here the map is only a help)."""
+    try:
+        return config_mod.discover_config().upstream_entries()
+    except config_mod.ConfigError:
+        return []
 
 
 def _explain_exit(report) -> int:

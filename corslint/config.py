@@ -26,7 +26,7 @@ from .findings import SEVERITIES
 CONFIG_FILENAMES = (".corslint.toml", "pyproject.toml")
 
 KNOWN_KEYS = ("select", "ignore", "min-severity", "fail-on", "format", "exclude", "per-file-ignores",
-              "max-file-size", "max-total-size")
+              "max-file-size", "max-total-size", "upstreams")
 
 # The largest a limit on the reading may be set to, in megabytes: beyond it the
 # limit no longer protects the machine running corslint.
@@ -50,6 +50,16 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     max_file_size: float | None = None     # megabytes; None: the frontends' default
     max_total_size: float | None = None    # megabytes, all files of a run together
+    # What a proxy target (as a proxy writes it, "http://api:3000") reaches:
+    # the app's directory or file, relative to this config file (see
+    # corslint.pipeline.link), for what the tree cannot say itself.
+    upstreams: dict[str, str] = field(default_factory=dict)
+
+    def upstream_entries(self):
+        """The ``upstreams`` map as the link step takes it (each with its line)."""
+        from .pipeline.link import upstream_entries  # loaded when linting only
+
+        return upstream_entries(self.upstreams, str(self.path) if self.path else None)
 
     def read_limits(self):
         """The limits on reading files these settings ask for (the defaults
@@ -162,6 +172,12 @@ def parse_settings(data: Mapping, *, path: Path | None = None, where: str = "top
             }
         elif key in ("max-file-size", "max-total-size"):
             setattr(cfg, key.replace("-", "_"), _megabytes(value, f"{label}{raw_key}"))
+        elif key == "upstreams":
+            if not isinstance(value, dict) or not all(isinstance(k, str) and k and isinstance(v, str) and v
+                                                      for k, v in value.items()):
+                raise ConfigError(f"{label}{raw_key} must be a table of \"proxy target\" = \"app directory\" "
+                                  "(e.g. \"http://api:3000\" = \"services/api\")")
+            cfg.upstreams = dict(value)
     return cfg
 
 

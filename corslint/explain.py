@@ -995,6 +995,7 @@ class ConfigReport:
     codes: list[str]
     ranked: list[tuple[object, bool]]
     problems: list
+    links: list = field(default_factory=list)   # proxies linked to their apps (pipeline/link.py)
 
     @property
     def findings(self) -> list:
@@ -1008,9 +1009,11 @@ def rule_name(code: str) -> str:
 
 
 def lint_responsible(paths: Sequence[str], codes: Sequence[str],
-                     hits: Sequence[Hit] = ()) -> ConfigReport:
-    """Lint ``paths`` for ``codes`` only. Suppression comments are not applied:
-    they silence a report, not the browser."""
+                     hits: Sequence[Hit] = (), upstreams: Sequence = ()) -> ConfigReport:
+    """Lint ``paths`` for ``codes`` only, a proxy and the app behind it
+    together where they are linked (``upstreams``: the config's explicit
+    map). Suppression comments are not applied: they silence a report, not
+    the browser."""
     from .lint import lint
 
     from .checks import REGISTRY
@@ -1018,10 +1021,11 @@ def lint_responsible(paths: Sequence[str], codes: Sequence[str],
     usable = [c for c in codes if c in REGISTRY]
     if not usable:
         return ConfigReport(list(paths), [], [], [])
-    result = lint(list(paths), codes=usable)
+    result = lint(list(paths), codes=usable, upstreams=upstreams)
     findings = sorted((f for f in result.findings if f.code in usable),
                       key=lambda f: (usable.index(f.code), f.file, f.line, f.column))
-    return ConfigReport(list(paths), usable, rank_findings(findings, hits), list(result.problems))
+    return ConfigReport(list(paths), usable, rank_findings(findings, hits), list(result.problems),
+                        list(result.model.links) if result.model is not None else [])
 
 
 def _label(hit: Hit) -> str:
@@ -1095,6 +1099,11 @@ def render_config(config: ConfigReport) -> str:
                 "(the application behind proxy_pass, a CDN or load balancer, another config "
                 "file), or the request differs from what the config intends.")
     lines = [f"In {where} (checked for {checked}):"]
+    if config.links:
+        from .reporters._links import describe
+
+        # the cause may span two files: say which proxy answers are the app's too
+        lines.extend(f"  {describe(link)}" for link in config.links)
     for finding, matches in config.ranked:
         mark = "  <- the URL in the message" if matches else ""
         lines.append(f"  {finding.file}:{finding.line}:{finding.column}: {finding.code} "
@@ -1131,10 +1140,13 @@ def to_dict(explanation: Explanation, config: ConfigReport | None = None) -> dic
         })
     out: dict = {"recognised": True, "codes": explanation.codes, "messages": messages}
     if config is not None:
+        from .reporters._links import as_dict
+
         out["config"] = {
             "paths": config.paths,
             "checked": config.codes,
             "findings": [dict(f.to_dict(), matches_url=m) for f, m in config.ranked],
+            "links": [as_dict(link) for link in config.links],
             "problems": [{"file": p.file, "line": p.line, "message": p.message,
                           "fatal": bool(getattr(p, "fatal", True))} for p in config.problems],
         }

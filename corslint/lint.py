@@ -8,6 +8,7 @@ routes and branches; both are dropped when ``lint()`` returns.
 
 from __future__ import annotations
 
+import os
 from typing import Iterable
 
 from . import checks, memo
@@ -16,7 +17,7 @@ from .frontends import FRONTENDS
 from .frontends._files import ReadLimits
 from .frontends._includes import linted_roots
 from .model import PolicyModel
-from .pipeline import build, check, report, runtime
+from .pipeline import build, check, link, report, runtime
 from .pipeline.discover import discover
 from .pipeline.report import LintResult, provenance_notes
 
@@ -39,12 +40,14 @@ def run_checks(model: PolicyModel, codes: Iterable[str] | None = None) -> list[F
 
 def lint(paths: Iterable[str], *, stdin_text: str | None = None, stdin_filename: str | None = None,
          codes: Iterable[str] | None = None, named: Iterable[str] | None = None,
-         limits: ReadLimits | None = None) -> LintResult:
+         limits: ReadLimits | None = None, upstreams: Iterable[link.UpstreamEntry] = ()) -> LintResult:
     """Lint ``paths`` (files, directories, ``-`` for ``stdin_text``) with the
     rules ``codes`` (all when None), reading within ``limits`` (the defaults
     when None). What is named is the tree: includes read only under the
     directories of ``named``, the paths the user named (``paths`` itself
-    unless it is what is left of them after ``exclude``)."""
+    unless it is what is left of them after ``exclude``). Proxies are
+    linked to the apps behind them in the named directories, or through
+    ``upstreams`` (the config's explicit map), before the rules run."""
     codes = list(codes or checks.REGISTRY)
     paths = list(paths)
     with memo.run(), runtime.collector_paused():
@@ -52,6 +55,8 @@ def lint(paths: Iterable[str], *, stdin_text: str | None = None, stdin_filename:
         model, texts = build.build_model(files, stdin_text=stdin_text, stdin_filename=stdin_filename,
                                          roots=linted_roots(paths if named is None else named),
                                          limits=limits)
+        link.link(model, [p for p in (paths if named is None else named) if p != "-" and os.path.isdir(p)],
+                  upstreams)
         runtime.drop_garbage(size=len(model.routes))
         findings = report.collect(model, check.run_rules(model, codes), codes)
         model.forget_derived()

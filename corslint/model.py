@@ -582,6 +582,17 @@ class Outcome:
     delegate: str | None = None   # "upstream", "files", "app", HANDLER_UNKNOWN, or None
     hidden_upstream: frozenset[str] = frozenset()
     reason: str = ""               # human words: "return 204", "static files answer OPTIONS with 405"
+    # Where a proxied request goes, as written ("http://api:3000",
+    # "http://backend" naming an upstream block): what links the proxy to an
+    # app in the same tree (corslint.pipeline.link). "" when not proxied.
+    target: str = ""
+    # The servers of the group ``target`` names (an nginx `upstream` block's
+    # `server` lines), each with its place; empty when it names a host itself.
+    target_servers: tuple[tuple[str, Source], ...] = ()
+    # The app behind the proxy is in the linted tree and its answer is in this
+    # branch's headers (corslint.pipeline.link composed them): the upstream's
+    # headers are known, not a condition.
+    upstream_known: bool = False
 
     @property
     def is_redirect(self) -> bool:
@@ -803,6 +814,25 @@ class IgnoredName:
     refused: str = ""
 
 
+@dataclass(frozen=True)
+class Link:
+    """A proxy answer linked to the app behind it in the same tree: the
+    proxy's place and target as written, the app's files (``app``: a file or
+    a directory) and routes, and the evidence, each piece a place and what it
+    says there ("service api, build ./api")."""
+
+    proxy: Source
+    target: str
+    directive: str                  # the proxy's words ("proxy_pass http://api:3000")
+    app: str
+    app_routes: tuple[str, ...]
+    app_files: tuple[str, ...]
+    evidence: tuple[tuple[Source, str], ...]
+    # The app sends no CORS header (no route of it in the model, and no CORS
+    # library or header name in its sources): said with the link.
+    app_sends_none: bool = False
+
+
 @dataclass
 class PolicyModel:
     """Everything the frontends found in one lint run."""
@@ -816,6 +846,8 @@ class PolicyModel:
     # Absolute paths of files another linted file includes: analysed in their
     # includer's context, not on their own.
     included_files: set[str] = field(default_factory=set)
+    # Proxies linked to the apps behind them (corslint.pipeline.link).
+    links: list[Link] = field(default_factory=list)
 
     def forget_derived(self) -> None:
         """Drop what the checks worked out and kept on the model's routes and
@@ -832,6 +864,7 @@ class PolicyModel:
         self.files.extend(other.files)
         self.origin_allowlists.extend(other.origin_allowlists)
         self.included_files |= other.included_files
+        self.links.extend(other.links)
 
 
 def header_names(emissions: Iterable[HeaderEmission]) -> set[str]:

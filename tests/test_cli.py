@@ -37,7 +37,8 @@ class FakeLint:
         self.texts: dict[str, str] = {}
         self.calls: list[dict] = []
 
-    def __call__(self, paths, *, stdin_text=None, stdin_filename=None, codes=None, named=None, limits=None):
+    def __call__(self, paths, *, stdin_text=None, stdin_filename=None, codes=None, named=None, limits=None,
+                 upstreams=()):
         paths = list(paths)
         self.calls.append({"paths": paths, "stdin_text": stdin_text,
                            "stdin_filename": stdin_filename, "codes": codes, "named": named})
@@ -518,7 +519,7 @@ def test_json_shape(fake):
     result = run("--format", "json", "nginx.conf")
     assert result.exit_code == 2
     doc = json.loads(result.stdout)
-    assert set(doc) == {"version", "tool", "files", "findings", "problems", "summary"}
+    assert set(doc) == {"version", "tool", "files", "findings", "links", "problems", "summary"}
     assert doc["version"] == 1
     assert doc["tool"]["name"] == "corslint"
     assert doc["files"] == ["nginx.conf", "other.conf"]

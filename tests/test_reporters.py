@@ -93,8 +93,9 @@ def test_json_document():
                                   ParseProblem("a.conf", 9, "include matches nothing", fatal=False)])
     findings = [f(), f(code="CORS105", severity="critical", line=1)]
     doc = json.loads(render("json", result, findings))
-    assert list(doc) == ["version", "tool", "files", "findings", "problems", "summary"]
+    assert list(doc) == ["version", "tool", "files", "findings", "links", "problems", "summary"]
     assert doc["version"] == 1
+    assert doc["links"] == []   # no model, no proxy linked to an app
     assert doc["tool"] == {"name": "corslint", "version": __version__}
     assert doc["files"] == ["a.conf", "b.conf"]
     assert doc["findings"] == [x.to_dict() for x in findings]

@@ -4,7 +4,9 @@ on one response.
 Either the config itself adds the header twice on one branch (error, with the
 browsers' texts), or it adds the header in front of an upstream that is not
 told to drop its own. Whether that upstream sends one is not in the config, so
-the second case is said as a condition: once per directive, however many
+the second case is said as a condition (unless the app behind the proxy is in
+the linted tree: then its answer is part of the branch, see
+corslint.pipeline.link, and the first case decides): once per directive, however many
 routes proxy behind it, at info, with no browser text (none is certain), and
 naming the proxies as related places. Browsers refuse a response with two
 ACAO fields even when both hold the same value. See ``corslint explain CORS103``.
@@ -97,8 +99,12 @@ def check(model):
                         break
                     for h in again:
                         earlier = _where(first.source, h.source)
+                        # the first copy is the app's, behind the proxy that adds the second
+                        whose = ("the answers of the app behind this proxy, which already"
+                                 if branch.outcome.upstream_known and first.source.file != h.source.file
+                                 else "answers that already")
                         yield report(
-                            f"Access-Control-Allow-Origin '{h.raw}' is added to answers that already "
+                            f"Access-Control-Allow-Origin '{h.raw}' is added to {whose} "
                             f"carry Access-Control-Allow-Origin '{first.raw}' ({earlier}): "
                             "browsers refuse a response with two.",
                             h.source, failure=failure, request=req, route=route, related=[first.source],
@@ -138,5 +144,6 @@ def _many(first: HeaderEmission, again: list[HeaderEmission], failure, req, rout
 
 def _upstream_may_add(branch: Branch, emission: HeaderEmission) -> bool:
     outcome = branch.outcome
-    return (outcome.delegate == "upstream" and ACAO not in outcome.hidden_upstream
-            and not emission.replaces)
+    # a linked upstream's own answer is in the branch already (pipeline.link)
+    return (outcome.delegate == "upstream" and not outcome.upstream_known
+            and ACAO not in outcome.hidden_upstream and not emission.replaces)

@@ -7,6 +7,8 @@
       "tool": {"name": "corslint", "version": "0.1.0"},
       "files": ["nginx.conf"],
       "findings": [Finding.to_dict(), ...],
+      "links": [{"proxy": {"file", "line", "column"}, "directive", "target", "app", "app_files",
+                 "app_routes", "app_sends_cors", "evidence": [{"file", "line", "column", "says"}]}],
       "problems": [{"file": "bad.conf", "line": 3, "message": "...", "fatal": true}],
       "summary": {"findings": 1, "problems": 1,
                   "by_severity": {"info": 0, "warning": 0, "error": 1, "critical": 0},
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 from .. import __version__
 from ..findings import SEVERITIES
 from ..textsafe import json_text
+from ._links import as_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..findings import Finding
@@ -40,6 +43,8 @@ def document(result: "LintResult", findings: "list[Finding]") -> dict:
         "tool": {"name": "corslint", "version": __version__},
         "files": list(dict.fromkeys(result.files)),
         "findings": [f.to_dict() for f in findings],
+        # proxies linked to the apps behind them, with the evidence (pipeline/link.py)
+        "links": [as_dict(link) for link in (result.model.links if result.model is not None else [])],
         "problems": [{"file": p.file, "line": p.line, "message": p.message,
                       "fatal": bool(getattr(p, "fatal", True))} for p in result.problems],
         "summary": {

@@ -378,8 +378,24 @@ def build_log(result: "LintResult", findings: "list[Finding]", root: str | os.Pa
         results=results,
         language=None,
         newline_sequences=None,
+        properties=_links_bag(result, root_path),
     )
     return SarifLog(version=SARIF_VERSION, schema_uri=SARIF_SCHEMA_URI, runs=[run])
+
+
+def _links_bag(result: "LintResult", root: Path) -> PropertyBag | None:
+    """The run's proxy-to-app links (pipeline/link.py), each place an
+    artifact location as results have them: a run property, None without."""
+    links = result.model.links if result.model is not None else []
+    if not links:
+        return None
+    from ._links import as_dict
+
+    def place(source) -> dict:
+        return {"artifactLocation": to_sarif(artifact_location(source.file, root)),
+                "region": {"startLine": source.line, "startColumn": source.column}}
+
+    return property_bag(None, links=[as_dict(link, place) for link in links])
 
 
 def document(result: "LintResult", findings: "list[Finding]", root: str | os.PathLike | None = None) -> dict:

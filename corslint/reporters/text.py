@@ -8,6 +8,8 @@
         Firefox: ...
         Fix: ...
 
+    link: deploy/nginx.conf:8 proxy_pass http://api:3000 -> api/server.js (docker-compose.yml:8 service api, build ./api)
+
     3 findings (1 critical, 2 error) in 4 files
 """
 
@@ -107,4 +109,9 @@ def report(result: "LintResult", findings: "list[Finding]", stream: TextIO, colo
     files = files_read(result)
     if blocks:
         stream.write("\n\n".join(blocks) + "\n\n")
+    links = result.model.links if result.model is not None else []
+    if links:
+        from ._links import describe
+
+        stream.write("".join(describe(link) + "\n" for link in links) + "\n")
     stream.write(summary_line(findings, files, len(result.problems), color) + "\n")

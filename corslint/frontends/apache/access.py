@@ -135,7 +135,7 @@ class AccessAndHandlers:
         if self.target.proxy is not None:
             d = self.target.proxy
             return Outcome(None, d.source, delegate="upstream", hidden_upstream=frozenset(),
-                           reason=f"{d.name} {' '.join(d.args)}")
+                           reason=f"{d.name} {' '.join(d.args)}", target=_proxy_target(d.args))
         handler = None
         for s in layers:
             for d in s.all("sethandler"):
@@ -164,3 +164,9 @@ class AccessAndHandlers:
             return Outcome(200, where, delegate="files",
                            reason="httpd's core answers OPTIONS on static files with 200 and an Allow header")
         return Outcome(405, where, delegate="files", reason=f"static files answer {method} with 405")
+
+
+def _proxy_target(args) -> str:
+    """The backend URL of a ProxyPass / ProxyPassMatch (its first argument
+    that names a scheme); "" when there is none (`ProxyPass /x !`)."""
+    return next((a for a in args if "://" in a), "")

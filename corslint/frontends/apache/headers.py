@@ -3,6 +3,8 @@ header tables, and the Branch a finished path becomes."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -347,8 +349,7 @@ class HeaderTables:
         if outcome.delegate == "upstream" and outcome.status is None:
             fcgi = "fcgi://" in outcome.reason.lower()
             hidden = frozenset(unset_always if fcgi else unset_success)
-            outcome = Outcome(outcome.status, outcome.source, outcome.location, outcome.delegate, hidden,
-                              outcome.reason)
+            outcome = dataclasses.replace(outcome, hidden_upstream=hidden)
         emissions: list[HeaderEmission] = []
         entries = [(e, False) for e in onsuccess] + [(e, True) for e in always]
         entries.sort(key=lambda et: (et[0].source.file, et[0].source.line, et[0].source.column, et[1]))

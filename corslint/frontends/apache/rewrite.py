@@ -210,7 +210,8 @@ class RewriteRules:
             p.result = Outcome(410, rule.source, reason=f"{text} answers 410")
             return True
         if "p" in flags or "proxy" in flags:
-            p.handler = Outcome(None, rule.source, delegate="upstream", reason=text)
+            p.handler = Outcome(None, rule.source, delegate="upstream", reason=text,
+                                target=subst if "://" in subst else "")
             return True   # [P] implies [L]
         absolute = re.match(r"^[a-z][a-z0-9+.-]*://", subst, re.I) is not None
         if code_text is not None or absolute:

@@ -792,8 +792,10 @@ class Simulation:
                         if inner:
                             hidden = frozenset(a.args[0].lower() for a in inner[-1].all(hide) if a.args)
                     hidden = hidden | self._cleared(levels)
+                    target = d.args[0] if d.args else ""
                     return Outcome(None, d.source, delegate="upstream", hidden_upstream=hidden,
-                                   reason=f"{d.name} {' '.join(d.args)}")
+                                   reason=f"{d.name} {' '.join(d.args)}", target=target,
+                                   target_servers=_upstream_servers(self.builder).get(_group_name(target), ()))
             tf = lv.last("try_files")
             if tf is not None and tf.args:
                 last = tf.args[-1]
@@ -822,6 +824,36 @@ class Simulation:
                 if d.name == "location" and d.args[:1] == [name]:
                     return Level("location", d.block or [], d.source, f"location {name}")
         return None
+
+
+# -- where proxied requests go
+
+
+def _group_name(target: str) -> str:
+    """The name an `upstream` block would have for ``target``
+    ("http://backend/api" -> "backend"); "" for a target with a variable."""
+    if "$" in target:
+        return ""
+    rest = target.split("://", 1)[-1]
+    return rest.split("/", 1)[0]
+
+
+def _upstream_servers(builder) -> dict[str, tuple[tuple[str, Source], ...]]:
+    """Each `upstream NAME { server ADDRESS ...; }` block of the file: its
+    servers' addresses with their places, worked out once per file."""
+    found = getattr(builder, "upstream_servers", None)
+    if found is None:
+        found = {}
+        stack = list(builder.tree)
+        while stack:
+            d = stack.pop()
+            if d.name == "upstream" and d.args and d.block is not None:
+                found[d.args[0]] = tuple((x.args[0], x.source) for x in d.block
+                                         if x.name == "server" and x.args)
+            elif d.name in ("http", "stream") and d.block is not None:
+                stack.extend(d.block)
+        builder.upstream_servers = found
+    return found
 
 
 # -- what the whole file says about its variables
