@@ -152,7 +152,7 @@ def test_every_main_code_has_a_sample_pair():
         assert len(list(code_dir.glob("broken.*"))) == 1 and len(list(code_dir.glob("fixed.*"))) == 1
 
 
-@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*/*.*")), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", sorted(p for p in SAMPLES.glob("*/*.*") if p.stem in ("broken", "fixed")), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_broken_sample_reports_its_code_on_the_marked_line_and_fixed_is_clean(path):
     result = lint([str(path)])
     assert not result.problems

@@ -11,7 +11,10 @@ corslint/frontends/litestar.py encodes is pinned.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
+import logging.handlers
 import re
 import runpy
 from dataclasses import dataclass
@@ -25,6 +28,19 @@ from corslint.lint import lint
 from corslint.scenarios import answer
 from asgi_loopback import fetch, serve_asgi
 from test_framework_truth import SAMPLES, Real, cors_route, requests_for
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_logging_thread_left():
+    """Litestar's default logging starts a QueueListener thread per app that
+    outlives it; stopped here, so the tests after these run in a process
+    with one thread (corslint forks workers only from such a process:
+    tests/test_parallel.py)."""
+    yield
+    for listener in [o for o in gc.get_objects() if isinstance(o, logging.handlers.QueueListener)]:
+        if getattr(listener, "_thread", None) is not None:
+            listener.stop()
+            atexit.unregister(listener.stop)   # Litestar's own stop at exit would find no thread
 
 litestar = pytest.importorskip("litestar")
 uvicorn = pytest.importorskip("uvicorn")
