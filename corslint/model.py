@@ -705,6 +705,10 @@ class Route:
     # request is answered elsewhere, so no rule judging answers applies
     # here. Empty for a route a browser requests.
     not_browser_reachable: str = ""
+    # What the route's configuration language calls such a scope, for
+    # messages ("which this location accepts"): nginx's location, a path of
+    # an Apache config, a framework's route.
+    scope_noun: str = "route"
     # Derived answers the checks share (e.g. intended origins), computed once.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 

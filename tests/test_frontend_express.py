@@ -114,12 +114,23 @@ def test_a_value_holding_a_syntax_error_is_unknown(tmp_path):
     app = tmp_path / "server.js"
     app.write_text(HEAD + "app.use(cors({ origin: ['https://a.example', 'null' +], credentials: true }));\n")
     model = express.parse_files([str(app)])
-    assert model.problems and not [p for p in model.problems if p.fatal]
+    # the configuration is not read as written: said as a problem (exit 2), at its line
+    [problem] = model.problems
+    assert problem.fatal and problem.line == 4 and "in the CORS configuration" in problem.message
     [route] = model.routes
     for origin in ("null", "https://a.example", "https://evil.example"):
         unknown = answer(route, "GET", origin, credentials=True, preflight=False).unknown
         assert [h.name for h in unknown] == ["Access-Control-Allow-Origin"]
     assert lint([str(app)]).findings == []
+
+
+def test_a_syntax_error_outside_the_cors_configuration_is_a_notice(tmp_path):
+    app = tmp_path / "server.js"
+    app.write_text(HEAD + "app.use(cors({ origin: true, credentials: true }));\nfunction broken( { return 1 }\n")
+    result = lint([str(app)])
+    [problem] = result.problems
+    assert not problem.fatal and problem.line == 5
+    assert [f.code for f in result.findings] == ["CORS105"]
 
 
 def test_a_file_that_is_mostly_not_javascript_is_refused(tmp_path):

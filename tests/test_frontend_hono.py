@@ -6,6 +6,7 @@ behaviour against hono 4.13.19 itself."""
 from __future__ import annotations
 
 from corslint.frontends import frontend_for, hono
+from corslint.lint import lint
 from corslint.scenarios import answer
 
 HEAD = "import { Hono } from 'hono'\nimport { cors } from 'hono/cors'\nconst app = new Hono()\n"
@@ -59,12 +60,25 @@ def test_origin_function_returning_the_origin_reflects(tmp_path):
 
 
 def test_unread_origin_is_unknown_not_guessed(tmp_path):
-    routes = routes_of(tmp_path, HEAD + "app.use(cors({ origin: (o) => o.endsWith('example.com') ? o : null }))\n"
+    routes = routes_of(tmp_path, HEAD + "app.use(cors({ origin: (o) => o.includes('example.com') ? o : null }))\n"
                        "app.use(cors({ origin: process.env.ORIGIN }))\n")
     assert len(routes) == 2
     for route in routes:
         ans = answer(route, "GET", "https://notexample.com", credentials=True, preflight=False)
         assert "access-control-allow-origin" in {h.lname for h in ans.unknown}
+
+
+def test_an_origin_function_testing_the_end_admits_look_alike_sites(tmp_path):
+    """The issue's example: o.endsWith('example.com') ? o : null lets
+    https://notexample.com in (String.prototype.endsWith, read as the regex
+    /example\\.com$/)."""
+    [route] = routes_of(tmp_path, HEAD + "app.use(cors({ origin: (o) => o.endsWith('example.com') ? o : null, "
+                                         "credentials: true }))\n")
+    assert sent(route, "https://notexample.com")[:2] == (["https://notexample.com"], ["true"])
+    assert sent(route, "https://api.example.com")[0] == ["https://api.example.com"]
+    assert sent(route, "https://example.com.evil.example")[0] == []
+    findings = lint([str(tmp_path / "app.ts")]).findings
+    assert [f.code for f in findings] == ["CORS106"] and "endsWith('example.com')" in findings[0].message
 
 
 def test_misspelt_option_is_an_ignored_name(tmp_path):

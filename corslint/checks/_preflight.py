@@ -198,7 +198,7 @@ def needed_headers(route: Route) -> list[Need]:
     # (cookies, a Basic prompt), not an Authorization header a script sets.
     if not route.never_preflighted:
         for source, what in auth_uses(route):
-            needs.setdefault("authorization", Need("Authorization", source, f"the location uses {what}"))
+            needs.setdefault("authorization", Need("Authorization", source, f"the {route.scope_noun} uses {what}"))
     for exp in route.expected_request_headers:
         lname = exp.name.lower()
         if lname in SAFELISTED_HEADER_NAMES or not engine.is_token(exp.name):

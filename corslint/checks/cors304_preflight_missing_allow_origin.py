@@ -70,6 +70,6 @@ def check(model):
                 related = [h.source for h in route_emissions(route, ACAO, branches=actual)]
             yield report(
                 f"The preflight answer ({status}) carries no Access-Control-Allow-Origin although "
-                f"the other answers of this location send it: {why}.",
+                f"the other answers of this {route.scope_noun} send it: {why}.",
                 where, failure=failure, request=req, route=route, related=related,
             )

@@ -67,7 +67,7 @@ def check(model):
         failure, req = gap.evidence[needs[0].name]   # what the browser says about the first
         yield report(
             _message(needs, gap.listed, gap.tokens, gap.pf.credentials,
-                     withheld=gap.withheld_status),
+                     withheld=gap.withheld_status, scope=gap.route.scope_noun),
             where, failure=failure, request=req, route=gap.route,
             related=[n.source for n in needs],
             intent=FixIntent(FIX, methods=tuple(n.name for n in needs)),
@@ -75,11 +75,11 @@ def check(model):
 
 
 def _message(needs: list[Need], listed: list[str], tokens: list[str], credentials: bool, *,
-             withheld: int | None = None) -> str:
+             withheld: int | None = None, scope: str = "location") -> str:
     method, why = named_needs(needs)
     many = len(needs) > 1
-    refused = "are refused although this location accepts them" if many else \
-        "is refused although this location accepts it"
+    refused = f"are refused although this {scope} accepts them" if many else \
+        f"is refused although this {scope} accepts it"
     if not listed and withheld is not None:
         return (f"Access-Control-Allow-Methods is set for success answers only and the preflight "
                 f"answer is {withheld}, so {method} {refused} ({why}).")
@@ -93,11 +93,11 @@ def _message(needs: list[Need], listed: list[str], tokens: list[str], credential
         spelled, name = miscased[0]
         return (f"Access-Control-Allow-Methods on the preflight answer lists '{spelled}', but "
                 f"methods compare case-sensitively and browsers send {name}, which this "
-                f"location accepts ({why}).")
+                f"{scope} accepts ({why}).")
     if miscased:
         spelled = ", ".join(f"'{t}'" for t, _ in miscased)
         return (f"Access-Control-Allow-Methods on the preflight answer ('{value}') lacks {method}, "
-                f"which this location accepts ({why}); it lists {spelled}, but methods compare "
+                f"which this {scope} accepts ({why}); it lists {spelled}, but methods compare "
                 "case-sensitively.")
     which = "which" if not many else "all of which"
     if "*" in tokens and credentials:
@@ -105,4 +105,4 @@ def _message(needs: list[Need], listed: list[str], tokens: list[str], credential
                 f"literal method name for requests with credentials, so {method} {refused} "
                 f"({why}).")
     return (f"Access-Control-Allow-Methods on the preflight answer ('{value}') lacks {method}, "
-            f"{which} this location accepts ({why}).")
+            f"{which} this {scope} accepts ({why}).")

@@ -78,7 +78,7 @@ def check(model):
         failure, req = gap.evidence[needs[0].lname]   # what the browser says about the first
         yield report(
             _message(names, gap.listed, gap.tokens, gap.pf.credentials, why,
-                     withheld=gap.withheld_status, many=len(needs) > 1),
+                     withheld=gap.withheld_status, many=len(needs) > 1, scope=gap.route.scope_noun),
             where, level=level, failure=failure, request=req, route=gap.route,
             related=[n.source for n in needs],
             intent=FixIntent(FIX, headers=tuple(n.name for n in needs)),
@@ -86,7 +86,7 @@ def check(model):
 
 
 def _message(header: str, listed: list[str], tokens: list[str], credentials: bool, why: str, *,
-             withheld: int | None = None, many: bool = False) -> str:
+             withheld: int | None = None, many: bool = False, scope: str = "location") -> str:
     carrying = header.replace(" and ", " or ") if many else header
     if not listed and withheld is not None:
         return (f"Access-Control-Allow-Headers is set for success answers only and the preflight "
@@ -97,7 +97,7 @@ def _message(header: str, listed: list[str], tokens: list[str], credentials: boo
     value = ", ".join(listed)
     if "*" in tokens and header.lower() == "authorization" and not credentials:
         return (f"Access-Control-Allow-Headers on the preflight answer is '{value}', and '*' never "
-                f"covers Authorization, which requests to this location need ({why}).")
+                f"covers Authorization, which requests to this {scope} need ({why}).")
     if "*" in tokens and credentials:
         verb = "are" if many else "is"
         return (f"Access-Control-Allow-Headers on the preflight answer is '{value}', and '*' is a "

@@ -193,6 +193,18 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         # tree-sitter recovers from a syntax error: what parses is read, the
         # regions it could not parse are named, and an expression that holds
         # one is an unknown value (JsFile.eval)
+        # An error inside the statement that configures CORS (app.use(cors({...})))
+        # leaves that configuration unread: the file is not linted as written,
+        # which is said as a problem of its own (exit 2). Elsewhere in the file
+        # it is a notice: the CORS configuration was read whole.
+        in_cors = [e for e in errors if _in_cors_statement(e)]
+        if in_cors:
+            first = in_cors[0]
+            model.problems.append(ParseProblem(
+                path, first.start_point[0] + 1,
+                f"{_language(path)} syntax error: {_error_text(first)} (in the CORS configuration, "
+                "which cannot be read as written)"))
+        errors = [e for e in errors if e not in in_cors]
         for error in errors[:MAX_ERRORS_NAMED]:
             lines = error.start_point[0] + 1, error.end_point[0] + 1
             where = f"line {lines[0]}" if lines[0] == lines[1] else f"lines {lines[0]}-{lines[1]}"
@@ -209,14 +221,8 @@ def parse_files(paths: list[str], stdin: dict[str, str] | None = None,
         except RecursionError:   # the nesting check above should make this impossible
             model.problems.append(ParseProblem(path, None, _pyast.TOO_DEEP))
             continue
-        if errors and not routes and any(_CORS_WORDS.search(_node_text(e)) for e in errors):
-            # the CORS configuration itself is in what does not parse: nothing of it was read
-            first = next(e for e in errors if _CORS_WORDS.search(_node_text(e)))
-            model.problems = [p for p in model.problems if p.file != path or p.fatal]
-            model.problems.append(ParseProblem(path, first.start_point[0] + 1,
-                                               f"{_language(path)} syntax error: {_error_text(first)} "
-                                               "(in the CORS configuration, which cannot be read)"))
-            continue
+        if in_cors and not routes:
+            continue   # nothing of the configuration was read; its problem is said above
         model.files.append(path)
         model.routes.extend(routes)
         if js.bound_met is not None:
@@ -249,6 +255,19 @@ def _deeper_than(root, limit: int) -> bool:
 
 # Words that mark a region as part of the CORS configuration.
 _CORS_WORDS = re.compile(r"cors|access-control-", re.I)
+# Statement kinds a syntax error is placed in, to tell whether it is in the CORS configuration
+_STATEMENTS = ("expression_statement", "lexical_declaration", "variable_declaration", "return_statement",
+               "export_statement", "program")
+
+
+def _in_cors_statement(error) -> bool:
+    """The syntax error lies in the statement that names CORS (or says CORS itself)."""
+    if _CORS_WORDS.search(_node_text(error)):
+        return True
+    node = error.parent
+    while node is not None and node.type not in _STATEMENTS:
+        node = node.parent
+    return node is not None and node.type != "program" and bool(_CORS_WORDS.search(_node_text(node)))
 MAX_ERRORS_NAMED = 10   # syntax errors named one by one in a file's notices
 
 
@@ -986,8 +1005,28 @@ def _origin_condition(js: JsFile, cond, names: set[str]) -> list[OriginMatcher] 
                 return _membership(js, call, names, "indexOf")
         return None
     if cond.type == "call_expression":
-        return _membership(js, cond, names, None)
+        return _membership(js, cond, names, None) or _affix(js, cond, names)
     return None
+
+
+def _affix(js: JsFile, call, names: set[str]) -> list[OriginMatcher] | None:
+    """``origin.endsWith('example.com')`` / ``origin.startsWith('https://')``:
+    the regex that accepts exactly the same origins, so that the allowlist
+    rules judge it (``endsWith('example.com')`` lets https://notexample.com in)."""
+    func = call.child_by_field_name("function")
+    args = call.child_by_field_name("arguments")
+    if func is None or func.type != "member_expression" or args is None or len(args.named_children) != 1:
+        return None
+    prop = _node_text(func.child_by_field_name("property"))
+    if prop not in ("endsWith", "startsWith") or not _names_origin(func.child_by_field_name("object"), names):
+        return None
+    v = js.eval(args.named_children[0])
+    if v.kind != "str" or not v.value:
+        return None
+    escaped = re.sub(r"([\\^$.|?*+()\[\]{}/-])", r"\\\1", v.value)
+    pattern = f"^{escaped}" if prop == "startsWith" else f"{escaped}$"
+    note = f"{_node_text(call)} accepts what /{pattern}/ does"
+    return [SEMANTICS.regex(pattern, False, js.source_of(call), note)]
 
 
 def _is_no_origin(node, names: set[str]) -> bool:

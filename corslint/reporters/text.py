@@ -54,8 +54,9 @@ def format_finding(finding: "Finding", color: bool = False) -> str:
     if finding.source.via:
         chain = " <- ".join(f"{printable(s.file)}:{s.line}:{s.column}" for s in reversed(finding.source.via))
         lines.append(f"{INDENT}Included from: {chain}")
-    if finding.related:
-        lines.append(f"{INDENT}{_style('Also at:', color, dim=True)} {_places(finding)}")
+    places = _places(finding)
+    if places:
+        lines.append(f"{INDENT}{_style('Also at:', color, dim=True)} {places}")
     for label, value in (("Chrome", finding.chrome), ("Firefox", finding.firefox), ("Fix", finding.fix)):
         if value:
             lines.append(f"{INDENT}{_style(label + ':', color, dim=True)} {printable(value)}")
@@ -68,11 +69,14 @@ MAX_PLACES = 10
 
 def _places(finding: "Finding") -> str:
     """The finding's related places (the same mistake elsewhere, the lines
-    it folds in): 'line 12' in its own file, 'file:line' in another."""
-    shown = [f"line {s.line}" if s.file == finding.file else f"{display_path(s.file)}:{s.line}"
-             for s in finding.related[:MAX_PLACES]]
-    more = len(finding.related) - MAX_PLACES
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    it folds in): 'line 12' in its own file, 'file:line' in another; a place
+    on the finding's own line, or said already, is not said again (the
+    columns that tell them apart are in JSON and SARIF)."""
+    places = list(dict.fromkeys(
+        f"line {s.line}" if s.file == finding.file else f"{display_path(s.file)}:{s.line}"
+        for s in finding.related if not (s.file == finding.file and s.line == finding.line)))
+    more = len(places) - MAX_PLACES
+    return ", ".join(places[:MAX_PLACES]) + (f" and {more} more" if more > 0 else "")
 
 
 def files_read(result: "LintResult") -> int:

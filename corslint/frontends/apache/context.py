@@ -293,7 +293,7 @@ class Context:
             path=target.url, expected_request_headers=expected, declared_methods=declared, frontend=NAME,
             configured_headers=self._configured(layers + ifs),
             never_preflighted=WEBSOCKET if websocket_url(target.proxy_url) else
-            DOCUMENTATION if documentation_path(target.url) else "",
+            DOCUMENTATION if documentation_path(target.url) else "", scope_noun="path",
         )
 
     @staticmethod

@@ -235,7 +235,7 @@ class Builder:
             expected_request_headers=expected,
             declared_methods=declared, frontend=NAME, configured_headers=configured,
             never_preflighted=never_preflighted(chain, path),
-            not_browser_reachable=self._unreachable(chain, path),
+            not_browser_reachable=self._unreachable(chain, path), scope_noun="location",
         )
 
     def _unreachable(self, chain: list[Level], path: str) -> str:
