@@ -39,6 +39,12 @@ WORDING = {
         "cors({ origin: ['https://app.example.com'], credentials: true }) instead of an origin "
         "function that returns every Origin; if the API is public and needs no cookies, use "
         "cors() without credentials."),
+    "anchor-origin-pattern": (
+        "Check the whole Origin in the origin function: return it only when it is on an exact list, "
+        "(origin) => (allowed.includes(origin) ? origin : null) with const allowed = "
+        "['https://app.example.com'], or when a RegExp anchored at both ends matches it, "
+        r"/^https:\/\/(app|admin)\.example\.com$/.test(origin); endsWith() and an unanchored "
+        "RegExp also match look-alike sites."),
     "allow-every-origin": (
         "Remove '*' from the origin array (hono's cors tests each entry with includes(), so '*' "
         "is a literal); to let every origin in, use cors() or cors({ origin: '*' }), or name the "

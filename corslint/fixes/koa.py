@@ -59,7 +59,8 @@ WORDING = {
     "anchor-origin-pattern": (
         "Anchor the RegExp your origin function tests at both ends (RegExp.test searches anywhere), "
         r"escape every dot and fix the scheme, e.g. /^https:\/\/(app|admin)\.example\.com$/; "
-        "prefer an array of exact origins checked with includes()."),
+        "prefer an array of exact origins checked with includes() (an endsWith() check is a "
+        "pattern anchored at one end only)."),
     "simplify-origin-pattern": (
         "Rewrite the RegExp your origin function tests without nested or overlapping quantifiers "
         r"(e.g. /^https:\/\/([a-z0-9-]+\.)?example\.com$/), or check an array of exact origins."),
