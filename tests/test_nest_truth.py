@@ -139,3 +139,22 @@ def test_enable_cors_after_init_reaches_no_route(tmp_path):
     # before init(), the same call is read as cors(options)
     assert [f.line for f in lint([str(FIXTURES / "CORS105" / "nest_origin_true_credentials.js")]).findings
             if f.code == "CORS105"] == [20]
+
+
+@pytest.mark.parametrize("before", [
+    "  app.init();\n",                                                  # not awaited: the routes mount later
+    "  if (process.env.NEST_TRUTH_NEVER_SET) {\n    await app.init();\n  }\n",   # a branch that does not run
+], ids=["init-not-awaited", "init-in-a-branch"])
+def test_enable_cors_after_an_init_that_has_not_run_still_answers(tmp_path, before):
+    """Only an awaited init()/listen() straight before enableCors() puts cors
+    behind the routes; otherwise the real NestJS answers with cors's headers
+    and corslint reads the call as cors(options)."""
+    text = (FIXTURES / "CORS105" / "nest_origin_true_credentials.js").read_text()
+    late = tmp_path / "main.js"
+    late.write_text(text.replace("  app.enableCors({ origin: true, credentials: true }); // expect: CORS105\n",
+                                 before + "  app.enableCors({ origin: true, credentials: true });\n"))
+    [actual] = serve(late, [Req("https://evil.example")], serving=serve_nest)
+    assert actual.get("access-control-allow-origin") == ["https://evil.example"]
+    assert actual.get("access-control-allow-credentials") == ["true"]
+    result = lint([str(late)])
+    assert [f.code for f in result.findings] == ["CORS105"] and not result.problems

@@ -641,8 +641,12 @@ class JsFile:
 
 
 def _after_init(call) -> bool:
-    """``app.enableCors(...)`` after ``await app.listen(...)`` or ``app.init()``
-    on the same object, earlier in the same block."""
+    """``app.enableCors(...)`` after ``await app.listen(...)`` or ``await
+    app.init()`` on the same object, a statement of its own earlier in the
+    same block. Only an awaited call counts (un-awaited, enableCors runs
+    before init() has mounted the routes: cors answers first, as the real
+    NestJS shows), and only a straight-line one (a listen() inside an
+    earlier ``if`` may never run)."""
     function = call.child_by_field_name("function")
     target = _node_text(function.child_by_field_name("object"))
     statement = call
@@ -650,14 +654,32 @@ def _after_init(call) -> bool:
         statement = statement.parent
     sibling = statement.prev_named_sibling
     while sibling is not None:
-        for n in _walk(sibling):
-            if n.type == "call_expression":
-                f = n.child_by_field_name("function")
-                if f is not None and f.type == "member_expression" and \
-                        _node_text(f.child_by_field_name("property")) in ("listen", "init") and \
-                        _node_text(f.child_by_field_name("object")) == target:
-                    return True
+        if _awaits_init_of(sibling, target):
+            return True
         sibling = sibling.prev_named_sibling
+    return False
+
+
+def _awaits_init_of(statement, target: str) -> bool:
+    """``await target.listen(...)`` / ``await target.init()`` as a statement,
+    or as the value a declaration stores (``const s = await app.listen(3000)``)."""
+    if statement.type == "expression_statement":
+        values = statement.named_children[:1]
+    elif statement.type in ("lexical_declaration", "variable_declaration"):
+        values = [d.child_by_field_name("value") for d in statement.named_children if d.type == "variable_declarator"]
+    else:
+        return False
+    for value in values:
+        while value is not None and value.type == "parenthesized_expression" and value.named_children:
+            value = value.named_children[0]   # not _unwrap: it looks through the await itself
+        if value is None or value.type != "await_expression" or not value.named_children:
+            continue
+        awaited = _unwrap(value.named_children[0])
+        f = awaited.child_by_field_name("function") if awaited is not None and awaited.type == "call_expression" else None
+        if f is not None and f.type == "member_expression" and \
+                _node_text(f.child_by_field_name("property")) in ("listen", "init") and \
+                _node_text(f.child_by_field_name("object")) == target:
+            return True
     return False
 
 
