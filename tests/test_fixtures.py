@@ -51,7 +51,7 @@ SUPPORTED: dict[str, frozenset[str]] = {
     "litestar": frozenset({"CORS101", "CORS104", "CORS105", "CORS106", "CORS107", "CORS108", "CORS109",
                            "CORS203", "CORS307", "CORS308", "CORS309"}),
     # Quart-CORS refuses '*' with credentials (a 500) and sends Vary wherever Allow-Origin is not '*'
-    "quart": frozenset({"CORS101", "CORS104", "CORS106", "CORS107", "CORS109", "CORS203", "CORS307", "CORS308",
+    "quart": frozenset({"CORS101", "CORS104", "CORS106", "CORS201", "CORS107", "CORS109", "CORS203", "CORS307", "CORS308",
                         "CORS309"}),
     "sanic": frozenset({"CORS101", "CORS104", "CORS105", "CORS106", "CORS107", "CORS108", "CORS109",
                         "CORS203", "CORS307", "CORS309"}),

@@ -8,7 +8,7 @@ Browsers refuse the answer to every credentialed request; see
 from __future__ import annotations
 
 from .. import engine
-from ..scenarios import answer_branch, request, scenario_branches
+from ..scenarios import DEFAULT_PAGE_ORIGIN, answer_branch, request, scenario_branches
 from ._base import cors_routes, reporter
 
 CODE = "CORS201"
@@ -24,6 +24,10 @@ report = reporter(CODE, SEVERITY, FIX)
 
 def check(model):
     for route in cors_routes(model):
+        refused = _refused(route)
+        if refused is not None:
+            yield refused
+            continue
         for branch, method, origin in scenario_branches(route):
             ans = answer_branch(branch, origin, credentials=True, preflight=method == "OPTIONS")
             acao = [(h, v) for h, v in ans.sent if h.lname == "access-control-allow-origin" and v.strip() == "*"]
@@ -45,6 +49,32 @@ def check(model):
                 where.source, failure=failure, request=req, route=route,
                 related=[h.source for h, _ in acac],
             )
+
+
+def _refused(route):
+    """The configuration asks for '*' with credentials and the CORS layer
+    refuses it at run time: no answer carries Access-Control-Allow-Origin
+    and every one is the same server error (Quart-CORS raises on every
+    response, which Quart answers with 500). One finding, at the setting."""
+    configured = {h.lname: h for h in route.configured_headers}
+    star, creds = configured.get("access-control-allow-origin"), configured.get("access-control-allow-credentials")
+    if star is None or creds is None or star.raw.strip() != "*" or creds.raw.strip() != "true":
+        return None
+    outcomes = {b.outcome.status for b in route.branches}
+    if not route.branches or len(outcomes) != 1 or (outcomes.pop() or 0) < 500 or \
+            any(b.emissions("access-control-allow-origin") for b in route.branches):
+        return None
+    branch = route.branches[-1]
+    req = request(route, DEFAULT_PAGE_ORIGIN, method="GET", credentials=False)
+    ans = answer_branch(branch, DEFAULT_PAGE_ORIGIN, credentials=False, preflight=False)
+    reason = branch.outcome.reason or f"every answer is {branch.outcome.status}"
+    return report(
+        f"Access-Control-Allow-Origin '*' is configured with Access-Control-Allow-Credentials 'true', "
+        f"which is refused at run time ({reason}): no answer carries CORS headers and browsers "
+        "block every cross-origin request.",
+        star.source, failure=engine.check_cors(req, ans.response), request=req, route=route,
+        related=[creds.source],
+    )
 
 
 def _echoed_elsewhere(route, star) -> bool:

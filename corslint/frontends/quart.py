@@ -196,10 +196,14 @@ class CorsCall:
 
     def broken(self, route: Route, star: Source, creds_src: Source) -> Route:
         """'*' with credentials: Quart answers every request with 500 and no CORS header."""
-        from ..model import Branch, Outcome
-        from ._appmodel import ACTUAL_METHODS, PREFLIGHT
+        from ..model import Branch, Outcome, Value
+        from ._appmodel import ACTUAL_METHODS, PREFLIGHT, emission
 
         outcome = Outcome(500, star, reason=_STAR_CREDENTIALS)
+        # what the configuration asks for, although no answer carries it
+        route.configured_headers = (
+            emission("Access-Control-Allow-Origin", Value.literal("*"), star, raw="*"),
+            emission("Access-Control-Allow-Credentials", Value.literal("true"), creds_src, raw="true"))
         route.branches = [Branch(outcome=outcome, headers=(), methods=PREFLIGHT, source=star, label="preflight"),
                           Branch(outcome=outcome, headers=(), methods=frozenset(ACTUAL_METHODS), source=star,
                                  label=SEMANTICS.app_label)]
