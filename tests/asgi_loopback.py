@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Iterator
 
-from test_framework_truth import Real
+from test_framework_truth import Real, Req
 
 
 @contextlib.contextmanager
@@ -53,3 +53,17 @@ def fetch(base: str, method: str, path: str, headers: dict[str, str]) -> Real:
         return Real(resp.status, found)
     finally:
         conn.close()
+
+
+def fetch_each(base: str, reqs: list[Req], request_headers: str = "", request_method: str = "GET") -> list[Real]:
+    """Each request (a preflight asking for ``request_method`` and
+    ``request_headers``) to the CORS route /api/items at ``base``."""
+    out = []
+    for r in reqs:
+        headers = {"Origin": r.origin}
+        if r.preflight:
+            headers["Access-Control-Request-Method"] = request_method
+            if request_headers:
+                headers["Access-Control-Request-Headers"] = request_headers
+        out.append(fetch(base, r.method, "/api/items", headers))
+    return out
