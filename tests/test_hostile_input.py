@@ -966,3 +966,17 @@ def test_hostile_configs_found_in_review_end_quickly(tmp_path: Path, probe: str)
     done = _bounded_run(tmp_path, timeout=30)
     assert b"internal error" not in done.stderr, done.stderr.decode(errors="replace")
     assert done.returncode in (0, 1, 2), done.stderr.decode(errors="replace")
+
+
+def test_lines_of_blanks_do_not_make_a_recogniser_quadratic(tmp_path: Path):
+    """A regex that starts each line with ``\\s*`` runs over the following
+    lines too, from every line start: quadratic in a file of blank lines (a
+    64 KB nginx file took 30 s). The recognisers match within the line."""
+    blanks = " \n" * 120_000
+    (tmp_path / "nginx.conf").write_text(blanks + "# server {\n")
+    (tmp_path / "settings.py").write_text(blanks + "# CORS_ALLOWED_ORIGINS = []\n")
+    (tmp_path / "app.py").write_text(blanks + "# from litestar import Litestar\n")
+    (tmp_path / "page.html.tmpl").write_text(blanks + "# {{- x }}\n")
+    done = corslint(".", cwd=tmp_path, text=True)   # a hang fails on its timeout
+    assert done.returncode in (0, 1, 2), done.stderr
+    assert "Traceback" not in done.stderr

@@ -91,7 +91,7 @@ SEMANTICS = LibrarySemantics(
     preflight_order=(MAX_AGE, ORIGIN, VARY, CREDENTIALS, ALLOW_HEADERS, METHODS),
 )
 _MARKER = re.compile(r"\bCORSConfig\b")
-_IMPORT = re.compile(r"^\s*(from\s+litestar[\w.]*\s+import|import\s+litestar)\b", re.M)
+_IMPORT = re.compile(r"^[^\S\n]*(from\s+litestar[\w.]*\s+import|import\s+litestar)\b", re.M)
 WALK_SUFFIXES = (".py",)   # the walk's prefilter (frontends/__init__.py on main)
 # every file recognises() accepts starts with this (discovery's byte prefilter)
 WALK_MARKER = rb"(from|import)\s+litestar"

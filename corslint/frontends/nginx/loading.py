@@ -13,7 +13,7 @@ from .._includes import IncludingLoader, above_root, rerooted
 from ...model import Source
 
 
-TEMPLATE_MARKERS = re.compile(r"\{\{|\{%|<%=|^\s*\{\{-", re.M)
+TEMPLATE_MARKERS = re.compile(r"\{\{|\{%|<%=|^[^\S\n]*\{\{-", re.M)
 
 
 @dataclass
@@ -120,7 +120,7 @@ def _envsubst_placeholder(text: str) -> re.Match | None:
     envsubst or docker's templating, not an nginx variable."""
     for m in _ENVSUBST.finditer(text):
         name = m.group(1)
-        if not re.search(rf"(?m)^\s*(set|map\s+\S+)\s+\${name}\b", text):
+        if not re.search(rf"(?m)^[^\S\n]*(set|map\s+\S+)\s+\${name}\b", text):
             # a commented-out line is no evidence either way
             line_start = text.rfind("\n", 0, m.start()) + 1
             if "#" not in text[line_start:m.start()]:

@@ -8,7 +8,7 @@ import re
 
 
 NGINX_HINTS = re.compile(
-    r"^\s*(server\s*\{|location\s|add_header\s|more_set_headers\s|proxy_pass\s|listen\s|"
+    r"^[^\S\n]*(server\s*\{|location\s|add_header\s|more_set_headers\s|proxy_pass\s|listen\s|"
     r"server_name\s|http\s*\{|map\s+\$|root\s|include\s|return\s|worker_processes|events\s*\{|"
     r"if\s*\(|fastcgi_pass|upstream\s)",
     re.M,
@@ -41,7 +41,7 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
             return named
         text = head.decode("utf-8", "replace")
     text = text.replace("\r\n", "\n")   # CRLF files are recognised as their LF twins are
-    if "<VirtualHost" in text or "<Directory" in text or re.search(r"^\s*Header\s+(always\s+)?set", text, re.M | re.I):
+    if "<VirtualHost" in text or "<Directory" in text or re.search(r"^[^\S\n]*Header\s+(always\s+)?set", text, re.M | re.I):
         return False  # Apache
     if NGINX_HINTS.search(text):
         return True
@@ -50,4 +50,4 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
     return named and (nginx_name or bool(_DIRECTIVE_LINE.search(text)))
 
 
-_DIRECTIVE_LINE = re.compile(r"^\s*[a-z_][a-z0-9_]*(\s+[^=\n]*)?;\s*(#.*)?$", re.M)
+_DIRECTIVE_LINE = re.compile(r"^[^\S\n]*[a-z_][a-z0-9_]*(\s+[^=\n]*)?;\s*(#.*)?$", re.M)
