@@ -25,35 +25,39 @@ from .findings import Finding
 
 JS_EXTENSIONS = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"})
 
-_HASH = r"\#"
-_SLASH = r"(?://|/\*)"
-
-_DIRECTIVE = (
-    r"[^\n]*?\bcorslint:\s*disable(?![\w-])"
-    r"(?:\s*=\s*(?P<codes>[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*))?"
-)
-_HASH_RE = re.compile(_HASH + _DIRECTIVE, re.IGNORECASE)
-_SLASH_RE = re.compile(_SLASH + _DIRECTIVE, re.IGNORECASE)
+# The directive itself; the comment it must stand in is an opener earlier on
+# its line (looked up after the directive is found: a regex that tries every
+# opener as a start and scans on from each is quadratic in a line of '/').
+_DIRECTIVE = re.compile(
+    r"\bcorslint:\s*disable(?![\w-])"
+    r"(?:\s*=\s*(?P<codes>[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*))?",
+    re.IGNORECASE)
+_HASH = ("#",)
+_SLASH = ("//", "/*")
 
 # Returned by directive_codes() for a bare ``disable``.
 ALL = frozenset({"ALL"})
 
 
-def comment_pattern(filename: str) -> re.Pattern[str]:
+def comment_openers(filename: str) -> tuple[str, ...]:
     ext = os.path.splitext(filename)[1].lower()
-    return _SLASH_RE if ext in JS_EXTENSIONS else _HASH_RE
+    return _SLASH if ext in JS_EXTENSIONS else _HASH
 
 
 def directive_codes(line: str, filename: str = "") -> frozenset[str] | None:
     """Codes a line's suppression comment names: None when the line has no
     directive, ``ALL`` for a bare ``disable``."""
-    match = comment_pattern(filename).search(line)
-    if match is None:
+    found = [i for i in (line.find(opener) for opener in comment_openers(filename)) if i >= 0]
+    if not found:
         return None
-    codes = match.group("codes")
-    if not codes:
-        return ALL
-    return frozenset(c.strip().upper() for c in codes.split(",") if c.strip())
+    comment = min(found)   # where the line's first comment opens
+    for match in _DIRECTIVE.finditer(line, comment):
+        if match.start() > comment:
+            codes = match.group("codes")
+            if not codes:
+                return ALL
+            return frozenset(c.strip().upper() for c in codes.split(",") if c.strip())
+    return None
 
 
 def _covers(codes: frozenset[str] | None, code: str) -> bool:
