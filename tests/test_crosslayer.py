@@ -680,7 +680,7 @@ def test_compose_files_are_read_within_a_count_and_a_size(tmp_path, monkeypatch)
     notices = [str(p) for p in result.problems if "compose" in p.message]
     assert notices == [f"{tmp_path / 'big' / 'compose.yaml'}: compose file not read to link proxies to apps: "
                        f"{os.path.getsize(tmp_path / 'big' / 'compose.yaml')} bytes, over the "
-                       f"{link_step.MAX_COMPOSE_BYTES} bytes read of one",
+                       f"{link_step.MAX_COMPOSE_BYTES} bytes read of one compose file",
                        f"{tmp_path / 's32' / 'docker-compose.yml'}: 2 compose files from here on not read to "
                        f"link proxies to apps (at most {link_step.MAX_COMPOSE_FILES} are)"]
     assert not any(p.fatal for p in result.problems)
@@ -697,7 +697,7 @@ def test_compose_files_are_read_within_the_runs_read_limits(tmp_path):
     assert result.model.links == []
     assert [str(p) for p in result.problems if "compose" in p.message] == [
         f"{tmp_path / 'docker-compose.yml'}: compose file not read to link proxies to apps: "
-        f"{os.path.getsize(tmp_path / 'docker-compose.yml')} bytes, over the 200 bytes read of all"]
+        f"{os.path.getsize(tmp_path / 'docker-compose.yml')} bytes, over the 200 bytes left of the 200 read of all compose files"]
 
 
 APP_UNDER_API = ("const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"

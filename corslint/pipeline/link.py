@@ -55,7 +55,7 @@ HEAD_BYTES = 262_144
 # MAX_COMPOSE_TOTAL and MAX_COMPOSE_FILES of them (YAML composition costs
 # seconds a megabyte), each also within the run's read limits.
 MAX_COMPOSE_BYTES = 262_144
-MAX_COMPOSE_TOTAL = 1_048_576
+MAX_COMPOSE_TOTAL = 524_288
 MAX_COMPOSE_FILES = 32
 # What marks a directory as an app's project: the app found listening in a
 # file is every file of the nearest directory holding one of these.
@@ -171,10 +171,11 @@ class _Tree:
                 except OSError:
                     continue
                 if size > per_file or size > budget:
+                    total = min(MAX_COMPOSE_TOTAL, self.limits.max_total_bytes)
                     self.problems.append(ParseProblem(path, None, (
                         f"compose file not read to link proxies to apps: {size} bytes, over the "
-                        + (f"{per_file} bytes read of one" if size > per_file
-                           else f"{min(MAX_COMPOSE_TOTAL, self.limits.max_total_bytes)} bytes read of all")),
+                        + (f"{per_file} bytes read of one compose file" if size > per_file
+                           else f"{budget} bytes left of the {total} read of all compose files")),
                         fatal=False))
                     continue
                 budget -= size
