@@ -56,7 +56,7 @@ def lint(paths: Iterable[str], *, stdin_text: str | None = None, stdin_filename:
                                          roots=linted_roots(paths if named is None else named),
                                          limits=limits)
         link.link(model, [p for p in (paths if named is None else named) if p != "-" and os.path.isdir(p)],
-                  upstreams)
+                  upstreams, limits)
         runtime.drop_garbage(size=len(model.routes))
         findings = report.collect(model, check.run_rules(model, codes), codes)
         model.forget_derived()

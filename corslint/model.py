@@ -589,6 +589,12 @@ class Outcome:
     # The servers of the group ``target`` names (an nginx `upstream` block's
     # `server` lines), each with its place; empty when it names a host itself.
     target_servers: tuple[tuple[str, Source], ...] = ()
+    # How the request's path reaches ``target``: "" passed as it is; a
+    # prefix of the request's path that the target's own path replaces
+    # (nginx `proxy_pass` with a URI in a prefix location, Apache `ProxyPass
+    # /api/ http://x/`); None when the config does not say which path the
+    # upstream sees (a regex scope, a variable or a rewrite).
+    forwarded_prefix: str | None = None
     # The app behind the proxy is in the linted tree and its answer is in this
     # branch's headers (corslint.pipeline.link composed them): the upstream's
     # headers are known, not a condition.

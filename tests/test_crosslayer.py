@@ -462,7 +462,7 @@ def test_dockerfile_beside_the_listening_source_is_one_app(tmp_path):
                        "CORS(app, origins=['https://app.example.com'])\napp.run(port=5000)\n"),
     })
     (lk,) = lint([str(tmp_path)]).model.links
-    assert lk.app == str(tmp_path / "app" / "app.py")
+    assert lk.app == str(tmp_path / "app")   # the project the Dockerfile and the source share
     assert sorted((os.path.basename(s.file), s.line) for s, _ in lk.evidence) == [("Dockerfile", 2), ("app.py", 5)]
 
 
@@ -525,3 +525,281 @@ def test_apache_rewrite_proxy_flag_is_linked_too(tmp_path):
         5, "site.conf")
     assert [(f.code, f.severity, f.line) for f in result.findings if f.code == "CORS103"] == [
         ("CORS103", "error", 4)]
+
+
+# ---------------------------------------------------------------- hostile trees (review 9, items 3-8)
+
+NGINX_API = ("server {\n    listen 80;\n    location / {\n"
+             "        add_header Access-Control-Allow-Origin https://app.example.com always;\n"
+             "        proxy_pass http://api:3000;\n    }\n}\n")
+NGINX_PORT = NGINX_API.replace("http://api:3000", "http://127.0.0.1:3000")
+EXPRESS_CORS = ("const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"
+                "app.use(cors({ origin: 'https://app.example.com' }));\napp.listen(3000);\n")
+
+
+def _opened(monkeypatch) -> list[str]:
+    """Every path the run opens (builtins.open and os.open)."""
+    import builtins
+
+    seen: list[str] = []
+    real_open, real_os_open = builtins.open, os.open
+
+    def spy_open(file, *args, **kwargs):
+        seen.append(os.path.realpath(file) if isinstance(file, (str, bytes, os.PathLike)) else str(file))
+        return real_open(file, *args, **kwargs)
+
+    def spy_os_open(path, *args, **kwargs):
+        seen.append(os.path.realpath(path))
+        return real_os_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy_open)
+    monkeypatch.setattr(os, "open", spy_os_open)
+    return seen
+
+
+@pytest.mark.parametrize("compose", [
+    "services:\n  - api\n",
+    "- services\n- api\n",
+    "~\n",
+    "42\n",
+    "services: null\n",
+    "services: 5\n",
+    "services:\n  1: {build: ./api}\n  ~: {build: ./api}\n  [a]: {build: ./api}\n  api: [1, 2]\n",
+    "services:\n  api:\n    build: [1]\n    command: {a: 1}\n    ports: 5\n    expose: [{a: 1}, [1], null]\n",
+    "services:\n  api:\n    build: {context: [x]}\n    ports: [{published: {a: 1}}, null]\n"
+    "    command: [1, null, {a: b}]\n",
+    "? [a, b]\n: c\n",
+    "services:\n  &a api: *a\n",
+    "[" * 5000 + "\n",
+])
+def test_a_compose_file_of_any_shape_never_crashes_the_run(tmp_path, compose):
+    _write(tmp_path, {"docker-compose.yml": compose, "nginx.conf": NGINX_API, "api/server.js": EXPRESS_CORS})
+    result = lint([str(tmp_path)])
+    assert not [p for p in result.problems if p.fatal]
+    assert result.model.links == []
+    assert [(f.code, f.severity, f.line) for f in result.findings] == [("CORS103", "info", 4)]
+    # the command line: no internal error
+    out = CliRunner().invoke(cli.main, [str(tmp_path)])
+    assert out.exit_code == 0 and "internal error" not in out.output and "Traceback" not in out.output
+
+
+def test_only_the_mappings_of_a_compose_file_are_read(tmp_path):
+    _write(tmp_path, {
+        "docker-compose.yml": ("services:\n  junk: [1, 2]\n  7: {build: ./api}\n  web: ~\n"
+                               "  api:\n    build: ./api\n    ports: [null, {a: 1}, '3000:3000']\n"),
+        "nginx.conf": NGINX_API, "api/server.js": EXPRESS_CORS})
+    result = lint([str(tmp_path)])
+    (lk,) = result.model.links
+    assert [(os.path.basename(s.file), s.line, w) for s, w in lk.evidence] == [
+        ("docker-compose.yml", 5, "service api, build ./api")]
+    assert [(f.code, f.severity, f.line) for f in result.findings] == [("CORS103", "error", 4)]
+
+
+def test_an_upstreams_app_outside_the_tree_is_refused_and_never_opened(tmp_path, monkeypatch):
+    outside = tmp_path / "outside"
+    _write(outside, {"secret.js": "// SENTINEL-7f3a cors Access-Control-Allow-Origin\napp.listen(3000);\n"})
+    repo = tmp_path / "repo"
+    _write(repo, {
+        "pyproject.toml": ('[tool.corslint]\nupstreams = { "http://api:3000" = "../outside/secret.js", '
+                           '"http://other:80" = "linked" }\n'),
+        "nginx.conf": NGINX_API + NGINX_API.replace("http://api:3000", "http://other:80"),
+        "inside/app.js": EXPRESS_CORS,
+    })
+    os.symlink(outside, repo / "linked")   # a link in the tree to a directory out of it
+    monkeypatch.chdir(repo)
+    from corslint.config import load_config
+
+    entries = load_config(repo / "pyproject.toml").upstream_entries()
+    opened = _opened(monkeypatch)
+    result = lint(["."], upstreams=entries)
+    assert not [p for p in opened if p.startswith(os.path.realpath(outside))], opened
+    assert result.model.links == []
+    notices = [str(p) for p in result.problems if "upstreams" in p.message]
+    assert notices == [
+        'pyproject.toml:2: upstreams "http://api:3000" = "../outside/secret.js": the app is outside the '
+        "linted tree; not read",
+        'pyproject.toml:2: upstreams "http://other:80" = "linked": the app is outside the linted tree; not read']
+    assert not any(p.fatal for p in result.problems if "upstreams" in p.message)
+    monkeypatch.undo()
+    monkeypatch.chdir(repo)
+    out = _cli(".")
+    assert "SENTINEL" not in out and 'secret.js": the app is outside the linted tree' in out
+
+
+def _lint_within(seconds: float, *args, **kwargs):
+    """lint() in a thread that must end within ``seconds`` (a hang fails the test)."""
+    import threading
+
+    done: dict = {}
+    thread = threading.Thread(target=lambda: done.setdefault("result", lint(*args, **kwargs)), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "the run hangs"
+    return done["result"]
+
+
+@pytest.mark.parametrize("fifo", ["api/server.js", "api/Dockerfile", "docker-compose.yml"])
+def test_the_link_walk_reads_no_fifo(tmp_path, fifo):
+    _write(tmp_path, {"nginx.conf": NGINX_PORT, "api/package.json": "{}\n", "api/app.js": EXPRESS_CORS})
+    (tmp_path / fifo).unlink(missing_ok=True)
+    os.mkfifo(tmp_path / fifo)
+    result = _lint_within(30, [str(tmp_path)])
+    assert f"{tmp_path / fifo}: not a regular file (a FIFO, socket or device); skipped" in [
+        str(p) for p in result.problems]
+    (lk,) = result.model.links   # app.js listens: the FIFO is not read, and the run ends
+    assert [os.path.basename(s.file) for s, _ in lk.evidence] == ["app.js"]
+
+
+def test_the_link_walk_follows_no_link_out_of_the_tree(tmp_path, monkeypatch):
+    outside = tmp_path / "outside"
+    _write(outside, {"server.js": "// SENTINEL-91c2\n" + EXPRESS_CORS})
+    repo = tmp_path / "repo"
+    _write(repo, {"nginx.conf": NGINX_PORT, "api/package.json": "{}\n"})
+    os.symlink(outside / "server.js", repo / "api" / "server.js")
+    os.symlink(outside, repo / "vendor")
+    opened = _opened(monkeypatch)
+    result = lint([str(repo)])
+    assert not [p for p in opened if p.startswith(os.path.realpath(outside))], opened
+    assert result.model.links == []
+    assert [(f.code, f.severity) for f in result.findings] == [("CORS103", "info")]
+
+
+def test_compose_files_are_read_within_a_count_and_a_size(tmp_path, monkeypatch):
+    files = {"nginx.conf": NGINX_API, "api/server.js": EXPRESS_CORS}
+    for i in range(link_step.MAX_COMPOSE_FILES + 2):
+        files[f"s{i:02d}/docker-compose.yml"] = "services:\n  other:\n    image: x\n"
+    files["big/compose.yaml"] = "services:\n  api:\n    build: ../api\n" + "# padding\n" * 30_000
+    _write(tmp_path, files)
+    composed = []
+    import yaml
+
+    real = yaml.compose
+    monkeypatch.setattr(yaml, "compose", lambda text, **kw: composed.append(len(text)) or real(text, **kw))
+    result = lint([str(tmp_path)])
+    assert len(composed) == link_step.MAX_COMPOSE_FILES and max(composed) < 100
+    notices = [str(p) for p in result.problems if "compose" in p.message]
+    assert notices == [f"{tmp_path / 'big' / 'compose.yaml'}: compose file not read to link proxies to apps: "
+                       f"{os.path.getsize(tmp_path / 'big' / 'compose.yaml')} bytes, over the "
+                       f"{link_step.MAX_COMPOSE_BYTES} bytes read of one compose file",
+                       f"{tmp_path / 's32' / 'docker-compose.yml'}: 2 compose files from here on not read to "
+                       f"link proxies to apps (at most {link_step.MAX_COMPOSE_FILES} are)"]
+    assert not any(p.fatal for p in result.problems)
+    assert result.model.links == []
+
+
+def test_compose_files_are_read_within_the_runs_read_limits(tmp_path):
+    from corslint.frontends._files import ReadLimits
+
+    _write(tmp_path, {"docker-compose.yml": "services:\n  api:\n    build: ./api\n" + "#\n" * 100,
+                      "nginx.conf": NGINX_API, "api/server.js": EXPRESS_CORS})
+    assert len(lint([str(tmp_path)]).model.links) == 1
+    result = lint([str(tmp_path)], limits=ReadLimits(max_file_bytes=100_000, max_total_bytes=200))
+    assert result.model.links == []
+    assert [str(p) for p in result.problems if "compose" in p.message] == [
+        f"{tmp_path / 'docker-compose.yml'}: compose file not read to link proxies to apps: "
+        f"{os.path.getsize(tmp_path / 'docker-compose.yml')} bytes, over the 200 bytes left of the 200 read of all compose files"]
+
+
+APP_UNDER_API = ("const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"
+                 "app.use('/api', cors({ origin: 'https://b.example' }));\n"
+                 "app.get('/items', (req, res) => res.json([]));\napp.listen(3000);\n")
+
+
+def _nginx_location(location: str, target: str) -> str:
+    return ("server {\n    listen 80;\n    location " + location + " {\n"
+            "        add_header Access-Control-Allow-Origin \"https://a.example\" always;\n"
+            f"        proxy_pass {target};\n    }}\n}}\n")
+
+
+@pytest.mark.parametrize("location, target, want", [
+    # the URI "/" replaces the location's "/api/": the app sees /items, not its /api route
+    ("/api/", "http://127.0.0.1:3000/", [("CORS103", "info", 4)]),
+    # no URI: the path is passed as it is, /api/... reaches the app's /api route
+    ("/api/", "http://127.0.0.1:3000", [("CORS103", "error", 4)]),
+    # the URI maps /v2/ onto the app's /api/
+    ("/v2/", "http://127.0.0.1:3000/api/", [("CORS103", "error", 4)]),
+    ("= /v2/items", "http://127.0.0.1:3000/api/items", [("CORS103", "error", 4)]),
+    # which path the app sees is not known: no claim either way
+    ("~ ^/api/", "http://127.0.0.1:3000", [("CORS103", "info", 4)]),
+    ("/api/", "http://127.0.0.1:3000$request_uri", [("CORS103", "info", 4)]),
+])
+def test_nginx_proxy_pass_uri_replaces_the_location_prefix(tmp_path, location, target, want):
+    _write(tmp_path, {"deploy/nginx.conf": _nginx_location(location, target), "api/server.js": APP_UNDER_API})
+    result = lint([str(tmp_path)])
+    assert [(f.code, f.severity, f.line) for f in result.findings] == want
+    assert len(result.model.links) == (1 if want[0][1] == "error" else 0)
+
+
+def test_a_path_not_known_links_an_app_whose_one_route_takes_every_path(tmp_path):
+    _write(tmp_path, {"deploy/nginx.conf": _nginx_location("~ ^/api/", "http://127.0.0.1:3000"),
+                      "api/server.js": EXPRESS_CORS})
+    result = lint([str(tmp_path)])
+    assert [(f.code, f.severity, f.line) for f in result.findings] == [("CORS103", "error", 4)]
+
+
+@pytest.mark.parametrize("where, want", [
+    ('    ProxyPass "/api/" "http://127.0.0.1:3000/"\n', [("CORS103", "info", 3)]),
+    ('    ProxyPass "/api/" "http://127.0.0.1:3000/api/"\n', [("CORS103", "error", 3)]),
+    ('    <Location "/v2/">\n        ProxyPass "http://127.0.0.1:3000/api/"\n    </Location>\n',
+     [("CORS103", "error", 3)]),
+    # trailing slashes that differ: the joined path is not one the config names
+    ('    ProxyPass "/api/" "http://127.0.0.1:3000/api"\n', [("CORS103", "info", 3)]),
+])
+def test_apache_proxypass_maps_its_prefix_onto_the_url(tmp_path, where, want):
+    _write(tmp_path, {
+        "apache/site.conf": ("<VirtualHost *:80>\n    ServerName app.example.com\n"
+                             "    Header always set Access-Control-Allow-Origin \"https://a.example\"\n"
+                             + where + "</VirtualHost>\n"),
+        "api/server.js": APP_UNDER_API})
+    result = lint([str(tmp_path)])
+    assert [(f.code, f.severity, f.line) for f in result.findings] == want
+
+
+SPLIT_APP = ("const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"
+             "app.use(cors({ origin: 'https://b.example' }));\napp.get('/items', (req, res) => res.json([]));\n"
+             "module.exports = app;\n")
+
+
+@pytest.mark.parametrize("marker", [None, "package.json", "Dockerfile"])
+def test_an_app_found_by_its_port_is_its_project_not_the_listening_file(tmp_path, marker):
+    files = {"deploy/nginx.conf": NGINX_PORT.replace("https://app.example.com", "\"https://a.example\""),
+             "api/app.js": SPLIT_APP, "api/server.js": "require('./app').listen(3000);\n"}
+    if marker:
+        files[f"api/{marker}"] = "{}\n" if marker.endswith(".json") else "FROM node:20\n"
+    _write(tmp_path, files)
+    result = lint([str(tmp_path)])
+    (finding,) = result.findings
+    assert (finding.code, finding.severity, finding.line) == ("CORS103", "error", 4)
+    assert [(s.file, s.line) for s in finding.related] == [(str(tmp_path / "api" / "app.js"), 4)]
+    (lk,) = result.model.links
+    assert lk.app == str(tmp_path / "api") and not lk.app_sends_none
+    assert lk.app_files == (str(tmp_path / "api" / "app.js"),)
+
+
+def test_a_project_listening_whose_cors_is_in_a_file_not_modelled_keeps_the_condition(tmp_path):
+    # app.js applies a CORS policy of its own module (no frontend reads it); server.js listens
+    _write(tmp_path, {
+        "deploy/nginx.conf": NGINX_PORT,
+        "api/package.json": "{}\n",
+        "api/src/app.js": ("const applyCorsPolicy = require('./policy');\n"
+                           "module.exports = (req, res) => {\n  applyCorsPolicy(res);\n  res.end();\n};\n"),
+        "api/src/server.js": "require('http').createServer(require('./app')).listen(3000);\n",
+    })
+    result = lint([str(tmp_path)])
+    assert result.model.links == []
+    assert [(f.code, f.severity) for f in result.findings] == [("CORS103", "info")]
+
+
+def test_a_project_nested_in_the_app_lends_it_no_routes(tmp_path):
+    # the listening project is api/; api/admin/ is a project of its own with its CORS
+    _write(tmp_path, {
+        "deploy/nginx.conf": NGINX_PORT,
+        "api/package.json": "{}\n",
+        "api/server.js": "const app = require('express')();\napp.listen(3000);\n",
+        "api/admin/package.json": "{}\n",
+        "api/admin/app.js": EXPRESS_CORS.replace("3000", "4000"),
+    })
+    result = lint([str(tmp_path)])
+    # the admin routes are not the api's; and the api's sources mention CORS (in admin/): not "sends none"
+    assert result.model.links == []
+    assert [(f.code, f.severity) for f in result.findings] == [("CORS103", "info")]

@@ -249,3 +249,48 @@ def test_credentials_from_both_layers_real_nginx_sends_true_twice(tmp_path):
         status, got = fetch(proxy, "/api/items")
     assert [v for n, v in got if n == "access-control-allow-credentials"] == ["true", "true"]
     assert status == 200 and _comparable(got) == _comparable(predicted(tree)[1])
+
+
+UNDER_API = ("const express = require('express');\nconst cors = require('cors');\nconst app = express();\n"
+             "app.use('/api', cors({ origin: 'https://app.example.com' }));\n"
+             "app.get('/items', (req, res) => res.json({ items: [] }));\n"
+             "app.get('/api/items', (req, res) => res.json({ items: [] }));\n"
+             "module.exports = app;\n")
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("location, target, request_path, copies", [
+    ("/api/", "http://api:3000/", "/api/items", 1),       # the URI "/" replaces "/api/": the app sees /items
+    ("/api/", "http://api:3000", "/api/items", 2),        # no URI: the app sees /api/items, its cors route
+    ("/v2/", "http://api:3000/api/", "/v2/items", 2),     # "/v2/" replaced by "/api/"
+])
+def test_proxy_pass_uri_real_nginx_agrees_with_the_link(tmp_path, location, target, request_path, copies):
+    """nginx (ngx_http_proxy_module): with a URI in proxy_pass, the part of
+    the request's URI matching the location is replaced by it; without one
+    the URI is passed as it is. corslint links the app's /api route only
+    where the app really receives /api/..., and says nothing certain
+    elsewhere."""
+    tree = tmp_path / "repo"
+    files = {
+        "docker-compose.yml": "services:\n  api:\n    build: ./api\n",
+        "deploy/nginx.conf": (
+            f"server {{\n    listen 80;\n    location {location} {{\n"
+            "        add_header Access-Control-Allow-Origin https://app.example.com always;\n"
+            f"        proxy_pass {target};\n    }}\n}}\n"),
+        "api/server.js": UNDER_API,
+    }
+    for name, text in files.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text(text)
+    with serve_express(tree / "api" / "server.js") as app, \
+            serve_nginx(tree / "deploy" / "nginx.conf", "http://api:3000", app, tmp_path / "nginx") as proxy:
+        status, got = fetch(proxy, request_path)
+    assert status == 200
+    assert [v for n, v in got if n == "access-control-allow-origin"] == [ORIGIN] * copies
+    result = lint([str(tree)])
+    severities = [(f.code, f.severity) for f in result.findings if f.code == "CORS103"]
+    if copies == 2:
+        assert severities == [("CORS103", "error")] and len(result.model.links) == 1
+        assert _comparable(got) == _comparable(predicted(tree)[1])
+    else:   # one copy: no certain duplicate is claimed (the condition stays, at info)
+        assert severities == [("CORS103", "info")] and result.model.links == []

@@ -37,10 +37,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from ..model import Branch, Link, Outcome, PolicyModel, Route, Source
+from ..frontends._files import ReadLimits
+from ..model import Branch, Link, Outcome, ParseProblem, PolicyModel, Route, Source
 from ..paths import is_within
 from .discover import SKIP_DIRS
 
@@ -49,7 +51,15 @@ SOURCE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".py")
 # Bounds of what linking reads: files met in a walk, bytes read of each.
 MAX_WALKED = 20_000
 HEAD_BYTES = 262_144
-MAX_COMPOSE_BYTES = 1_048_576
+# Compose files: each at most MAX_COMPOSE_BYTES, all together at most
+# MAX_COMPOSE_TOTAL and MAX_COMPOSE_FILES of them (YAML composition costs
+# seconds a megabyte), each also within the run's read limits.
+MAX_COMPOSE_BYTES = 262_144
+MAX_COMPOSE_TOTAL = 524_288
+MAX_COMPOSE_FILES = 32
+# What marks a directory as an app's project: the app found listening in a
+# file is every file of the nearest directory holding one of these.
+PROJECT_MARKERS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg", "manage.py", "dockerfile")
 LOOPBACK = ("127.0.0.1", "localhost", "0.0.0.0", "[::1]", "::1")
 
 # An app listening on a port, as its source or its container says it.
@@ -85,7 +95,11 @@ class _Tree:
     when some proxy needs it."""
 
     roots: tuple[str, ...]
+    limits: ReadLimits = field(default_factory=ReadLimits)
+    problems: list[ParseProblem] = field(default_factory=list)
     compose: list[str] = field(default_factory=list)
+    projects: set[str] = field(default_factory=set)     # directories holding a project's file
+    projects_real: set[str] = field(default_factory=set)
     dockerfiles: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     walked: bool = False
@@ -106,9 +120,12 @@ class _Tree:
                     if seen > MAX_WALKED:
                         return
                     path = os.path.normpath(os.path.join(folder, name))
-                    if os.path.islink(path):
-                        continue
+                    if not _regular(path):
+                        continue   # no link is followed; a FIFO or a device would hang the run
                     low = name.lower()
+                    if low in PROJECT_MARKERS or (low.startswith("requirements") and low.endswith(".txt")):
+                        self.projects.add(os.path.dirname(path) or os.curdir)
+                        self.projects_real.add(os.path.realpath(os.path.dirname(path) or os.curdir))
                     if low in COMPOSE_NAMES:
                         self.compose.append(path)
                     elif low == "dockerfile" or low.startswith("dockerfile.") or low == "procfile":
@@ -123,11 +140,13 @@ class _Tree:
         header. Only these are kept, not the file's bytes."""
         known = self.read.get(path)
         if known is None:
-            try:
-                with open(path, "rb") as fh:
-                    head = fh.read(HEAD_BYTES)
-            except OSError:
-                head = b""
+            head = b""
+            if _regular(path):
+                try:
+                    with open(path, "rb") as fh:
+                        head = fh.read(HEAD_BYTES)
+                except OSError:
+                    pass
             known = self.read[path] = _FileFacts(_listening(head, expose=path not in self.source_set),
                                                  _MAY_SEND_CORS.search(head) is not None)
         return known
@@ -138,10 +157,48 @@ class _Tree:
             self.walk()
             self.services = {}
             within = tuple(os.path.realpath(r) for r in self.roots)
-            for path in self.compose:
+            per_file = min(MAX_COMPOSE_BYTES, self.limits.max_file_bytes)
+            budget = min(MAX_COMPOSE_TOTAL, self.limits.max_total_bytes)
+            count = 0
+            for at, path in enumerate(self.compose):
+                if count == MAX_COMPOSE_FILES:
+                    self.problems.append(ParseProblem(path, None, (
+                        f"{len(self.compose) - at} compose files from here on not read to link proxies "
+                        f"to apps (at most {MAX_COMPOSE_FILES} are)"), fatal=False))
+                    break
+                try:
+                    size = os.stat(path).st_size
+                except OSError:
+                    continue
+                if size > per_file or size > budget:
+                    total = min(MAX_COMPOSE_TOTAL, self.limits.max_total_bytes)
+                    self.problems.append(ParseProblem(path, None, (
+                        f"compose file not read to link proxies to apps: {size} bytes, over the "
+                        + (f"{per_file} bytes read of one compose file" if size > per_file
+                           else f"{budget} bytes left of the {total} read of all compose files")),
+                        fatal=False))
+                    continue
+                budget -= size
+                count += 1
                 for service in _read_compose(path, within):
                     self.services.setdefault(service.name, []).append(service)
         return self.services
+
+    def project(self, path: str) -> str:
+        """The app a source file listening on a port belongs to: the nearest
+        directory, up to the root of the tree, holding a project's file
+        (package.json, pyproject.toml, requirements*.txt, a Dockerfile, ...);
+        else the file's own directory."""
+        self.walk()
+        own = folder = os.path.dirname(path) or os.curdir
+        roots = set(self.roots)
+        while True:
+            if folder in self.projects:
+                return folder
+            parent = os.path.dirname(folder) or os.curdir
+            if folder in roots or parent == folder:
+                return own
+            folder = parent
 
 
 @dataclass(frozen=True)
@@ -159,10 +216,13 @@ class _Service:
     ports: tuple[tuple[str, Source], ...] = ()   # published host ports / exposed ports
 
 
-def link(model: PolicyModel, named_dirs: Iterable[str], upstreams: Iterable[UpstreamEntry] = ()) -> None:
+def link(model: PolicyModel, named_dirs: Iterable[str], upstreams: Iterable[UpstreamEntry] = (),
+         limits: ReadLimits | None = None) -> None:
     """Link every proxied branch of ``model`` whose target the tree (the
     directories ``named_dirs``) or the ``upstreams`` map resolves to an app,
-    compose those branches, and record the links in ``model.links``."""
+    compose those branches, and record the links in ``model.links``. Files
+    are read within ``limits`` (the run's); an ``upstreams`` app outside the
+    tree is refused with a notice, never read."""
     named_dirs, upstreams = list(named_dirs), tuple(upstreams)
     if not named_dirs and not upstreams:
         return   # nothing could say which app is behind a proxy: no link to look for
@@ -170,7 +230,8 @@ def link(model: PolicyModel, named_dirs: Iterable[str], upstreams: Iterable[Upst
                if branch.outcome.delegate == "upstream" and branch.outcome.target]
     if not proxied:
         return
-    tree = _Tree(tuple(os.path.normpath(d) for d in named_dirs))
+    upstreams = _inside_tree(upstreams, named_dirs, model.problems)
+    tree = _Tree(tuple(os.path.normpath(d) for d in named_dirs), limits or ReadLimits(), model.problems)
     # An app's routes: answered by the app's own code, not proxied nor files
     # (a tree whose build context is its root holds the proxy's config too).
     apps = [r for r in model.routes
@@ -187,13 +248,13 @@ def link(model: PolicyModel, named_dirs: Iterable[str], upstreams: Iterable[Upst
         if found is None:
             continue
         app, evidence = found
-        app_routes = [r for r in apps if _under(r.source.file, app)]
+        app_routes = [r for r in apps if _in_app(r.source.file, app, tree)]
         sends_none = False
         if not app_routes:
             sends_none = _sends_no_cors(app, tree)
             if not sends_none:
                 continue   # the app may send CORS headers corslint did not read: the condition stays
-        chosen = _answering_route(app_routes, _forwarded_path(route.path, outcome.target))
+        chosen = _answering_route(app_routes, route, _forwarded_path(route, outcome))
         if app_routes and chosen is None:
             continue   # none of the app's routes is the one answering this path: not modelled
         branches = composed.setdefault(id(route), list(route.branches))
@@ -299,15 +360,16 @@ def _same_target(written: str, target: str) -> bool:
 
 def _by_port(port: str, tree: _Tree) -> list[tuple[str, tuple[tuple[Source, str], ...]]]:
     """Apps that listen on ``port``: a source file that says so (the app is
-    its file), a Dockerfile or Procfile (the app is its directory), a compose
-    service publishing it (the app is its build context)."""
+    its project: a server.js may only start the app another file builds), a
+    Dockerfile or Procfile (the app is its directory), a compose service
+    publishing it (the app is its build context)."""
     tree.walk()
     out: dict[str, tuple[tuple[Source, str], ...]] = {}
     for path in tree.sources + tree.dockerfiles:
         said = tree.facts(path).listens.get(port)
         if said is not None:
-            app = path if path in tree.source_set else os.path.dirname(path)
-            out.setdefault(app, ((Source(path, said[0]), said[1]),))
+            app = tree.project(path) if path in tree.source_set else os.path.dirname(path)
+            out[app] = out.get(app, ()) + ((Source(path, said[0]), said[1]),)
     for service in (svc for named in tree.compose_services().values() for svc in named):
         for published, source in service.ports:
             if published == port and service.build:
@@ -341,33 +403,99 @@ def _under(path: str, app: str) -> bool:
     return is_within(os.path.realpath(path), (os.path.realpath(app),))
 
 
+def _in_app(path: str, app: str, tree: _Tree) -> bool:
+    """``path`` is a file of the app ``app``: under it and not in another
+    project nested inside it."""
+    if not _under(path, app):
+        return False
+    tree.walk()
+    top = os.path.realpath(app)
+    folder = os.path.dirname(os.path.realpath(path))
+    while folder != top and len(folder) > len(top):
+        if folder in tree.projects_real:
+            return False
+        folder = os.path.dirname(folder)
+    return True
+
+
+def _inside_tree(upstreams: tuple[UpstreamEntry, ...], named_dirs: list[str],
+                 problems: list[ParseProblem]) -> tuple[UpstreamEntry, ...]:
+    """The ``upstreams`` entries whose app lies in the linted tree; each
+    other is refused with a notice at its line and never read."""
+    roots = [os.path.realpath(d) for d in named_dirs]
+    kept = []
+    for entry in upstreams:
+        if roots and is_within(os.path.realpath(entry.app), roots):
+            kept.append(entry)
+        else:
+            problems.append(ParseProblem(entry.source.file, entry.source.line, (
+                f'upstreams "{entry.target}" = "{entry.written}": the app is outside the linted tree; '
+                "not read"), fatal=False))
+    return tuple(kept)
+
+
+def _regular(path: str) -> bool:
+    """A regular file, not a symbolic link (a link may lead out of the
+    tree; a FIFO, socket or device would hang or flood the run)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def _sends_no_cors(app: str, tree: _Tree) -> bool:
     """The app's sources (the file, or the source files under the directory)
     exist and none mentions a CORS library or header: it sends none."""
     tree.walk()
-    files = [app] if os.path.isfile(app) else [p for p in tree.sources if _under(p, app)]
+    files = [app] if _regular(app) else [p for p in tree.sources if _under(p, app)]
     return bool(files) and not any(tree.facts(p).may_send_cors for p in files)
 
 
 # ---------------------------------------------------------------- composing the answer
 
 
-def _forwarded_path(path: str, target: str) -> str:
-    """The path the app sees for requests to ``path`` (a target with a URI
-    part replaces the location's prefix with it, as nginx and ProxyPass do)."""
-    _, _, uri = _parse_target(target)
-    return uri + path[1:] if uri else path
+def _forwarded_path(route: Route, outcome: Outcome) -> str | None:
+    """The path the app sees for requests to ``route``'s path, as the
+    proxy's frontend says it maps it (``Outcome.forwarded_prefix``: the
+    prefix its target's path replaces, or none); None when that is not
+    known (a regex scope matches paths the route's path does not name)."""
+    prefix = outcome.forwarded_prefix
+    if prefix is None or (route.path_match is not None and route.path_match.kind == "regex"):
+        return None
+    path = _request_path(route)
+    if not prefix:
+        return path
+    if not path.startswith(prefix):
+        return None
+    _, _, uri = _parse_target(outcome.target)
+    forwarded = uri + path[len(prefix):]
+    return forwarded if forwarded.startswith("/") else None
 
 
-def _answering_route(app_routes: list[Route], path: str) -> Route | None:
+def _request_path(route: Route) -> str:
+    """The path (or prefix) of the requests ``route`` takes, without the
+    modifier its config writes (nginx `location = /x`)."""
+    return route.path_match.text if route.path_match is not None else route.path
+
+
+def _answering_route(app_routes: list[Route], proxy_route: Route, path: str | None) -> Route | None:
     """The app route that answers requests forwarded to ``path``: the one
-    with the longest path that is a prefix of it, else the first whose path
-    lies under it (a location forwarding a whole API)."""
+    with the longest path that is a prefix of it, else, where the path is
+    forwarded as it is, the first whose path lies under it (a location
+    forwarding a whole API). With the path not known (None), only an app
+    whose one route takes every path is known to answer."""
     if not app_routes:
         return None
+    if path is None:
+        only = app_routes[0]
+        return only if len(app_routes) == 1 and only.path == "/" and only.path_match is None else None
     prefixes = [r for r in app_routes if path.startswith(r.path)]
     if prefixes:
         return max(prefixes, key=lambda r: len(r.path))
+    if path != _request_path(proxy_route):
+        # the proxy strips or changes the prefix: an app route under the new
+        # path is reached only at a path neither config names ("/api/api/")
+        return None
     inside = [r for r in app_routes if r.path.startswith(path)]
     return inside[0] if inside else None
 
@@ -423,74 +551,98 @@ def _compose(proxy: Branch, app: Route | None) -> list[Branch]:
 
 def _read_compose(path: str, within: tuple[str, ...]) -> list[_Service]:
     """The services of a compose file, read as YAML data with their lines;
-    nothing when it is not one (too large, not YAML, no `services`). A build
-    context outside the directories ``within`` (the linted tree) is not
-    looked at: the service has none."""
+    nothing when it is not one (too large, not YAML, no `services` mapping).
+    Only mappings are read: a file of any other shape (a list of services,
+    scalars, nulls, keys that are not strings) gives what its mappings say
+    and no more. A build context outside the directories ``within`` (the
+    linted tree) is not looked at: the service has none."""
     try:
-        if os.path.getsize(path) > MAX_COMPOSE_BYTES:
+        if not _regular(path) or os.path.getsize(path) > MAX_COMPOSE_BYTES:
             return []
         with open(path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
+            text = fh.read(MAX_COMPOSE_BYTES + 1)
         import yaml  # loaded only for a tree that has a proxy to link
 
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except Exception:   # any YAML error: the file says nothing usable
+    except Exception:   # any YAML error (or nesting past the recursion limit): nothing usable
         return []
     services = _get(root, "services")
-    if services is None or not hasattr(services, "value") or not isinstance(services.value, list):
+    if not _is_mapping(services):
         return []
     base = os.path.dirname(path)
     out = []
     for key, node in services.value:
-        if not isinstance(getattr(key, "value", None), str):
+        name = _key(key)
+        if not name or not _is_mapping(node):
             continue
         build, written = "", ""
         b = _get(node, "build")
-        if b is not None and isinstance(b.value, str):
-            written = b.value
-        elif b is not None:
-            c = _get(b, "context")
-            written = c.value if c is not None and isinstance(c.value, str) else ""
+        written = _text(b) if not _is_mapping(b) else _text(_get(b, "context"))
         if written and "://" not in written and "$" not in written:
             build = os.path.normpath(os.path.join(base, written))
             if not is_within(os.path.realpath(build), within) or not os.path.isdir(build):
                 build = ""
         ports = []
         command = _get(node, "command")
-        words = command.value if command is not None else None
-        if isinstance(words, list):   # the exec form: a list of words
-            words = " ".join(w.value for w in words if isinstance(getattr(w, "value", None), str))
-        if isinstance(words, str):
+        words = _text(command)
+        if _is_sequence(command):   # the exec form: a list of words
+            words = " ".join(w for w in (_text(item) for item in command.value) if w)
+        if words:
             for port in _listening(words.encode(), expose=False):
                 ports.append((port, Source(path, command.start_mark.line + 1, command.start_mark.column + 1)))
-        for name in ("ports", "expose"):
-            seq = _get(node, name)
-            for item in (seq.value if seq is not None and isinstance(seq.value, list) else []):
-                published = _published_port(item, exposed=name == "expose")
+        for listed in ("ports", "expose"):
+            seq = _get(node, listed)
+            for item in (seq.value if _is_sequence(seq) else []):
+                published = _published_port(item, exposed=listed == "expose")
                 if published:
                     ports.append((published, Source(path, item.start_mark.line + 1, item.start_mark.column + 1)))
-        out.append(_Service(key.value, Source(path, key.start_mark.line + 1, key.start_mark.column + 1),
+        out.append(_Service(name, Source(path, key.start_mark.line + 1, key.start_mark.column + 1),
                             build, written, tuple(ports)))
     return out
 
 
+def _is_mapping(node) -> bool:
+    import yaml
+
+    return isinstance(node, yaml.MappingNode)
+
+
+def _is_sequence(node) -> bool:
+    import yaml
+
+    return isinstance(node, yaml.SequenceNode)
+
+
+def _text(node) -> str:
+    """A scalar node's text ("" for anything else: a mapping, a list, none)."""
+    import yaml
+
+    return node.value if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str) else ""
+
+
 def _get(node, name: str):
-    if node is None or not isinstance(getattr(node, "value", None), list):
+    """The value of ``name`` in a mapping node (None for anything else)."""
+    if not _is_mapping(node):
         return None
-    for pair in node.value:
-        if isinstance(pair, tuple) and getattr(pair[0], "value", None) == name:
-            return pair[1]
+    for key, value in node.value:
+        if _key(key) == name:
+            return value
     return None
+
+
+def _key(node) -> str:
+    """A mapping key's text when it is a string ("" for `1:`, `~:`, `[a]:`)."""
+    return _text(node) if getattr(node, "tag", "") == "tag:yaml.org,2002:str" else ""
 
 
 def _published_port(item, exposed: bool) -> str:
     """The host port of a `ports` entry ("8000:8000", "127.0.0.1:8000:80",
     {published: 8000}) or the port of an `expose` entry."""
-    if isinstance(item.value, str):
-        parts = item.value.split("/")[0].split(":")
+    text = _text(item)
+    if text:
+        parts = text.split("/")[0].split(":")
         return parts[0] if exposed or len(parts) == 1 else parts[-2]
-    p = _get(item, "published")
-    return str(p.value) if p is not None and isinstance(p.value, str) else ""
+    return _text(_get(item, "published"))
 
 
 def upstream_entries(upstreams: Mapping[str, str], config_path: str | None) -> list[UpstreamEntry]:

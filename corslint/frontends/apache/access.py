@@ -128,14 +128,28 @@ class AccessAndHandlers:
         # ip, host, env, expr, local...: decided by the client, not the method
         return "granted", None, ""
 
+    def _forwarded_prefix(self, d, target: str) -> str | None:
+        """The prefix of the request's path that a ProxyPass replaces with
+        its URL (mod_proxy: the rest of the path is appended to the URL);
+        None for ProxyPassMatch, variables, or a prefix and URL whose
+        trailing slashes differ (the joined path is then not the app's)."""
+        if d.lname != "proxypass" or "$" in target:
+            return None
+        prefix = next((pre for pre, _dest, pd in self.ctx.proxies if pd is d), "")
+        if not prefix.startswith("/") or prefix.endswith("/") != target.endswith("/"):
+            return None
+        return prefix
+
     def _handler(self, p: Path, layers: list[Scope]) -> Outcome:
         method = self.method
         if p.handler is not None:
             return p.handler
         if self.target.proxy is not None:
             d = self.target.proxy
+            target = _proxy_target(d.args)
             return Outcome(None, d.source, delegate="upstream", hidden_upstream=frozenset(),
-                           reason=f"{d.name} {' '.join(d.args)}", target=_proxy_target(d.args))
+                           reason=f"{d.name} {' '.join(d.args)}", target=target,
+                           forwarded_prefix=self._forwarded_prefix(d, target))
         handler = None
         for s in layers:
             for d in s.all("sethandler"):

@@ -795,7 +795,8 @@ class Simulation:
                     target = d.args[0] if d.args else ""
                     return Outcome(None, d.source, delegate="upstream", hidden_upstream=hidden,
                                    reason=f"{d.name} {' '.join(d.args)}", target=target,
-                                   target_servers=_upstream_servers(self.builder).get(_group_name(target), ()))
+                                   target_servers=_upstream_servers(self.builder).get(_group_name(target), ()),
+                                   forwarded_prefix=_forwarded_prefix(levels, lv, target))
             tf = lv.last("try_files")
             if tf is not None and tf.args:
                 last = tf.args[-1]
@@ -828,6 +829,27 @@ class Simulation:
 
 # -- where proxied requests go
 
+
+def _forwarded_prefix(levels: list[Level], at: Level, target: str) -> str | None:
+    """The part of the request's path that the URI of ``target`` replaces
+    ("" when the path is passed as it is), None when the path the upstream
+    sees is not known here. nginx's rules (ngx_http_proxy_module, proxy_pass):
+    without a URI the request's URI is passed as it is; with one, the part
+    matching the location is replaced by it; with variables, or after a
+    `rewrite` has changed the URI, the URI sent is not the location's."""
+    if "$" in target or any(lv.all("rewrite") for lv in levels):
+        return None
+    if "/" not in target.split("://", 1)[-1]:
+        return ""
+    locations = [lv for lv in levels if lv.kind == "location"]
+    if at.kind != "location" or not locations or locations[-1] is not at or not at.label.startswith("location "):
+        return None   # inside `if` or a snippet: which part is replaced is not known here
+    words = at.label[len("location "):].split()
+    if len(words) == 1 and words[0].startswith("/"):
+        return words[0]
+    if len(words) == 2 and words[0] in ("=", "^~") and words[1].startswith("/"):
+        return words[1]
+    return None   # a regex or named location
 
 def _group_name(target: str) -> str:
     """The name an `upstream` block would have for ``target``
