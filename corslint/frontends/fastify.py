@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import os
 import re
 
@@ -59,6 +58,7 @@ from ..paths import is_within
 from . import _pyast, express
 from ._appmodel import ACTUAL_METHODS, OriginPolicy
 from ._includes import linted_roots
+from ._pins import dig, load_json, read_pin_file
 from ._library import (
     ALLOW_HEADERS,
     ALLOWED_ORIGINS,
@@ -186,7 +186,10 @@ class Pinned:
 
 
 def _major(version: str, package: str) -> int | None:
-    m = re.match(r"\s*(?:npm:@fastify/cors@)?[\^~>=v\s]*(\d+)(?:\.[\dx*]+)*\s*(?:$|\|\||-|<|\s)", version)
+    # The operators after the leading space start with a non-space character,
+    # so a run of spaces is read one way only (linear, not quadratic)
+    m = re.match(r"\s*(?:npm:@fastify/cors@)?(?:[\^~>=v][\^~>=v\s]*)?(\d+)(?:\.[\dx*]+)*\s*(?:$|\|\||-|<|\s)",
+                 version)
     if not m:
         return None
     major = int(m.group(1))
@@ -195,21 +198,20 @@ def _major(version: str, package: str) -> int | None:
 
 
 def _from_package_lock(text: str) -> tuple[str, str] | None:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
+    data = load_json(text)
     for package in _PACKAGES:
-        entry = (data.get("packages") or {}).get(f"node_modules/{package}") or \
-            (data.get("dependencies") or {}).get(package)
-        if isinstance(entry, dict) and isinstance(entry.get("version"), str):
-            return package, entry["version"]
+        entry = dig(data, "packages", f"node_modules/{package}") or dig(data, "dependencies", package)
+        version = dig(entry, "version")
+        if isinstance(version, str):
+            return package, version
     return None
 
 
 def _from_yarn_lock(text: str) -> tuple[str, str] | None:
     for package in _PACKAGES:
-        m = re.search(r'^"?' + re.escape(package) + r'@[^\n]*:\n(?:[ \t]+[^\n]*\n)*?[ \t]+version:?\s+"?([^"\s]+)',
+        # each entry line read one way only ([ \t] then the rest): a looser
+        # line pattern makes the lazy loop backtrack exponentially
+        m = re.search(r'^"?' + re.escape(package) + r'@[^\n]*:\n(?:[ \t][^\n]*\n)*?[ \t]+version:?[ \t]+"?([^"\s]+)',
                       text, re.MULTILINE)
         if m:
             return package, m.group(1)
@@ -218,8 +220,10 @@ def _from_yarn_lock(text: str) -> tuple[str, str] | None:
 
 def _from_pnpm_lock(text: str) -> tuple[str, str] | None:
     for package in _PACKAGES:
-        m = re.search(r"""^\s+['"]?/?""" + re.escape(package) + r"""[@/](\d[^'"(:\s]*)""", text, re.MULTILINE) or \
-            re.search(r"^\s+['\"]?" + re.escape(package) + r"['\"]?:\s*\n\s+specifier:[^\n]*\n\s+version:\s*([\d.]+)",
+        # [ \t], not \s: with re.M a \s run spans blank lines and is retried from each
+        m = re.search(r"""^[ \t]+['"]?/?""" + re.escape(package) + r"""[@/](\d[^'"(:\s]*)""", text, re.MULTILINE) or \
+            re.search(r"^[ \t]+['\"]?" + re.escape(package)
+                      + r"['\"]?:[ \t]*\r?\n[ \t]+specifier:[^\n]*\n[ \t]+version:[ \t]*([\d.]+)",
                       text, re.MULTILINE)
         if m:
             return package, m.group(1)
@@ -227,33 +231,17 @@ def _from_pnpm_lock(text: str) -> tuple[str, str] | None:
 
 
 def _from_package_json(text: str) -> tuple[str, str] | None:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
+    data = load_json(text)
     for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
-        deps = data.get(key) if isinstance(data, dict) else None
         for package in _PACKAGES:
-            if isinstance(deps, dict) and isinstance(deps.get(package), str):
-                return package, deps[package]
+            spec = dig(data, key, package)
+            if isinstance(spec, str):
+                return package, spec
     return None
 
 
 _LOCKFILES = (("package-lock.json", _from_package_lock), ("npm-shrinkwrap.json", _from_package_lock),
               ("yarn.lock", _from_yarn_lock), ("pnpm-lock.yaml", _from_pnpm_lock))
-MAX_MANIFEST = 8 * 1024 * 1024   # a lockfile larger than this is not read
-
-
-def _read(path: str) -> str | None:
-    try:
-        if not os.path.isfile(path) or os.path.getsize(path) > MAX_MANIFEST:
-            return None
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return None
-
-
 def pinned_version(directory: str, roots: tuple[str, ...]) -> Pinned:
     """The version pinned for ``directory``'s project: a lockfile's exact
     version wins over a package.json range; the nearest directory first,
@@ -262,13 +250,13 @@ def pinned_version(directory: str, roots: tuple[str, ...]) -> Pinned:
     here = os.path.abspath(directory)
     while is_within(here, roots):
         for name, reader in _LOCKFILES:
-            text = _read(os.path.join(here, name))
+            text = read_pin_file(os.path.join(here, name), roots)
             found = reader(text) if text is not None else None
             if found is not None and _major(found[1], found[0]) is not None:
                 package, version = found
                 return Pinned(_major(version, package), f"{name} pins {package} {version}")
         if ranged is None:
-            text = _read(os.path.join(here, "package.json"))
+            text = read_pin_file(os.path.join(here, "package.json"), roots)
             found = _from_package_json(text) if text is not None else None
             if found is not None and _major(found[1], found[0]) is not None:
                 package, version = found

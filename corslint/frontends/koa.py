@@ -40,7 +40,6 @@ tests/test_koa_truth.py), and where 4.x differs:
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 
@@ -48,6 +47,7 @@ from ..model import Outcome, Route, Unknown, Value
 from . import _pyast, express
 from ._appmodel import ACTUAL_METHODS, OriginPolicy
 from ._includes import is_within
+from ._pins import dig, load_json, read_pin_file
 from ._library import (
     ALLOW_HEADERS,
     ALLOWED_ORIGINS,
@@ -119,30 +119,17 @@ def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
 
 # ---------------------------------------------------------------- the pinned version
 
-MAX_MANIFEST = 32 * 1024 * 1024   # a lockfile larger than this is not read
-
-
-def _read(path: str) -> str | None:
-    try:
-        if os.path.getsize(path) > MAX_MANIFEST:
-            return None
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return None
-
-
 _FOUND: dict[tuple, tuple[int | None, str] | None] = {}
 
 
-def _lock_major(directory: str) -> tuple[int, str] | None:
+def _lock_major(directory: str, roots: tuple[str, ...]) -> tuple[int, str] | None:
     """The major of @koa/cors a lockfile in ``directory`` installs (each
     lockfile read once while it is unchanged: a monorepo's one lockfile
     serves every file under it)."""
-    key = ("lock", directory) + tuple(_stamp(os.path.join(directory, name))
+    key = ("lock", directory, roots) + tuple(_stamp(os.path.join(directory, name))
                                       for name in ("package-lock.json", "yarn.lock", "pnpm-lock.yaml"))
     if key not in _FOUND:
-        _FOUND[key] = _read_lock_major(directory)
+        _FOUND[key] = _read_lock_major(directory, roots)
     return _FOUND[key]
 
 
@@ -154,49 +141,44 @@ def _stamp(path: str) -> tuple:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _read_lock_major(directory: str) -> tuple[int, str] | None:
-    text = _read(os.path.join(directory, "package-lock.json"))
+def _read_lock_major(directory: str, roots: tuple[str, ...]) -> tuple[int, str] | None:
+    text = read_pin_file(os.path.join(directory, "package-lock.json"), roots)
     if text is not None:
-        try:
-            data = json.loads(text)
-        except ValueError:
-            data = {}
-        entry = (data.get("packages") or {}).get(f"node_modules/{PACKAGE}") or \
-            (data.get("dependencies") or {}).get(PACKAGE) if isinstance(data, dict) else None
-        if isinstance(entry, dict) and re.match(r"\d+\.", str(entry.get("version", ""))):
-            return int(str(entry["version"]).split(".")[0]), f"{entry['version']} in package-lock.json"
-    text = _read(os.path.join(directory, "yarn.lock"))
+        data = load_json(text)
+        entry = dig(data, "packages", f"node_modules/{PACKAGE}") or dig(data, "dependencies", PACKAGE)
+        version = dig(entry, "version")
+        if isinstance(version, str) and re.match(r"\d+\.", version):
+            return int(version.split(".")[0]), f"{version} in package-lock.json"
+    text = read_pin_file(os.path.join(directory, "yarn.lock"), roots)
     if text is not None:
-        # "@koa/cors@^4.0.0": (v1) or "@koa/cors@npm:^4.0.0": (berry), then `version "4.0.0"` / `version: 4.0.0`
-        m = re.search(r'^"?@koa/cors@[^\n]*:\n(?:[ \t]+[^\n]*\n)*?[ \t]+version:? "?((\d+)\.[^"\s]*)', text, re.M)
+        # "@koa/cors@^4.0.0": (v1) or "@koa/cors@npm:^4.0.0": (berry), then `version "4.0.0"` / `version: 4.0.0`.
+        # Each entry line is read one way only ([ \t] then the rest): a
+        # looser line pattern makes the lazy loop backtrack exponentially.
+        m = re.search(r'^"?@koa/cors@[^\n]*:\n(?:[ \t][^\n]*\n)*?[ \t]+version:? "?((\d+)\.[^"\s]*)', text, re.M)
         if m:
             return int(m.group(2)), f"{m.group(1)} in yarn.lock"
-    text = _read(os.path.join(directory, "pnpm-lock.yaml"))
+    text = read_pin_file(os.path.join(directory, "pnpm-lock.yaml"), roots)
     if text is not None:
-        # /@koa/cors/4.0.0: (v5), /@koa/cors@4.0.0: (v6), '@koa/cors@4.0.0': (v9)
-        m = re.search(r"""^\s+['"]?/?@koa/cors[@/]((\d+)\.\d+\.\d+)""", text, re.M)
+        # /@koa/cors/4.0.0: (v5), /@koa/cors@4.0.0: (v6), '@koa/cors@4.0.0': (v9);
+        # [ \t], not \s: a run of blank lines would be retried from each line
+        m = re.search(r"""^[ \t]+['"]?/?@koa/cors[@/]((\d+)\.\d+\.\d+)""", text, re.M)
         if m:
             return int(m.group(2)), f"{m.group(1)} in pnpm-lock.yaml"
     return None
 
 
-def _range_major(directory: str) -> tuple[int | None, str] | None:
+def _range_major(directory: str, roots: tuple[str, ...]) -> tuple[int | None, str] | None:
     """The major a package.json in ``directory`` asks for (None: its range names none)."""
-    text = _read(os.path.join(directory, "package.json"))
+    text = read_pin_file(os.path.join(directory, "package.json"), roots)
     if text is None:
         return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
+    data = load_json(text)
     for field in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
-        deps = data.get(field)
-        spec = deps.get(PACKAGE) if isinstance(deps, dict) else None
+        spec = dig(data, field, PACKAGE)
         if isinstance(spec, str):
-            # ^4.0.0, ~4.1, 4.x, 4, =4.0.0: one major; '*', 'latest', >=4, a URL: none
-            m = re.fullmatch(r"\s*(?:[\^~=]|v)?\s*(\d+)(?:\.[\dxX*]+){0,2}(?:-[\w.]+)?\s*", spec)
+            # ^4.0.0, ~4.1, 4.x, 4, =4.0.0: one major; '*', 'latest', >=4, a URL: none.
+            # The space after the operator belongs to it: two adjacent \s* are quadratic.
+            m = re.fullmatch(r"\s*(?:(?:[\^~=]|v)\s*)?(\d+)(?:\.[\dxX*]+){0,2}(?:-[\w.]+)?\s*", spec)
             return (int(m.group(1)) if m else None), f"'{spec}' in package.json"
     return None
 
@@ -209,7 +191,7 @@ def pinned_major(path: str, roots: tuple[str, ...] | None) -> tuple[int | None, 
     directory = os.path.dirname(os.path.abspath(path))
     limit = tuple(roots) if roots else (directory,)
     while is_within(directory, limit):
-        found = _lock_major(directory) or _range_major(directory)
+        found = _lock_major(directory, limit) or _range_major(directory, limit)
         if found is not None:
             return found
         parent = os.path.dirname(directory)

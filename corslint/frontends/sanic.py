@@ -31,7 +31,6 @@ import re
 from ..model import OriginMatcher, PolicyModel, Route, Source
 from . import _pyast
 from ._appmodel import OriginPolicy
-from ._files import read_bytes
 from ._library import (
     ALLOW_HEADERS,
     ALLOWED_ORIGINS,
@@ -46,6 +45,7 @@ from ._library import (
     LibrarySemantics,
     Written,
 )
+from ._pins import dig, load_json, read_pin_file
 from .flask import ALL_METHODS, FlaskFile
 
 NAME = "sanic"
@@ -87,9 +87,13 @@ WALK_SUFFIXES = (".py",)   # the walk's prefilter (frontends/__init__.py on main
 WALK_MARKER = rb"sanic_cors"
 PIN_FILES = ("requirements.txt", "requirements-prod.txt", "requirements/base.txt", "requirements/prod.txt",
              "pyproject.toml", "Pipfile.lock", "poetry.lock", "uv.lock")
-_PIN = re.compile(r"""(?ix)^\s*["']?sanic[-_.]cors["']?\s*(?:\[[^\]]*\])?\s*===?\s*["']?v?([0-9][0-9a-z.+-]*)""", re.M)
-_LOCKED = re.compile(r"""(?is)name\s*=\s*"sanic[-_.]cors"\s*\n\s*version\s*=\s*"([^"]+)\"""")
-_PIPFILE = re.compile(r"""(?is)"sanic[-_.]cors"\s*:\s*\{[^}]*?"version"\s*:\s*"==([^"]+)\"""")
+# The pin readers stay linear on any file: blanks are [ \t] (with re.M a \s
+# run spans lines and is retried from each), no two blank runs touch, and no
+# run crosses a line end it does not have to.
+_PIN = re.compile(r"""(?ix)^[ \t]*["']?sanic[-_.]cors["']?[ \t]*(?:\[[^\]\n]*\][ \t]*)?===?[ \t]*["']?v?([0-9][0-9a-z.+-]*)""",
+                  re.M)
+_LOCKED = re.compile(r"""(?i)name[ \t]*=[ \t]*"sanic[-_.]cors"[ \t]*\r?\n[ \t]*version[ \t]*=[ \t]*"([^"\n]+)\"""")
+_PACKAGE_NAME = re.compile(r"(?i)sanic[-_.]cors")
 
 
 def recognises(path: str, text: str | None = None, named: bool = False) -> bool:
@@ -133,13 +137,14 @@ def pinned_version(path: str, roots: tuple[str, ...]) -> Pin | None:
             break
         for name in PIN_FILES:
             candidate = os.path.normpath(os.path.join(folder, name))
-            if not os.path.isfile(candidate):
+            text = read_pin_file(candidate, roots)
+            if text is None:    # absent, outside the tree, not a regular file, too large
                 continue
-            try:
-                text = read_bytes(candidate).decode("utf-8", "replace")
-            except Exception:   # unreadable or too large: not a pin corslint can tell
-                continue
-            for pattern in (_PIN, _LOCKED, _PIPFILE):
+            found = _pipfile_pin(text) if name == "Pipfile.lock" else None
+            if found is not None:
+                version, at = found
+                return Pin(version, Source(candidate, text.count("\n", 0, at) + 1))
+            for pattern in (_PIN, _LOCKED):
                 found = pattern.search(text)
                 if found:
                     line = text.count("\n", 0, found.start(1)) + 1
@@ -147,6 +152,22 @@ def pinned_version(path: str, roots: tuple[str, ...]) -> Pin | None:
         if os.path.dirname(real) == real:
             break
         folder = os.path.normpath(os.path.join(folder, os.pardir))
+    return None
+
+
+def _pipfile_pin(text: str) -> tuple[str, int] | None:
+    """The version a Pipfile.lock pins ({"default": {"sanic-cors": {"version":
+    "==2.2.0"}}}, or "develop"), and the offset of that version in ``text``."""
+    data = load_json(text)
+    for section in ("default", "develop"):
+        packages = dig(data, section)
+        if not isinstance(packages, dict):
+            continue
+        for name, entry in packages.items():
+            version = dig(entry, "version")
+            if _PACKAGE_NAME.fullmatch(name) and isinstance(version, str) and version.startswith("=="):
+                at = text.find(f'"{version}"')
+                return version[2:], (at + 3 if at >= 0 else 0)
     return None
 
 
