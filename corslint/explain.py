@@ -108,7 +108,9 @@ CHROME: tuple[KnownMessage, ...] = (
                       "slash, uppercase, explicit default port), so the origin never matches and "
                       "gets no header"),
          C("CORS109", "the config writes Access-Control-Allow-Origin misspelt (an underscore, a plural, a "
-                      "typo) or names the request header instead, so browsers ignore it")),
+                      "typo) or names the request header instead, so browsers ignore it"),
+         C("CORS201", "the CORS library refuses '*' with credentials at run time (Quart-CORS raises): "
+                      "every answer is a 500 without CORS headers")),
         "the block that answers {path}: does it send Access-Control-Allow-Origin itself (in that "
         "very location, if or limit_except), with 'always', on the status the browser got?",
         "Send Access-Control-Allow-Origin (and the other CORS headers) from the block that "
@@ -406,7 +408,9 @@ FIREFOX: tuple[KnownMessage, ...] = (
                       "slash, uppercase, explicit default port), so the origin never matches and "
                       "gets no header"),
          C("CORS109", "the config writes Access-Control-Allow-Origin misspelt (an underscore, a plural, a "
-                      "typo) or names the request header instead, so browsers ignore it")),
+                      "typo) or names the request header instead, so browsers ignore it"),
+         C("CORS201", "the CORS library refuses '*' with credentials at run time (Quart-CORS raises): "
+                      "every answer is a 500 without CORS headers")),
         "the block that answers {path} (and OPTIONS {path}): does it send "
         "Access-Control-Allow-Origin itself, with 'always', on the status shown?",
         "Send Access-Control-Allow-Origin from the block that answers, on every status (nginx "
