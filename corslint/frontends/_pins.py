@@ -92,3 +92,25 @@ def dig(data: Any, *keys: str) -> Any:
             return None
         data = data.get(key)
     return data
+
+
+# npm's dependency sections of package.json, in the order a pin is looked for
+DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+
+
+def package_lock_version(data: Any, package: str) -> Any:
+    """The version a parsed package-lock.json (or npm-shrinkwrap.json)
+    installs for ``package``: lockfile v2/v3's ``packages`` entry, else v1's
+    ``dependencies`` entry (not checked to be a string)."""
+    entry = dig(data, "packages", f"node_modules/{package}") or dig(data, "dependencies", package)
+    return dig(entry, "version")
+
+
+def package_json_range(data: Any, package: str) -> str | None:
+    """The range a parsed package.json asks for ``package``: the first
+    dependency section that names it with a string."""
+    for field in DEPENDENCY_FIELDS:
+        spec = dig(data, field, package)
+        if isinstance(spec, str):
+            return spec
+    return None

@@ -58,7 +58,7 @@ from ..paths import is_within
 from . import _pyast, express
 from ._appmodel import ACTUAL_METHODS, OriginPolicy
 from ._includes import linted_roots
-from ._pins import dig, load_json, read_pin_file
+from ._pins import DEPENDENCY_FIELDS, dig, load_json, package_lock_version, read_pin_file
 from ._library import (
     ALLOW_HEADERS,
     ALLOWED_ORIGINS,
@@ -200,8 +200,7 @@ def _major(version: str, package: str) -> int | None:
 def _from_package_lock(text: str) -> tuple[str, str] | None:
     data = load_json(text)
     for package in _PACKAGES:
-        entry = dig(data, "packages", f"node_modules/{package}") or dig(data, "dependencies", package)
-        version = dig(entry, "version")
+        version = package_lock_version(data, package)
         if isinstance(version, str):
             return package, version
     return None
@@ -232,7 +231,7 @@ def _from_pnpm_lock(text: str) -> tuple[str, str] | None:
 
 def _from_package_json(text: str) -> tuple[str, str] | None:
     data = load_json(text)
-    for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+    for key in DEPENDENCY_FIELDS:       # dependencies of either name before devDependencies
         for package in _PACKAGES:
             spec = dig(data, key, package)
             if isinstance(spec, str):

@@ -47,7 +47,7 @@ from ..model import Outcome, Route, Unknown, Value
 from . import _pyast, express
 from ._appmodel import ACTUAL_METHODS, OriginPolicy
 from ._includes import is_within
-from ._pins import dig, load_json, read_pin_file
+from ._pins import load_json, package_json_range, package_lock_version, read_pin_file
 from ._library import (
     ALLOW_HEADERS,
     ALLOWED_ORIGINS,
@@ -144,9 +144,7 @@ def _stamp(path: str) -> tuple:
 def _read_lock_major(directory: str, roots: tuple[str, ...]) -> tuple[int, str] | None:
     text = read_pin_file(os.path.join(directory, "package-lock.json"), roots)
     if text is not None:
-        data = load_json(text)
-        entry = dig(data, "packages", f"node_modules/{PACKAGE}") or dig(data, "dependencies", PACKAGE)
-        version = dig(entry, "version")
+        version = package_lock_version(load_json(text), PACKAGE)
         if isinstance(version, str) and re.match(r"\d+\.", version):
             return int(version.split(".")[0]), f"{version} in package-lock.json"
     text = read_pin_file(os.path.join(directory, "yarn.lock"), roots)
@@ -172,15 +170,13 @@ def _range_major(directory: str, roots: tuple[str, ...]) -> tuple[int | None, st
     text = read_pin_file(os.path.join(directory, "package.json"), roots)
     if text is None:
         return None
-    data = load_json(text)
-    for field in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
-        spec = dig(data, field, PACKAGE)
-        if isinstance(spec, str):
-            # ^4.0.0, ~4.1, 4.x, 4, =4.0.0: one major; '*', 'latest', >=4, a URL: none.
-            # The space after the operator belongs to it: two adjacent \s* are quadratic.
-            m = re.fullmatch(r"\s*(?:(?:[\^~=]|v)\s*)?(\d+)(?:\.[\dxX*]+){0,2}(?:-[\w.]+)?\s*", spec)
-            return (int(m.group(1)) if m else None), f"'{spec}' in package.json"
-    return None
+    spec = package_json_range(load_json(text), PACKAGE)
+    if spec is None:
+        return None
+    # ^4.0.0, ~4.1, 4.x, 4, =4.0.0: one major; '*', 'latest', >=4, a URL: none.
+    # The space after the operator belongs to it: two adjacent \s* are quadratic.
+    m = re.fullmatch(r"\s*(?:(?:[\^~=]|v)\s*)?(\d+)(?:\.[\dxX*]+){0,2}(?:-[\w.]+)?\s*", spec)
+    return (int(m.group(1)) if m else None), f"'{spec}' in package.json"
 
 
 def pinned_major(path: str, roots: tuple[str, ...] | None) -> tuple[int | None, str]:
