@@ -75,7 +75,7 @@ def check(model):
 
 
 def _message(needs: list[Need], listed: list[str], tokens: list[str], credentials: bool, *,
-             withheld: int | None = None, scope: str = "location") -> str:
+             withheld: int | None = None, scope: str) -> str:
     method, why = named_needs(needs)
     many = len(needs) > 1
     refused = f"are refused although this {scope} accepts them" if many else \

@@ -86,7 +86,7 @@ def check(model):
 
 
 def _message(header: str, listed: list[str], tokens: list[str], credentials: bool, why: str, *,
-             withheld: int | None = None, many: bool = False, scope: str = "location") -> str:
+             withheld: int | None = None, many: bool = False, scope: str) -> str:
     carrying = header.replace(" and ", " or ") if many else header
     if not listed and withheld is not None:
         return (f"Access-Control-Allow-Headers is set for success answers only and the preflight "

@@ -430,7 +430,8 @@ class KoaCors(express.CorsCall):
                               path=path, declared=self.js._declared_methods(), app_methods=ACTUAL_METHODS)
         origin = self.option("origin")
         if policy.kind == "fixed" and origin is not None and origin.kind == "array" and len(origin.value) > 1:
-            route.branches = [_one_field_per_entry(b) for b in route.branches]
+            entries = [item.value for item in origin.value]
+            route.branches = [_one_field_per_entry(b, entries) for b in route.branches]
         router_answer = self._router_preflight()
         if router_answer is not None:
             route.branches[0] = dataclasses.replace(route.branches[0], outcome=router_answer, headers=(),
@@ -442,15 +443,14 @@ class KoaCors(express.CorsCall):
         return route
 
 
-def _one_field_per_entry(branch):
+def _one_field_per_entry(branch, entries: list[str]):
     """``ctx.set('Access-Control-Allow-Origin', [a, b])``: koa writes one
     header field per array entry, so the answer carries the header as many
     times (browsers refuse it as a duplicate, not as one bad value)."""
     out = []
     for h in branch.headers:
-        if h.lname == "access-control-allow-origin" and h.value.is_literal and ", " in h.raw:
-            out.extend(dataclasses.replace(h, value=Value.literal(entry), raw=entry)
-                       for entry in h.raw.split(", "))
+        if h.lname == "access-control-allow-origin" and h.value.is_literal:
+            out.extend(dataclasses.replace(h, value=Value.literal(entry), raw=entry) for entry in entries)
         else:
             out.append(h)
     return dataclasses.replace(branch, headers=tuple(out))
